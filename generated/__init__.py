@@ -1,0 +1,1 @@
+"""Generated API clients, checked in. Regenerate with `python -m generator generate`."""

@@ -1,0 +1,41 @@
+"""Errors the generator reports to its user: always with a place (file and JSON pointer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def pointer(*parts: str | int) -> str:
+    """Build a JSON pointer (RFC 6901) from raw path parts."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def join(base: str, *parts: str | int) -> str:
+    return base + pointer(*parts)
+
+
+class GeneratorError(Exception):
+    """A problem with the input that stops generation; printed as one line, no traceback."""
+
+    def __init__(self, message: str, *, file: str | None = None, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.where = where
+
+    def __str__(self) -> str:
+        place = self.file or ""
+        if self.where is not None:
+            place += "#" + self.where
+        return f"{place}: {self.message}" if place else self.message
+
+
+@dataclass(frozen=True)
+class SpecWarning:
+    """A construct the generator skipped or simplified; generation goes on."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"#{self.where}: {self.message}"

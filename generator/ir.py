@@ -1,0 +1,209 @@
+"""The intermediate representation: everything templates (and later docs, CLI, gateway) may see.
+
+Plain frozen dataclasses. Every Python name in the generated code is decided when the IR is
+built (see ``naming``) and stored here; templates never invent or transform names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Location = Literal["path", "query", "header", "cookie", "body"]
+BodyEncoding = Literal["form", "json", "multipart"]
+ResponseKind = Literal["model", "binary", "none", "any"]
+Paging = Literal["list", "search"]
+Side = Literal["request", "response"]
+
+
+# Types ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Prim:
+    """A builtin scalar: str, int, float, bool, bytes, Any, None, or the upload type File."""
+
+    name: Literal["str", "int", "float", "bool", "bytes", "Any", "None", "File"]
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A closed set of values; ``open`` adds ``| str`` so unknown values from a server still parse."""
+
+    values: tuple[str | int | float | bool | None, ...]
+    open: bool = False
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: TypeRef
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: TypeRef
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    """Members in spec order. ``discriminator`` is a property whose constant value tells members
+    apart (Stripe's ``object``); ``tags`` gives each member's value then."""
+
+    members: tuple[TypeRef, ...]
+    discriminator: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A response-side pydantic model, by its class name and the module defining it."""
+
+    name: str
+    module: str
+
+
+@dataclass(frozen=True)
+class ParamsRef:
+    """A request-side TypedDict, by its class name."""
+
+    name: str
+
+
+TypeRef = Prim | Lit | ListOf | MapOf | UnionOf | ModelRef | ParamsRef
+
+
+# Response models --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Field:
+    py_name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    nullable: bool
+    description: str
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    module: str
+    schema_key: str  # the component schema key, or the pointer-derived key of an inline schema
+    where: str  # JSON pointer of the schema
+    description: str
+    fields: tuple[Field, ...]
+    deps: tuple[str, ...]  # names of models this one refers to (for imports)
+    extra_values: TypeRef | None = None  # additionalProperties type alongside named properties
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named response type that is not a model (a union an operation answers with)."""
+
+    name: str
+    module: str
+    type: TypeRef
+    deps: tuple[str, ...]
+
+
+# Request parameter types (TypedDicts) -----------------------------------------------------
+@dataclass(frozen=True)
+class ParamsField:
+    wire_name: str
+    type: TypeRef
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class ParamsType:
+    name: str
+    module: str  # module of the params package that defines it
+    where: str  # JSON pointer of the location that named it
+    fields: tuple[ParamsField, ...]
+    identifiers_only: bool  # every key is a Python identifier (class syntax possible)
+
+
+# Operations -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Parameter:
+    py_name: str
+    wire_name: str
+    location: Location
+    type: TypeRef
+    required: bool
+    description: str
+    deprecated: str | None = None  # the deprecation message, when deprecated
+
+
+@dataclass(frozen=True)
+class Body:
+    media_type: str
+    encoding: BodyEncoding
+    required: bool
+
+
+@dataclass(frozen=True)
+class Response:
+    kind: ResponseKind
+    type: TypeRef | None
+    media_type: str | None
+    paging: Paging | None = None
+    item_type: TypeRef | None = None  # what a page holds, when paging
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    py_name: str
+    const_name: str  # name of the operation descriptor constant
+    method: str  # upper case
+    path: str
+    where: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]  # required first, then optional; each in spec order
+    body: Body | None
+    response: Response
+    server: str | None  # the operation's own server URL, when it differs from the API's
+    options_arg: str  # keyword of the per-call options ("request_options" unless a parameter has it)
+    deprecated: bool
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    key: str
+    type: str
+    scheme: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Per-API conventions from configuration (see ``config``)."""
+
+    client_class: str
+    async_client_class: str
+    error_base: str
+    api_key_env: str
+    version_header: str | None
+    retry_hint_header: str | None
+    client_headers: tuple[tuple[str, str], ...]  # (constructor keyword, header name)
+    error_types: tuple[tuple[str, str], ...]  # (error body ``type``, exception class)
+    rate_limit_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    spec_path: str  # relative to the project root, for file headers
+    base_url: str
+    servers: tuple[str, ...]  # every distinct server URL the operations use, API's first
+    security: tuple[SecurityScheme, ...]
+    operations: tuple[Operation, ...]
+    models: tuple[Model, ...]
+    aliases: tuple[Alias, ...]
+    params_types: tuple[ParamsType, ...]
+    profile: Profile
+    warnings: tuple[str, ...] = field(default=())

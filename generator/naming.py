@@ -1,0 +1,109 @@
+"""Every Python name the generated code uses is decided here, once.
+
+Wire names stay exact (as aliases); Python names are safe identifiers. Builtins such as ``type``,
+``id`` and ``object`` are allowed as names: they are legal keywords arguments and fields, and users
+expect ``type=`` to work.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Attributes pydantic's BaseModel defines (v2 and the deprecated v1 API): a field with one of
+# these names would shadow the method or be refused by pydantic.
+PYDANTIC_RESERVED = frozenset(
+    {
+        "schema", "json", "copy", "dict", "construct", "validate", "fields", "parse_obj",
+        "parse_raw", "parse_file", "from_orm", "schema_json", "update_forward_refs", "Config",
+    }
+)  # fmt: skip
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Split any name (camelCase, snake_case, dotted, with punctuation) into ASCII-ish words."""
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for chunk in re.split(r"[^0-9A-Za-z]+", text):
+        out.extend(_WORD.findall(chunk))
+    return out
+
+
+def snake(text: str) -> str:
+    return "_".join(w.lower() for w in words(text))
+
+
+def pascal(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(text))
+
+
+def constant(text: str) -> str:
+    return snake(text).upper()
+
+
+def identifier(wire: str, reserved: Iterable[str] = ()) -> str:
+    """A safe Python identifier for a wire name; the wire name itself when already safe.
+
+    Unsafe names are turned into snake_case words; keywords and reserved names get a trailing
+    underscore; names that would start with a digit or underscore get a prefix, since pydantic
+    treats leading-underscore attributes as private, not as fields.
+    """
+    reserved_set = set(reserved)
+    if _is_safe(wire, reserved_set):
+        return wire
+    name = wire if wire.isidentifier() else snake(wire)
+    if not name:
+        name = "field"
+    if name[0].isdigit() or name.startswith("_"):
+        name = "n" + name if name[0].isdigit() else "f" + name
+    while keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved_set:
+        name += "_"
+    return name
+
+
+def _is_safe(name: str, reserved: set[str]) -> bool:
+    return (
+        name.isidentifier()
+        and not name.startswith("_")
+        and not keyword.iskeyword(name)
+        and name not in reserved
+        and unicodedata.normalize("NFKC", name) == name
+    )
+
+
+def class_name(text: str, reserved: Iterable[str] = ()) -> str:
+    name = pascal(text) or "Model"
+    if name[0].isdigit():
+        name = "M" + name
+    reserved_set = set(reserved)
+    while keyword.iskeyword(name) or name in reserved_set:
+        name += "_"
+    return name
+
+
+def uniquify(wanted: list[str], taken: Iterable[str] = (), *, fold_case: bool = False) -> list[str]:
+    """Make names unique, keeping the order given (callers pass a stable order).
+
+    The first holder keeps the plain name; later ones get ``_2``, ``_3`` ... Names compare after
+    NFKC (Python normalizes identifiers so); ``fold_case`` also folds case, for module names on
+    case-insensitive file systems.
+    """
+
+    def key(name: str) -> str:
+        name = unicodedata.normalize("NFKC", name)
+        return name.casefold() if fold_case else name
+
+    seen = {key(n) for n in taken}
+    out: list[str] = []
+    for name in wanted:
+        candidate, n = name, 1
+        while key(candidate) in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add(key(candidate))
+        out.append(candidate)
+    return out

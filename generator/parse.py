@@ -1,0 +1,64 @@
+"""Stage 2: validate plain data as an OpenAPI 3.0 or 3.1 document with openapi-pydantic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+from openapi_pydantic.v3 import v3_0, v3_1
+
+from generator.errors import GeneratorError, pointer
+from generator.load import Document
+
+OpenAPIDocument = v3_0.OpenAPI | v3_1.OpenAPI
+
+
+def parse_document(doc: Document) -> OpenAPIDocument:
+    data = doc.data
+    file = str(doc.path)
+    version = data.get("openapi")
+    if version is None:
+        found = f"Swagger {data['swagger']}" if "swagger" in data else "no 'openapi' field"
+        raise GeneratorError(
+            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0 or 3.1 is needed", file=file
+        )
+    version = str(version)
+    model: type[v3_0.OpenAPI] | type[v3_1.OpenAPI]
+    if version.startswith("3.0"):
+        model = v3_0.OpenAPI
+    elif version.startswith("3.1"):
+        model = v3_1.OpenAPI
+    else:
+        raise GeneratorError(
+            f"unsupported OpenAPI version {version!r}; OpenAPI 3.0 or 3.1 is needed",
+            file=file,
+            where="/openapi",
+        )
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = _pointer_in(data, first["loc"])
+        raise GeneratorError(f"invalid OpenAPI document: {first['msg']}", file=file, where=where) from None
+    except RecursionError:
+        raise GeneratorError(
+            "the document nests too deeply to validate (openapi-pydantic recursion limit)", file=file
+        ) from None
+
+
+def _pointer_in(data: Any, loc: tuple[int | str, ...]) -> str:
+    """Map a pydantic error location to a JSON pointer into the raw document.
+
+    pydantic inserts union branch names (``Reference``, ``Schema``) into locations; keep only the
+    parts that are real keys or indexes of the data, so the pointer names a real place.
+    """
+    parts: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            parts.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            parts.append(part)
+    return pointer(*parts)

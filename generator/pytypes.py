@@ -1,0 +1,79 @@
+"""IR types to Python annotation text. Pure functions, used by templates as filters."""
+
+from __future__ import annotations
+
+from generator.ir import Lit, ListOf, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf
+
+
+def literal(value: object) -> str:
+    """A Python literal for a scalar from the spec: data, never code."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None or isinstance(value, bool | int):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+    raise TypeError(f"not a scalar: {value!r}")
+
+
+def _string(value: str) -> str:
+    # repr() escapes quotes, backslashes and control characters; it leaves U+2028/2029 alone,
+    # which is fine inside a string literal.
+    text = repr(value)
+    if text.startswith("'") and '"' not in value:
+        text = '"' + text[1:-1].replace("\\'", "'") + '"'
+    return text
+
+
+def response_type(t: TypeRef) -> str:
+    """Annotation in a response model: lenient (open enums, discriminated unions with fallback)."""
+    return _render(t, request=False)
+
+
+def request_type(t: TypeRef) -> str:
+    """Annotation for a request parameter: strict, and accepting read-only containers."""
+    return _render(t, request=True)
+
+
+def _render(t: TypeRef, request: bool) -> str:
+    if isinstance(t, Prim):
+        return t.name
+    if isinstance(t, Lit):
+        inner = f"Literal[{', '.join(literal(v) for v in t.values)}]"
+        return f"{inner} | str" if t.open else inner
+    if isinstance(t, ListOf):
+        return f"{'Sequence' if request else 'list'}[{_render(t.item, request)}]"
+    if isinstance(t, MapOf):
+        return f"{'Mapping' if request else 'dict'}[str, {_render(t.value, request)}]"
+    if isinstance(t, ModelRef | ParamsRef):
+        return t.name
+    if isinstance(t, UnionOf):
+        if t.discriminator and not request:
+            return _discriminated(t)
+        return " | ".join(_render(m, request) for m in t.members)
+    raise TypeError(f"unknown IR type {t!r}")
+
+
+def _discriminated(t: UnionOf) -> str:
+    refs = [m for m in t.members if isinstance(m, ModelRef)]
+    members = ", ".join(
+        f"Annotated[{m.name}, Tag({literal(tag)})]" for m, tag in zip(refs, t.tags, strict=True)
+    )
+    tags = ", ".join(literal(tag) for tag in t.tags)
+    union = (
+        f"Annotated[Union[{members}, Annotated[UnknownObject, Tag(OTHER)]], "
+        f"Discriminator(tag_by({literal(t.discriminator or '')}, ({tags},)))]"
+    )
+    return union + (" | None" if len(refs) != len(t.members) else "")
+
+
+def model_names(t: TypeRef) -> set[str]:
+    if isinstance(t, ModelRef | ParamsRef):
+        return {t.name}
+    if isinstance(t, ListOf):
+        return model_names(t.item)
+    if isinstance(t, MapOf):
+        return model_names(t.value)
+    if isinstance(t, UnionOf):
+        return set().union(*(model_names(m) for m in t.members))
+    return set()

@@ -1,0 +1,52 @@
+"""Stage 7: put a package on disk all at once, or not at all, and compare one with what is there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from generator.errors import GeneratorError
+
+
+def write_package(target: Path, files: dict[str, str]) -> None:
+    """Write every file to a temporary tree beside ``target``, then swap it into place, so a
+    failure part-way leaves the old package untouched."""
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{target.name}.new-{os.getpid()}"
+    retired = parent / f".{target.name}.old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for rel, text in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+        if target.exists():
+            target.rename(retired)
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not target.exists():
+            retired.rename(target)
+        raise GeneratorError(f"cannot write {target}: {exc.strerror}") from None
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def stale_files(target: Path, files: dict[str, str]) -> list[str]:
+    """Paths (relative to ``target``) that differ from ``files``: changed, missing or extra."""
+    stale = []
+    for rel, text in sorted(files.items()):
+        try:
+            if (target / rel).read_bytes() != text.encode("utf-8"):
+                stale.append(rel)
+        except OSError:
+            stale.append(rel)
+    if target.is_dir():
+        on_disk = {
+            p.relative_to(target).as_posix()
+            for p in target.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+        stale.extend(sorted(on_disk - set(files)))
+    return stale
