@@ -17,6 +17,7 @@ from generator.errors import GeneratorError, join
 from generator.ir import (
     Alias,
     Api,
+    Group,
     Body,
     BodyEncoding,
     Field,
@@ -124,6 +125,7 @@ class _Builder:
             servers=tuple(all_servers),
             security=self._security(),
             operations=tuple(operations),
+            groups=_group_classes(operations),
             models=tuple(sorted(self.models.values(), key=lambda m: (m.module, m.name))),
             aliases=tuple(self.aliases),
             params_types=tuple(self.params.values()),
@@ -199,6 +201,7 @@ class _Builder:
         if isinstance(extra, dict) and extra:
             extra_values = self.lower(extra, join(where, "additionalProperties"), "response", name + "Value", module)
         deps = sorted({r.name for f in fields for r in _model_refs(f.type)} - {name})
+        paging, item_type = _paging(node, fields)
         return Model(
             name=name,
             module=module,
@@ -208,6 +211,8 @@ class _Builder:
             fields=tuple(fields),
             deps=tuple(deps),
             extra_values=extra_values,
+            paging=paging,
+            item_type=item_type,
         )
 
     def _object_properties(
@@ -385,6 +390,8 @@ class _Builder:
             fields=model.fields,
             deps=tuple(d for d in model.deps if d != class_name),
             extra_values=model.extra_values,
+            paging=model.paging,
+            item_type=model.item_type,
         )
         ref = ModelRef(class_name, owner)
         self.inline_models[key] = ref
@@ -456,14 +463,15 @@ class _Builder:
                 file=self.inp.file,
             )
         ids = [str(op.get("operationId") or f"{m}_{p}") for p, m, op, _ in raw]
+        groups = _groups([p for p, _, _, _ in raw])
         py_names = naming.uniquify([naming.identifier(naming.snake(i) or "call", ("self",)) for i in ids])
         return [
-            self._operation(path, method, op, item, py)
-            for (path, method, op, item), py in zip(raw, py_names, strict=True)
+            self._operation(path, method, op, item, py, group)
+            for (path, method, op, item), py, group in zip(raw, py_names, groups, strict=True)
         ]
 
     def _operation(
-        self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], py_name: str
+        self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], py_name: str, group: str
     ) -> Operation:
         where = join("/paths", path, method)
         op_id = str(op.get("operationId") or py_name)
@@ -500,6 +508,7 @@ class _Builder:
             operation_id=op_id,
             py_name=py_name,
             const_name=naming.constant(py_name),
+            group=group,
             method=method.upper(),
             path=path,
             where=where,
@@ -589,7 +598,8 @@ class _Builder:
         type_ = self.lower(schema, swhere, "response", prefix + "Response", module)
         if type_ == ANY:
             return Response(kind="any", type=ANY, media_type=media)
-        paging, item = self._paging(schema, swhere, type_)
+        model = self.models.get(type_.name) if isinstance(type_, ModelRef) else None
+        paging, item = (model.paging, model.item_type) if model else (None, None)
         if not isinstance(type_, ModelRef):  # name it, so the client can load it by name
             (name,) = naming.uniquify([prefix + "Response"], self.class_names)
             self.class_names.add(name)
@@ -597,22 +607,6 @@ class _Builder:
             self.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
             type_ = ModelRef(name, module)
         return Response(kind="model", type=type_, media_type=media, paging=paging, item_type=item)
-
-    def _paging(self, schema: Any, where: str, type_: TypeRef) -> tuple[Paging | None, TypeRef | None]:
-        node, _ = self.resolver.deref(schema, where)
-        if not isinstance(type_, ModelRef) or not isinstance(node, dict):
-            return None, None
-        props = node.get("properties") or {}
-        kind = (props.get("object") or {}).get("enum") or [None]
-        model = self.models.get(type_.name)
-        data_field = next((f for f in model.fields if f.wire_name == "data"), None) if model else None
-        if data_field is None or not isinstance(data_field.type, ListOf):
-            return None, None
-        if kind == ["list"] and "has_more" in props:
-            return "list", data_field.type.item
-        if kind == ["search_result"] and "next_page" in props:
-            return "search", data_field.type.item
-        return None, None
 
     # Small pieces ------------------------------------------------------------------------
     def _description(self, node: Any, where: str) -> str:
@@ -649,6 +643,51 @@ class _Builder:
             for k, v in sorted(schemes.items())
             if isinstance(v, dict)
         )
+
+
+def _group_classes(operations: list[Operation]) -> tuple[Group, ...]:
+    labels: dict[str, str] = {}
+    for op in operations:
+        labels.setdefault(op.group, op.path)
+    return tuple(
+        Group(
+            module=module,
+            sync_class=naming.class_name(module) + "Methods",
+            async_class="Async" + naming.class_name(module) + "Methods",
+            label=labels[module],
+        )
+        for module in sorted(labels)
+    )
+
+
+def _groups(paths: list[str]) -> list[str]:
+    """Module of each operation's method: the first path segment after a version prefix
+    (``/v1/customers/{id}`` -> ``customers``), so related methods share a file."""
+    keys = []
+    for path in paths:
+        segments = [s for s in path.split("/") if s and not s.startswith("{")]
+        if segments and re.fullmatch(r"v\d+", segments[0]):
+            segments = segments[1:]
+        keys.append(naming.snake(segments[0]) if segments else "")
+    distinct = sorted(set(keys))
+    modules = naming.uniquify([naming.identifier(k or "root") for k in distinct], fold_case=True)
+    names = dict(zip(distinct, modules, strict=True))
+    return [names[k] for k in keys]
+
+
+def _paging(node: dict[str, Any], fields: list[Field]) -> tuple[Paging | None, TypeRef | None]:
+    """Stripe-style pages: ``object: "list"`` with ``data`` and ``has_more``, or
+    ``object: "search_result"`` with ``next_page``."""
+    props = node.get("properties") or {}
+    kind = (props.get("object") or {}).get("enum")
+    data = next((f for f in fields if f.wire_name == "data"), None)
+    if data is None or not isinstance(data.type, ListOf) or "has_more" not in props:
+        return None, None
+    if kind == ["list"]:
+        return "list", data.type.item
+    if kind == ["search_result"] and "next_page" in props:
+        return "search", data.type.item
+    return None, None
 
 
 def _name_parameters(params: list[Parameter]) -> list[Parameter]:

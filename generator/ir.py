@@ -92,6 +92,8 @@ class Model:
     fields: tuple[Field, ...]
     deps: tuple[str, ...]  # names of models this one refers to (for imports)
     extra_values: TypeRef | None = None  # additionalProperties type alongside named properties
+    paging: Paging | None = None  # a page of a list or search result (auto-pagination)
+    item_type: TypeRef | None = None  # what a page holds
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class Operation:
     operation_id: str
     py_name: str
     const_name: str  # name of the operation descriptor constant
+    group: str  # module of the ``resources`` package holding its method (first path segment)
     method: str  # upper case
     path: str
     where: str
@@ -167,6 +170,17 @@ class Operation:
     options_arg: str  # keyword of the per-call options ("request_options" unless a parameter has it)
     deprecated: bool
     tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A module of the ``resources`` package: the methods of the operations under one path
+    prefix, as a sync and an async mixin class the clients combine."""
+
+    module: str
+    sync_class: str
+    async_class: str
+    label: str  # the path prefix, for the module docstring
 
 
 @dataclass(frozen=True)
@@ -202,6 +216,7 @@ class Api:
     servers: tuple[str, ...]  # every distinct server URL the operations use, API's first
     security: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]
+    groups: tuple[Group, ...]
     models: tuple[Model, ...]
     aliases: tuple[Alias, ...]
     params_types: tuple[ParamsType, ...]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import File
-from ._client import AsyncStripeClient, RequestOptions, StripeClient
+from ._client import AsyncStripeClient, StripeClient
+from ._options import RequestOptions
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -25,9 +26,9 @@ from ._errors import ClientError as StripeError
 from ._models import UnknownObject
 
 if TYPE_CHECKING:
-    from .models.account_link import AccountLink
-    from .models.api_errors import ApiErrors
-    from .models.error import Error
+    from .models.account_link import AccountLink as AccountLink
+    from .models.api_errors import ApiErrors as ApiErrors
+    from .models.error import Error as Error
 
 # Model name -> module in .models; imported when first asked for (module __getattr__).
 _LAZY = {
@@ -68,7 +69,4 @@ __all__ = [
     "AsyncStripeClient",
     "StripeClient",
     "StripeError",
-    "AccountLink",
-    "ApiErrors",
-    "Error",
 ]

@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from ._encode import encode, flatten, path_segment
 from ._errors import APIConnectionError, APITimeoutError, ClientError, error_from_response
+from ._pagination import Page
 
 T = TypeVar("T")
 _S = TypeVar("_S", bound="SyncBaseClient")
@@ -276,9 +277,14 @@ class _Base:
         return kwargs
 
     # Answers -----------------------------------------------------------------------------
-    def _outcome(self, op: Operation[Any], response: httpx.Response) -> Any:
+    def _outcome(
+        self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]
+    ) -> Any:
         if response.is_success:
-            return op.parser(self._config.package)(response.content)
+            result = op.parser(self._config.package)(response.content)
+            if isinstance(result, Page):  # let it fetch the pages after it with the same call
+                result.bind(lambda next_args: self._call(op, next_args), args)  # type: ignore[attr-defined]
+            return result
         raise self._error(response)
 
     def _error(self, response: httpx.Response) -> ClientError:
@@ -297,6 +303,7 @@ class _Base:
     def _step(
         self,
         op: Operation[Any],
+        args: Mapping[str, Any],
         prepared: _Prepared,
         attempt: int,
         started: float,
@@ -319,7 +326,7 @@ class _Base:
             return False, self._delay(attempt, None)
         self._log_attempt(prepared, attempt, started, response)
         if response.is_success or last or not self._should_retry(response):
-            return True, self._outcome(op, response)
+            return True, self._outcome(op, response, args)
         return False, self._delay(attempt, response)
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -424,7 +431,7 @@ class SyncBaseClient(_Base):
                 )
             except httpx.TransportError as exc:
                 failure = exc
-            done, value = self._step(op, prepared, attempt, started, response, failure)
+            done, value = self._step(op, args, prepared, attempt, started, response, failure)
             if done:
                 return value  # type: ignore[no-any-return]
             time.sleep(value)
@@ -478,7 +485,7 @@ class AsyncBaseClient(_Base):
                 )
             except httpx.TransportError as exc:
                 failure = exc
-            done, value = self._step(op, prepared, attempt, started, response, failure)
+            done, value = self._step(op, args, prepared, attempt, started, response, failure)
             if done:
                 return value  # type: ignore[no-any-return]
             await asyncio.sleep(value)

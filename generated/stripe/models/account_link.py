@@ -5,7 +5,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
+from collections.abc import AsyncIterator, Iterator
+
 from .._models import OTHER, REQUIRED, BaseObject, UnknownObject, tag_by
+from .._pagination import ListObject, SearchResult
 
 
 class AccountLink(BaseObject):
