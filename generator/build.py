@@ -17,12 +17,12 @@ from generator.errors import GeneratorError, join
 from generator.ir import (
     Alias,
     Api,
-    Group,
     Body,
     BodyEncoding,
     Field,
-    Lit,
+    Group,
     ListOf,
+    Lit,
     Location,
     MapOf,
     Model,
@@ -139,7 +139,11 @@ class _Builder:
     # Components --------------------------------------------------------------------------
     def _name_components(self) -> None:
         schemas = self.data.get("components", {}).get("schemas", {}) or {}
-        keys = [k for k in sorted(schemas) if self._is_object(schemas[k], join("/components/schemas", k))]
+        keys = [
+            k
+            for k in sorted(schemas)
+            if self._is_object(schemas[k], join("/components/schemas", k))
+        ]
         names = naming.uniquify([naming.class_name(k) for k in keys], self.class_names)
         modules = naming.uniquify([naming.snake(k) or "model" for k in keys], fold_case=True)
         for key, name, module in zip(keys, names, modules, strict=True):
@@ -165,7 +169,9 @@ class _Builder:
             if name in self.models:
                 continue
             node, _ = self.resolver.deref(self.resolver.target("#" + where, where)[0], where)
-            self.models[name] = self._model(node, where, name, module, schema_key=where.rsplit("/", 1)[1])
+            self.models[name] = self._model(
+                node, where, name, module, schema_key=where.rsplit("/", 1)[1]
+            )
 
     def _model_ref(self, where: str) -> ModelRef:
         name, module = self.components[where]
@@ -174,7 +180,9 @@ class _Builder:
         return ModelRef(name, module)
 
     # Models ------------------------------------------------------------------------------
-    def _model(self, node: dict[str, Any], where: str, name: str, module: str, schema_key: str) -> Model:
+    def _model(
+        self, node: dict[str, Any], where: str, name: str, module: str, schema_key: str
+    ) -> Model:
         props, required = self._object_properties(node, where)
         wanted = [
             naming.identifier(wire, naming.PYDANTIC_RESERVED | MODEL_MODULE_NAMES)
@@ -199,7 +207,9 @@ class _Builder:
         extra = node.get("additionalProperties")
         extra_values = None
         if isinstance(extra, dict) and extra:
-            extra_values = self.lower(extra, join(where, "additionalProperties"), "response", name + "Value", module)
+            extra_values = self.lower(
+                extra, join(where, "additionalProperties"), "response", name + "Value", module
+            )
         deps = sorted({r.name for f in fields for r in _model_refs(f.type)} - {name})
         paging, item_type = _paging(node, fields)
         return Model(
@@ -248,7 +258,9 @@ class _Builder:
             type_ = _with_none(type_)
         return type_
 
-    def _lower_ref(self, node: dict[str, Any], where: str, side: Side, name: str, owner: str) -> TypeRef:
+    def _lower_ref(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
         target, twhere = self.resolver.target(node["$ref"], where)
         if twhere in self.components:
             if side == "response":
@@ -263,7 +275,9 @@ class _Builder:
         finally:
             self.inlining.discard(twhere)
 
-    def _lower_inline(self, node: dict[str, Any], where: str, side: Side, name: str, owner: str) -> TypeRef:
+    def _lower_inline(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
         for key in ("anyOf", "oneOf"):
             if key in node and isinstance(node[key], list) and node[key]:
                 return self._lower_union(node, key, where, side, name, owner)
@@ -278,7 +292,11 @@ class _Builder:
             return self._lower_enum(node, where, side)
         type_ = node.get("type")
         if isinstance(type_, list):  # OpenAPI 3.1: type: [string, "null"]
-            prims = [self._lower_inline({**node, "type": t}, where, side, name, owner) for t in type_ if t != "null"]
+            prims = [
+                self._lower_inline({**node, "type": t}, where, side, name, owner)
+                for t in type_
+                if t != "null"
+            ]
             if "null" in type_:
                 prims.append(NONE)
             return _union(prims)
@@ -308,7 +326,9 @@ class _Builder:
         scalars = tuple(v for v in values if isinstance(v, str | int | float | bool) or v is None)
         if len(scalars) != len(values) or not scalars:
             self.warn(where, "enum with non-scalar values; typed by its 'type' only")
-            return self._lower_inline({k: v for k, v in node.items() if k != "enum"}, where, side, "", "")
+            return self._lower_inline(
+                {k: v for k, v in node.items() if k != "enum"}, where, side, "", ""
+            )
         non_null = tuple(v for v in scalars if v is not None)
         # Responses may carry values a newer API added; requests stay strict.
         open_ = side == "response" and all(isinstance(v, str) for v in non_null)
@@ -334,7 +354,9 @@ class _Builder:
     def _needs_name(self, member: Any, where: str) -> bool:
         if not isinstance(member, dict) or "$ref" in member:
             return False
-        return "properties" in member or "allOf" in member or member.get("type") in ("object", "array")
+        return (
+            "properties" in member or "allOf" in member or member.get("type") in ("object", "array")
+        )
 
     def _discriminate(self, union: UnionOf, node: dict[str, Any]) -> UnionOf:
         """Tell members apart by a property with one constant value per member (Stripe's
@@ -364,12 +386,18 @@ class _Builder:
                 return values[0]
         return None
 
-    def _lower_object(self, node: dict[str, Any], where: str, side: Side, name: str, owner: str) -> TypeRef:
+    def _lower_object(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
         has_props = bool(node.get("properties")) or "allOf" in node
         extra = node.get("additionalProperties")
         if not has_props:
             if isinstance(extra, dict) and extra:
-                return MapOf(self.lower(extra, join(where, "additionalProperties"), side, name + "Value", owner))
+                return MapOf(
+                    self.lower(
+                        extra, join(where, "additionalProperties"), side, name + "Value", owner
+                    )
+                )
             return MapOf(ANY)
         name = name or "Object"
         if side == "request":
@@ -398,7 +426,9 @@ class _Builder:
         return ref
 
     # Request-side TypedDicts -------------------------------------------------------------
-    def _params_fields(self, node: dict[str, Any], where: str, name: str, owner: str) -> tuple[ParamsField, ...]:
+    def _params_fields(
+        self, node: dict[str, Any], where: str, name: str, owner: str
+    ) -> tuple[ParamsField, ...]:
         props, required = self._object_properties(node, where)
         return tuple(
             ParamsField(
@@ -444,7 +474,7 @@ class _Builder:
         raw: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []
         paths = self.data.get("paths") or {}
         for path in sorted(paths):
-            item, item_where = self.resolver.deref(paths[path], join("/paths", path))
+            item, _ = self.resolver.deref(paths[path], join("/paths", path))
             for method in METHODS:
                 op = item.get(method)
                 if not isinstance(op, dict):
@@ -464,14 +494,22 @@ class _Builder:
             )
         ids = [str(op.get("operationId") or f"{m}_{p}") for p, m, op, _ in raw]
         groups = _groups([p for p, _, _, _ in raw])
-        py_names = naming.uniquify([naming.identifier(naming.snake(i) or "call", ("self",)) for i in ids])
+        py_names = naming.uniquify(
+            [naming.identifier(naming.snake(i) or "call", ("self",)) for i in ids]
+        )
         return [
             self._operation(path, method, op, item, py, group)
             for (path, method, op, item), py, group in zip(raw, py_names, groups, strict=True)
         ]
 
     def _operation(
-        self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], py_name: str, group: str
+        self,
+        path: str,
+        method: str,
+        op: dict[str, Any],
+        item: dict[str, Any],
+        py_name: str,
+        group: str,
     ) -> Operation:
         where = join("/paths", path, method)
         op_id = str(op.get("operationId") or py_name)
@@ -486,7 +524,9 @@ class _Builder:
                 continue
             wire = str(pnode["name"])
             schema = pnode.get("schema")
-            type_ = self.lower(schema, join(pwhere, "schema"), "request", type_prefix + naming.pascal(wire), owner)
+            type_ = self.lower(
+                schema, join(pwhere, "schema"), "request", type_prefix + naming.pascal(wire), owner
+            )
             params.append(
                 Parameter(
                     py_name=wire,
@@ -543,12 +583,17 @@ class _Builder:
         content = node.get("content") or {}
         chosen = next(((m, e) for m, e in _BODY_MEDIA if m in content), None)
         if chosen is None:
-            self.warn(join(bwhere, "content"), f"no supported request media type in {sorted(content)}; body skipped")
+            self.warn(
+                join(bwhere, "content"),
+                f"no supported request media type in {sorted(content)}; body skipped",
+            )
             return None
         media, encoding = chosen
         cwhere = join(bwhere, "content", media)
         schema = content[media].get("schema")
-        snode, swhere = self.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
+        snode, swhere = (
+            self.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
+        )
         required_body = bool(node.get("required"))
         if isinstance(snode, dict) and self._is_object(snode, swhere):
             props, required = self._object_properties(snode, swhere)
@@ -558,7 +603,9 @@ class _Builder:
                         py_name=wire,
                         wire_name=wire,
                         location="body",
-                        type=self.lower(pschema, pwhere, "request", prefix + naming.pascal(wire), owner),
+                        type=self.lower(
+                            pschema, pwhere, "request", prefix + naming.pascal(wire), owner
+                        ),
                         required=required_body and wire in required,
                         description=self._description(pschema, pwhere),
                         deprecated=self._deprecation(pschema, pwhere, wire),
@@ -570,7 +617,9 @@ class _Builder:
                     py_name="body",
                     wire_name="",
                     location="body",
-                    type=self.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
+                    type=self.lower(
+                        schema, join(cwhere, "schema"), "request", prefix + "Body", owner
+                    ),
                     required=required_body,
                     description=html_to_text(str(node.get("description", ""))),
                 )
@@ -583,7 +632,10 @@ class _Builder:
         if not codes:
             return Response(kind="none", type=None, media_type=None)
         code = codes[0]
-        node, rwhere = self.resolver.deref(responses[code] if code in responses else responses[int(code)], join(where, "responses", code))
+        node, rwhere = self.resolver.deref(
+            responses[code] if code in responses else responses[int(code)],
+            join(where, "responses", code),
+        )
         content = node.get("content") or {}
         if not content:
             return Response(kind="none", type=None, media_type=None)
@@ -617,7 +669,12 @@ class _Builder:
     def _deprecation(self, node: Any, where: str, wire: str) -> str | None:
         if not isinstance(node, dict) or not node.get("deprecated"):
             return None
-        reason = re.sub(r"^deprecated\b[\s:.,-]*", "", first_sentence(self._description(node, where)), flags=re.I)
+        reason = re.sub(
+            r"^deprecated\b[\s:.,-]*",
+            "",
+            first_sentence(self._description(node, where)),
+            flags=re.I,
+        )
         return f"'{wire}' is deprecated" + (f": {reason}" if reason else "")
 
     def _server_urls(self, servers: Any) -> list[str]:
@@ -714,9 +771,7 @@ def _params_type(name: str, where: str, module: str, fields: tuple[ParamsField, 
         module=module,
         where=where,
         fields=fields,
-        identifiers_only=all(
-            naming.identifier(f.wire_name) == f.wire_name for f in fields
-        ),
+        identifiers_only=all(naming.identifier(f.wire_name) == f.wire_name for f in fields),
     )
 
 
@@ -728,7 +783,10 @@ def _union(types: list[TypeRef]) -> TypeRef:
                 flat.append(m)
     lits = [m for m in flat if isinstance(m, Lit)]
     if len(lits) > 1:  # Literal["a"] | Literal["b"] -> Literal["a", "b"]
-        merged = Lit(tuple(dict.fromkeys(v for lit in lits for v in lit.values)), open=any(l.open for l in lits))
+        merged = Lit(
+            tuple(dict.fromkeys(v for lit in lits for v in lit.values)),
+            open=any(lit.open for lit in lits),
+        )
         flat = [m for m in flat if not isinstance(m, Lit)]
         flat.insert(0, merged)
     if NONE in flat:  # None last reads best: X | None

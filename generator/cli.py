@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
             metavar="ID",
             help="only this operation (repeatable; matches ignoring case and '_')",
         )
-        sub.add_argument("--profile", help="ad-hoc target: a profile from [tool.generator.profiles]")
+        sub.add_argument(
+            "--profile", help="ad-hoc target: a profile from [tool.generator.profiles]"
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     return parser
 
@@ -43,7 +45,11 @@ def _targets(args: argparse.Namespace) -> list[Target]:
         profile = load_profiles(root).get(args.profile, None) if args.profile else {}
         if profile is None:
             raise GeneratorError(f"no profile {args.profile!r} in [tool.generator.profiles]")
-        return [make_target(Path.cwd(), args.spec, args.out, args.package, tuple(args.operation), profile)]
+        return [
+            make_target(
+                Path.cwd(), args.spec, args.out, args.package, tuple(args.operation), profile
+            )
+        ]
     targets = load_targets(root)
     if args.operation:
         raise GeneratorError("--operation goes with an ad-hoc target (--spec/--out/--package)")

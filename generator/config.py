@@ -38,7 +38,9 @@ def _section(root: Path) -> dict[str, Any]:
     try:
         config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise GeneratorError("no pyproject.toml here or above; pass --spec/--out/--package") from None
+        raise GeneratorError(
+            "no pyproject.toml here or above; pass --spec/--out/--package"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise GeneratorError(f"invalid TOML: {exc}", file=str(pyproject)) from None
     section: dict[str, Any] = config.get("tool", {}).get("generator", {})
@@ -62,7 +64,9 @@ def load_targets(root: Path) -> list[Target]:
             raise GeneratorError(f"{where} lacks {', '.join(missing)}", file=str(pyproject))
         profile_name = raw.get("profile")
         if profile_name is not None and profile_name not in profiles:
-            raise GeneratorError(f"{where} names unknown profile {profile_name!r}", file=str(pyproject))
+            raise GeneratorError(
+                f"{where} names unknown profile {profile_name!r}", file=str(pyproject)
+            )
         targets.append(
             make_target(
                 root,
@@ -79,7 +83,12 @@ def load_targets(root: Path) -> list[Target]:
 
 
 def make_target(
-    root: Path, spec: Path, out: Path, package: str, operations: tuple[str, ...], profile: dict[str, Any]
+    root: Path,
+    spec: Path,
+    out: Path,
+    package: str,
+    operations: tuple[str, ...],
+    profile: dict[str, Any],
 ) -> Target:
     if not package.isidentifier():
         raise GeneratorError(f"package name {package!r} is not a Python identifier")
@@ -100,7 +109,9 @@ def make_target(
 
 def make_profile(raw: dict[str, Any], title: str) -> Profile:
     """Complete a profile: anything it does not say is derived from the API's title."""
-    base = naming.pascal(" ".join(w for w in naming.words(title) if w.lower() not in {"api", "rest"}))
+    base = naming.pascal(
+        " ".join(w for w in naming.words(title) if w.lower() not in {"api", "rest"})
+    )
     base = base or "Api"
     client = str(raw.get("client_class", f"{base}Client"))
     for keyword in raw.get("client_headers", {}):
@@ -113,7 +124,9 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         api_key_env=str(raw.get("api_key_env", f"{naming.constant(base)}_API_KEY")),
         version_header=raw.get("version_header"),
         retry_hint_header=raw.get("retry_hint_header"),
-        client_headers=tuple(sorted((str(k), str(v)) for k, v in raw.get("client_headers", {}).items())),
+        client_headers=tuple(
+            sorted((str(k), str(v)) for k, v in raw.get("client_headers", {}).items())
+        ),
         error_types=tuple(sorted((str(k), str(v)) for k, v in raw.get("error_types", {}).items())),
         rate_limit_codes=tuple(str(c) for c in raw.get("rate_limit_codes", ())),
     )

@@ -11,14 +11,17 @@ import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 
 import black
+from black.mode import TargetVersion
 
-from generator.errors import GeneratorError
 from generator import cache
+from generator.errors import GeneratorError
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
-_MODE_KEY = f"black {black.__version__} py311 ll100"
+MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
+BLACK_VERSION = version("black")
+_MODE_KEY = f"black {BLACK_VERSION} py311 ll100"
 _PARALLEL_MIN_LINES = 20_000  # below this, starting processes costs more than it saves
 
 
@@ -26,10 +29,14 @@ def format_source(path: str, text: str) -> str:
     try:
         return black.format_str(text, mode=MODE)
     except Exception as exc:  # black raises several types for code it cannot parse
-        raise GeneratorError(f"internal error: generated code for {path} is not valid Python: {exc}") from None
+        raise GeneratorError(
+            f"internal error: generated code for {path} is not valid Python: {exc}"
+        ) from None
 
 
-def format_files(files: dict[str, str], progress: Callable[[str], None] = lambda _: None) -> dict[str, str]:
+def format_files(
+    files: dict[str, str], progress: Callable[[str], None] = lambda _: None
+) -> dict[str, str]:
     out = dict(files)
     pending: dict[str, tuple[str, str]] = {}  # path -> (cache key, text)
     store = cache.cache_dir() / "black"
@@ -45,7 +52,7 @@ def format_files(files: dict[str, str], progress: Callable[[str], None] = lambda
     if not pending:
         return out
     lines = sum(text.count("\n") for _, text in pending.values())
-    progress(f"formatting {len(pending)} files ({lines} lines) with black {black.__version__}")
+    progress(f"formatting {len(pending)} files ({lines} lines) with black {BLACK_VERSION}")
     paths = sorted(pending, key=lambda p: -len(pending[p][1]))  # big first: better balance
     texts = [pending[p][1] for p in paths]
     workers = min(os.cpu_count() or 1, 8)

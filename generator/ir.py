@@ -167,7 +167,9 @@ class Operation:
     body: Body | None
     response: Response
     server: str | None  # the operation's own server URL, when it differs from the API's
-    options_arg: str  # keyword of the per-call options ("request_options" unless a parameter has it)
+    options_arg: (
+        str  # keyword of the per-call options ("request_options" unless a parameter has it)
+    )
     deprecated: bool
     tags: tuple[str, ...]
 

@@ -18,10 +18,8 @@ import yaml
 from generator import cache
 from generator.errors import GeneratorError
 
-try:  # libyaml's C loader is ~4x faster; fall back to pure Python where it is not built
-    _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+# libyaml's C loader is ~4x faster; fall back to pure Python where PyYAML was built without it.
+_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CACHE_FORMAT = "1"
 
@@ -41,7 +39,9 @@ def load_document(path: Path) -> Document:
     digest = hashlib.sha256(raw).hexdigest()
     data = _parse_cached(raw, digest, path)
     if not isinstance(data, dict):
-        raise GeneratorError("the document is not a mapping (expected an OpenAPI object)", file=str(path))
+        raise GeneratorError(
+            "the document is not a mapping (expected an OpenAPI object)", file=str(path)
+        )
     return Document(path=path, data=data, sha256=digest)
 
 
@@ -81,10 +81,12 @@ def parse_json(raw: bytes, file: str) -> Any:
 
 def parse_yaml(raw: bytes, file: str) -> Any:
     try:
-        return yaml.load(raw, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        return yaml.load(raw, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise GeneratorError(f"invalid YAML{where}: {exc.problem or exc.context}", file=file) from None
+        raise GeneratorError(
+            f"invalid YAML{where}: {exc.problem or exc.context}", file=file
+        ) from None
     except yaml.YAMLError as exc:
         raise GeneratorError(f"invalid YAML: {exc}", file=file) from None

@@ -60,7 +60,7 @@ def identifier(wire: str, reserved: Iterable[str] = ()) -> str:
         name = "field"
     if name[0].isdigit() or name.startswith("_"):
         name = "n" + name if name[0].isdigit() else "f" + name
-    while keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved_set:
+    while keyword.iskeyword(name) or name in reserved_set:
         name += "_"
     return name
 

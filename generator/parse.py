@@ -39,10 +39,13 @@ def parse_document(doc: Document) -> OpenAPIDocument:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         where = _pointer_in(data, first["loc"])
-        raise GeneratorError(f"invalid OpenAPI document: {first['msg']}", file=file, where=where) from None
+        raise GeneratorError(
+            f"invalid OpenAPI document: {first['msg']}", file=file, where=where
+        ) from None
     except RecursionError:
         raise GeneratorError(
-            "the document nests too deeply to validate (openapi-pydantic recursion limit)", file=file
+            "the document nests too deeply to validate (openapi-pydantic recursion limit)",
+            file=file,
         ) from None
 
 
@@ -55,10 +58,9 @@ def _pointer_in(data: Any, loc: tuple[int | str, ...]) -> str:
     parts: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            parts.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            parts.append(part)
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not in_list and not (isinstance(node, dict) and part in node):
+            continue
+        node = node[part]
+        parts.append(part)
     return pointer(*parts)

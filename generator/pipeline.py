@@ -53,7 +53,9 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
             operations=target.operations,
         )
     )
-    step(f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types")
+    step(
+        f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
+    )
     for warning in api.warnings:
         progress(f"warning: {target.spec_label}{warning}")
     files = render_package(api)
@@ -69,7 +71,9 @@ def generate(target: Target, progress: Progress = quiet) -> Output:
     changed = stale_files(target.package_dir, output.files)
     if changed:
         write_package(target.package_dir, output.files)
-    progress(f"{target.package}: {len(changed)} of {len(output.files)} files changed in {target.package_dir}")
+    progress(
+        f"{target.package}: {len(changed)} of {len(output.files)} files changed in {target.package_dir}"
+    )
     return output
 
 

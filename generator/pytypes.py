@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir import Lit, ListOf, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf
+from generator.ir import ListOf, Lit, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf
 
 
 def literal(value: object) -> str:
@@ -12,7 +12,9 @@ def literal(value: object) -> str:
     if value is None or isinstance(value, bool | int):
         return repr(value)
     if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        return (
+            repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        )
     raise TypeError(f"not a scalar: {value!r}")
 
 

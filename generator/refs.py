@@ -17,7 +17,9 @@ class Resolver:
     def target(self, ref: Any, where: str) -> tuple[Any, str]:
         """The node a ``$ref`` at ``where`` points to, and that node's pointer."""
         if not isinstance(ref, str):
-            raise GeneratorError(f"malformed $ref {ref!r}: not a string", file=self.file, where=where)
+            raise GeneratorError(
+                f"malformed $ref {ref!r}: not a string", file=self.file, where=where
+            )
         if not ref.startswith("#"):
             raise GeneratorError(
                 f"$ref {ref!r} points outside this document; only local refs ('#/...') are supported",
@@ -26,7 +28,9 @@ class Resolver:
             )
         fragment = ref[1:]
         if fragment and not fragment.startswith("/"):
-            raise GeneratorError(f"malformed $ref {ref!r}: not a JSON pointer", file=self.file, where=where)
+            raise GeneratorError(
+                f"malformed $ref {ref!r}: not a JSON pointer", file=self.file, where=where
+            )
         node: Any = self.data
         for raw in fragment.split("/")[1:]:
             part = raw.replace("~1", "/").replace("~0", "~")
@@ -49,5 +53,7 @@ class Resolver:
             node, where = self.target(node["$ref"], where)
             hops += 1
             if hops > MAX_REF_HOPS:
-                raise GeneratorError("$ref cycle: a reference resolves to itself", file=self.file, where=where)
+                raise GeneratorError(
+                    "$ref cycle: a reference resolves to itself", file=self.file, where=where
+                )
         return node, where

@@ -77,7 +77,7 @@ def render_package(api: Api) -> dict[str, str]:
     head = header(api.spec_path)
     model_modules = _model_modules(api)
     params_modules = _params_modules(api)
-    context = {
+    context: dict[str, Any] = {
         "api": api,
         "header": head,
         "model_modules": model_modules,
@@ -129,7 +129,9 @@ def _model_modules(api: Api) -> list[ModuleView]:
         aliases[a.module].append(a)
     views = []
     for name in sorted(set(models) | set(aliases)):
-        deps = {d for m in models[name] for d in m.deps} | {d for a in aliases[name] for d in a.deps}
+        deps = {d for m in models[name] for d in m.deps} | {
+            d for a in aliases[name] for d in a.deps
+        }
         views.append(
             ModuleView(
                 name=name,
@@ -151,12 +153,20 @@ def _params_modules(api: Api) -> list[ModuleView]:
     for name in sorted(grouped):
         deps = {n for p in grouped[name] for f in p.fields for n in pytypes.model_names(f.type)}
         views.append(
-            ModuleView(name=name, models=(), aliases=(), params=tuple(grouped[name]), imports=_imports(deps, home, name))
+            ModuleView(
+                name=name,
+                models=(),
+                aliases=(),
+                params=tuple(grouped[name]),
+                imports=_imports(deps, home, name),
+            )
         )
     return views
 
 
-def _imports(names: Iterable[str], home: dict[str, str], here: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _imports(
+    names: Iterable[str], home: dict[str, str], here: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     by_module: dict[str, set[str]] = defaultdict(set)
     for n in names:
         if home.get(n, here) != here:
@@ -273,4 +283,5 @@ def _environment() -> jinja2.Environment:
 
 
 def _load_template(name: str) -> str:
-    return (templates_root() / name).read_text(encoding="utf-8")
+    text: str = (templates_root() / name).read_text(encoding="utf-8")
+    return text

@@ -1,0 +1,265 @@
+"""The IR builder on small inline specs: names, types, parameters, bodies, responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from generator.build import BuildInput, build_api
+from generator.config import make_profile
+from generator.errors import GeneratorError
+from generator.ir import Api, ListOf, Lit, MapOf, ModelRef, ParamsRef, Prim, UnionOf
+
+
+def api_of(
+    paths: dict[str, Any], schemas: dict[str, Any] | None = None, ops: tuple[str, ...] = ()
+) -> Api:
+    data = {
+        "openapi": "3.0.0",
+        "info": {"title": "Demo API", "version": "7"},
+        "servers": [{"url": "https://api.example.com/"}],
+        "paths": paths,
+        "components": {"schemas": schemas or {}},
+    }
+    return build_api(BuildInput(data, "s.yaml", "spec/s.yaml", make_profile({}, "Demo API"), ops))
+
+
+def form_op(
+    properties: dict[str, Any], required: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": "PostThings",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": properties,
+                            "required": required or [],
+                        }
+                    }
+                },
+            },
+            "responses": {"200": {"description": "ok"}},
+            **extra,
+        }
+    }
+
+
+def test_profile_defaults_come_from_the_title() -> None:
+    api = api_of({})
+    assert api.profile.client_class == "DemoClient"
+    assert api.profile.async_client_class == "AsyncDemoClient"
+    assert api.profile.error_base == "DemoError"
+    assert api.profile.api_key_env == "DEMO_API_KEY"
+    assert api.base_url == "https://api.example.com"
+
+
+def test_body_properties_become_keywords_required_first() -> None:
+    api = api_of(
+        {
+            "/v1/things": form_op(
+                {"b": {"type": "string"}, "class": {"type": "integer"}, "a": {"type": "boolean"}},
+                ["a"],
+            )
+        }
+    )
+    (op,) = api.operations
+    assert op.py_name == "post_things"
+    assert [(p.py_name, p.wire_name, p.required) for p in op.parameters] == [
+        ("a", "a", True),
+        ("b", "b", False),
+        ("class_", "class", False),
+    ]
+    assert op.body is not None and op.body.encoding == "form"
+
+
+def test_enums_are_strict_in_requests_and_open_in_responses() -> None:
+    enum = {"type": "string", "enum": ["x", "y"]}
+    api = api_of(
+        {"/v1/things": form_op({"kind": enum})},
+        {"thing": {"type": "object", "properties": {"kind": enum}}},
+    )
+    assert api.operations[0].parameters[0].type == Lit(("x", "y"), open=False)
+    assert api.models[0].fields[0].type == Lit(("x", "y"), open=True)
+
+
+def test_stripe_patterns_expandable_emptyable_nullable_maps() -> None:
+    schemas = {
+        "customer": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "charge": {
+            "type": "object",
+            "required": ["customer"],
+            "properties": {
+                "customer": {
+                    "anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/customer"}],
+                    "nullable": True,
+                },
+                "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                "created": {"type": "integer", "format": "unix-time"},
+            },
+        },
+    }
+    emptyable = {
+        "anyOf": [
+            {"type": "object", "properties": {"x": {"type": "string"}}},
+            {"type": "string", "enum": [""]},
+        ]
+    }
+    api = api_of({"/v1/things": form_op({"shipping": emptyable})}, schemas)
+    charge = next(m for m in api.models if m.name == "Charge")
+    types = {f.wire_name: f.type for f in charge.fields}
+    assert types["customer"] == UnionOf(
+        (Prim("str"), ModelRef("Customer", "customer"), Prim("None"))
+    )
+    assert types["metadata"] == MapOf(Prim("str"))
+    assert types["created"] == Prim("int")
+    shipping = api.operations[0].parameters[0]
+    assert shipping.type == UnionOf((ParamsRef("PostThingsShipping"), Lit(("",))))
+
+
+def test_polymorphic_union_is_discriminated_by_object() -> None:
+    def obj(kind: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {"object": {"type": "string", "enum": [kind]}}}
+
+    schemas = {
+        "card": obj("card"),
+        "bank_account": obj("bank_account"),
+        "holder": {
+            "type": "object",
+            "properties": {
+                "source": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/card"},
+                        {"$ref": "#/components/schemas/bank_account"},
+                    ]
+                }
+            },
+        },
+    }
+    api = api_of({}, schemas)
+    holder = next(m for m in api.models if m.name == "Holder")
+    source = holder.fields[0].type
+    assert isinstance(source, UnionOf)
+    assert source.discriminator == "object"
+    assert source.tags == ("card", "bank_account")
+
+
+def test_identical_inline_param_objects_share_one_type() -> None:
+    address = {
+        "type": "object",
+        "properties": {"line1": {"type": "string"}, "city": {"type": "string"}},
+    }
+    api = api_of(
+        {
+            "/v1/a": form_op({"address": address}),
+            "/v1/b": {
+                "post": {
+                    **form_op({"shipping": {"type": "array", "items": address}})["post"],
+                    "operationId": "PostB",
+                }
+            },
+        }
+    )
+    assert [p.name for p in api.params_types] == ["PostThingsAddress"]
+    b = next(op for op in api.operations if op.operation_id == "PostB")
+    assert b.parameters[0].type == ListOf(ParamsRef("PostThingsAddress"))
+
+
+def test_names_do_not_depend_on_unrelated_operations() -> None:
+    shape = {"type": "object", "properties": {"q": {"type": "string"}}}
+    before = api_of({"/v1/m": form_op({"opts": shape})})
+    other = {"type": "object", "properties": {"zzz": {"type": "integer"}}}
+    after = api_of(
+        {
+            "/v1/a": {"post": {**form_op({"opts": other})["post"], "operationId": "PostA"}},
+            "/v1/m": form_op({"opts": shape}),
+        }
+    )
+    assert before.operations[0].parameters[0].type == after.operations[1].parameters[0].type
+
+
+def test_operation_filter_matches_loosely_and_reports_unknown_ids() -> None:
+    paths = {"/v1/things": form_op({})}
+    for spelling in ("postthings", "PostThings", "post_things"):
+        assert [o.operation_id for o in api_of(paths, ops=(spelling,)).operations] == ["PostThings"]
+    with pytest.raises(GeneratorError, match="no operation with ID nope"):
+        api_of(paths, ops=("nope",))
+
+
+def test_only_reachable_models_with_an_operation_filter() -> None:
+    schemas = {
+        "used": {"type": "object", "properties": {"x": {"type": "string"}}},
+        "unused": {"type": "object", "properties": {"y": {"type": "string"}}},
+    }
+    paths = {
+        "/v1/x": {
+            "get": {
+                "operationId": "GetX",
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/used"}}
+                        },
+                    }
+                },
+            }
+        }
+    }
+    assert [m.name for m in api_of(paths, schemas).models] == ["Unused", "Used"]
+    assert [m.name for m in api_of(paths, schemas, ops=("getx",)).models] == ["Used"]
+
+
+def test_path_query_and_deprecated_parameters() -> None:
+    paths = {
+        "/v1/customers/{customer}": {
+            "get": {
+                "operationId": "GetCustomersCustomer",
+                "parameters": [
+                    {
+                        "name": "customer",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "expand",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                    {
+                        "name": "old",
+                        "in": "query",
+                        "deprecated": True,
+                        "description": "Use new instead.",
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "sid", "in": "cookie", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    }
+                },
+            }
+        }
+    }
+    api = api_of(paths)
+    (op,) = api.operations
+    assert [(p.py_name, p.location) for p in op.parameters] == [
+        ("customer", "path"),
+        ("expand", "query"),
+        ("old", "query"),
+    ]
+    assert op.parameters[2].deprecated == "'old' is deprecated: Use new instead."
+    assert op.response.kind == "binary"
+    assert api.warnings == (
+        "#/paths/~1v1~1customers~1{customer}/get/parameters/3: parameters in 'cookie' are not supported; skipped",
+    )

@@ -1,0 +1,85 @@
+"""Loading (JSON/YAML, cache, errors) and OpenAPI validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import GeneratorError
+from generator.load import load_document
+from generator.parse import parse_document
+
+MINIMAL = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_yaml_and_json_load_to_the_same_data(tmp_path: Path) -> None:
+    yaml_file = tmp_path / "a.yaml"
+    json_file = tmp_path / "a.json"
+    yaml_file.write_text(MINIMAL)
+    json_file.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}'
+    )
+    assert load_document(yaml_file).data == load_document(json_file).data
+
+
+def test_yaml_is_cached_by_content(tmp_path: Path) -> None:
+    spec = tmp_path / "a.yaml"
+    spec.write_text(MINIMAL)
+    first = load_document(spec)
+    cached = list((tmp_path / "cache" / "documents").iterdir())
+    assert [p.name.split(".")[0] for p in cached] == [first.sha256]
+    assert load_document(spec).data == first.data
+    spec.write_text(MINIMAL.replace("title: T", "title: U"))
+    assert load_document(spec).data["info"]["title"] == "U"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("bad.yaml", "openapi: 3.0.0\ninfo: [\n", "invalid YAML at line 3, column 1"),
+        ("bad.json", '{"openapi": "3.0.0",\n  "info": }', "invalid JSON at line 2, column 11"),
+        ("list.yaml", "- 1\n- 2\n", "not a mapping"),
+    ],
+)
+def test_syntax_errors_name_file_and_place(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(GeneratorError) as caught:
+        load_document(path)
+    assert expected in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(GeneratorError, match="cannot read spec"):
+        load_document(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("version", ["3.0.0", "3.0.3", "3.1.0"])
+def test_openapi_3_0_and_3_1_parse(tmp_path: Path, version: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL.replace("3.0.3", version))
+    assert parse_document(load_document(path)).openapi == version
+
+
+def test_swagger_2_is_refused_with_its_version(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n")
+    with pytest.raises(GeneratorError, match=r"Swagger 2\.0.*OpenAPI 3\.0 or 3\.1 is needed"):
+        parse_document(load_document(path))
+
+
+def test_invalid_document_error_points_at_the_place(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL.replace("paths: {}", "paths:\n  /x:\n    get:\n      responses: 7\n"))
+    with pytest.raises(GeneratorError) as caught:
+        parse_document(load_document(path))
+    assert caught.value.where == "/paths/~1x/get/responses"

@@ -1,0 +1,41 @@
+"""Generated code and the generator itself pass the strict checks we promise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def _tool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_generated_package_passes_mypy_strict() -> None:
+    result = _tool("mypy", "--strict", "--no-incremental", "generated/")
+    assert result.returncode == 0, result.stdout
+
+
+def test_generator_passes_mypy() -> None:
+    result = _tool("mypy", "--no-incremental")
+    assert result.returncode == 0, result.stdout
+
+
+def test_project_is_ruff_clean() -> None:
+    result = _tool("ruff", "check", "generator", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout
+
+
+def test_generated_package_is_black_stable() -> None:
+    result = _tool(
+        "black",
+        "--check",
+        "--quiet",
+        "--line-length",
+        "100",
+        "--target-version",
+        "py311",
+        "generated/",
+    )
+    assert result.returncode == 0, result.stderr
