@@ -104,6 +104,12 @@ ERROR_CLASSES: dict[str, type[ClientError]] = {
 }
 
 
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The server's id for a request: ``Request-Id`` (Stripe) or ``X-Request-Id``. Quote it
+    when asking the API's support about a call."""
+    return headers.get("request-id") or headers.get("x-request-id")
+
+
 def error_from_response(
     status: int,
     body: Any,
@@ -130,7 +136,7 @@ def error_from_response(
         status_code=status,
         code=code if isinstance(code, str) else None,
         param=detail.get("param") if isinstance(detail.get("param"), str) else None,
-        request_id=headers.get("request-id"),
+        request_id=request_id_of(headers),
         body=body,
         headers=headers,
     )

@@ -2,33 +2,46 @@
 
 Generated methods only describe an operation (an ``Operation``) and pass their arguments; all
 behaviour lives here, in plain Python shared by the sync and async clients.
+
+Retries: connection errors, timeouts, 409, 429 and 5xx answers are retried up to ``max_retries``
+times, after an exponential backoff with jitter (or the server's ``Retry-After``, capped); the
+API's retry-hint header (Stripe's ``Stripe-Should-Retry``) overrides the status either way.
+Every call whose method is not GET, HEAD or OPTIONS carries one ``Idempotency-Key``, made once
+per call and sent unchanged on every retry, so a retried call never acts twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import importlib
 import json
 import logging
+import math
 import os
 import random
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast
+from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from ._encode import encode, flatten, path_segment
-from ._errors import APIConnectionError, APITimeoutError, ClientError, error_from_response
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientError,
+    error_from_response,
+    request_id_of,
+)
 from ._pagination import Page
 
 T = TypeVar("T")
-_S = TypeVar("_S", bound="SyncBaseClient")
-_A = TypeVar("_A", bound="AsyncBaseClient")
 
 FileContent = bytes | IO[bytes]
 # A file to upload: its content, or (filename, content) or (filename, content, content type).
@@ -36,22 +49,37 @@ File = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileCont
 
 DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
 DEFAULT_MAX_RETRIES = 2
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0
+INITIAL_RETRY_DELAY = 0.5  # seconds before the first retry; doubles on each one after it
+MAX_RETRY_DELAY = 8.0  # backoff never waits longer than this
+MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this many seconds
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 _RETRY_STATUSES = frozenset({409, 429})
 _NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Failures worth another attempt: the network or the server let us down. Anything else
+# (an unsupported URL scheme, a header httpx refuses to send, a proxy refusing the tunnel) would
+# fail the same way again.
+_RETRY_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 class RequestOptions(TypedDict, total=False):
-    """Per-call settings, accepted by every method as ``request_options``."""
+    """Per-call settings, accepted by every method as ``request_options``.
+
+    When an operation has a parameter of its own called ``request_options``, the parameter
+    keeps that name and the options move to ``request_options_2`` (``_3`` if that is taken too).
+    """
 
     idempotency_key: str
+    """Sent as ``Idempotency-Key`` (non-GET calls) instead of a generated one, on every retry."""
     timeout: float | httpx.Timeout | None
+    """Seconds (or an ``httpx.Timeout``) for this call; ``None`` waits forever."""
     max_retries: int
+    """Retries for this call; ``0`` never retries."""
     extra_headers: Mapping[str, str]
+    """Headers to add or override."""
     extra_query: Mapping[str, Any]
+    """Query parameters to add, for parameters the spec does not list yet."""
     extra_body: Mapping[str, Any]
+    """Body fields to add, for parameters the spec does not list yet."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +173,73 @@ def _make_parser(package: str, response: str | None) -> Callable[[bytes], Any]:
     return TypeAdapter(target).validate_json
 
 
+class RawResponse(Generic[T]):
+    """A successful answer as it came over the wire, from ``client.with_raw_response(...)``.
+
+    ``parse()`` turns it into what the method itself returns (parsed on first use, then kept).
+    Error answers never get here: they raise the same typed errors as a plain call.
+    """
+
+    __slots__ = ("_parse", "_parsed", "http_response")
+
+    def __init__(self, http_response: httpx.Response, parse: Callable[[], T]) -> None:
+        self.http_response = http_response
+        """The ``httpx.Response`` itself (its request, elapsed time, HTTP version ...)."""
+        self._parse: Callable[[], T] | None = parse
+        self._parsed: T | None = None
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """Case-insensitive: ``raw.headers["request-id"]`` and ``["Request-Id"]`` both work."""
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id for this request (``Request-Id`` or ``X-Request-Id``), if it sent one."""
+        return request_id_of(self.http_response.headers)
+
+    @property
+    def content(self) -> bytes:
+        """The body, exactly as received (after any transfer decompression)."""
+        return self.http_response.content
+
+    def parse(self) -> T:
+        """The answer as the method returns it: a model, a page, bytes, ..."""
+        if self._parse is not None:
+            self._parsed = self._parse()
+            self._parse = None
+        return cast(T, self._parsed)
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}] request_id={self.request_id!r}>"
+
+
+class _RawRequest:
+    """Marks the next call on ``client`` in this context as one that answers a RawResponse."""
+
+    __slots__ = ("client", "taken")
+
+    def __init__(self, client: object) -> None:
+        self.client = client
+        self.taken = False
+
+
+_raw_request: ContextVar[_RawRequest | None] = ContextVar("_raw_request", default=None)
+
+
+def _raw_result(result: object, marker: _RawRequest) -> RawResponse[Any]:
+    if not marker.taken or not isinstance(result, RawResponse):
+        raise TypeError(
+            "with_raw_response expects a function that makes one call on the client it is given "
+            "and returns that call's result, e.g. lambda c: c.some_method(...)"
+        )
+    return result
+
+
 @dataclass
 class _Prepared:
     method: str
@@ -193,6 +288,15 @@ class _Base:
     def __repr__(self) -> str:  # never show the key
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
+    def _take_raw(self) -> bool:
+        """Whether this call answers a RawResponse (the first call made by a with_raw_response
+        function on this client); read before the call's first ``await``."""
+        marker = _raw_request.get()
+        if marker is None or marker.taken or marker.client is not self:
+            return False
+        marker.taken = True
+        return True
+
     # Request building --------------------------------------------------------------------
     def _prepare(self, op: Operation[Any], args: Mapping[str, Any]) -> _Prepared:
         for name, message in op.deprecated.items():
@@ -213,7 +317,7 @@ class _Base:
             elif name in op.query:
                 query[wire] = value
             elif name in op.headers:
-                headers[wire] = str(value)
+                _set_header(headers, wire, str(value))
             elif name == op.whole_body:
                 whole_body = value
             else:
@@ -221,20 +325,29 @@ class _Base:
         for keyword, header in self._config.client_headers.items():
             value = options.get(keyword)
             if value is not None:
-                headers[header] = str(value)
+                _set_header(headers, header, str(value))
         query.update(options.get("extra_query") or {})
         body.update(options.get("extra_body") or {})
-        headers.update(options.get("extra_headers") or {})
-        method = op.method
+        for header, value in (options.get("extra_headers") or {}).items():
+            _set_header(headers, header, value)
+        method = op.method.upper()
         if method not in _NO_BODY_METHODS:
-            headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
+            # One key per logical call, made here (once) and sent on every retry of it.
+            key = (
+                options.get("idempotency_key")
+                or _get_header(headers, IDEMPOTENCY_HEADER)
+                or str(uuid.uuid4())
+            )
+            _set_header(headers, IDEMPOTENCY_HEADER, key)
         form = files = json_body = None
         if op.body == "form":
             form = flatten(body)
         elif op.body == "multipart":
             form, files = _split_files(body)
         elif op.body == "json":
-            json_body = whole_body if whole_body is not None else body
+            json_body = body
+            if whole_body is not None:
+                json_body = _merge_extra_body(whole_body, options.get("extra_body"))
         return _Prepared(
             method=method,
             url=self._server(op) + path,
@@ -244,7 +357,7 @@ class _Base:
             json=json_body,
             files=files,
             timeout=options.get("timeout", self.timeout),
-            max_retries=options.get("max_retries", self.max_retries),
+            max_retries=max(0, options.get("max_retries", self.max_retries)),
         )
 
     def _server(self, op: Operation[Any]) -> str:
@@ -265,7 +378,9 @@ class _Base:
             kwargs["files"] = prepared.files
         elif prepared.form is not None:
             kwargs["content"] = encode(prepared.form).encode()
-            kwargs["headers"] = {**prepared.headers, "Content-Type": "application/x-www-form-urlencoded"}
+            headers = dict(prepared.headers)
+            _set_header(headers, "Content-Type", "application/x-www-form-urlencoded")
+            kwargs["headers"] = headers
         elif prepared.json is not None:
             kwargs["json"] = prepared.json
         return kwargs
@@ -301,72 +416,128 @@ class _Base:
         started: float,
         response: httpx.Response | None,
         failure: httpx.TransportError | None,
+        raw: bool,
     ) -> tuple[bool, Any]:
         """After one attempt: ``(True, result)`` to finish, ``(False, delay)`` to retry; raises
         when the call failed for good. Shared by the sync and async loops."""
         last = attempt >= prepared.max_retries
         if response is None:
+            kind = type(failure).__name__
             timed_out = isinstance(failure, httpx.TimeoutException)
-            self._log_attempt(prepared, attempt, started, None, "timeout" if timed_out else "connection error")
-            if last:
-                kind = type(failure).__name__
+            self._log_attempt(prepared, attempt, started, None, kind)
+            if last or not isinstance(failure, _RETRY_FAILURES):
                 if timed_out:
                     raise APITimeoutError(f"request timed out ({kind})") from failure
                 raise APIConnectionError(f"connection failed ({kind})") from failure
-            return False, self._delay(attempt, None)
+            return False, self._retry_delay(prepared, attempt, None)
         self._log_attempt(prepared, attempt, started, response)
+        if response.is_success and raw:
+            return True, RawResponse(response, lambda: self._outcome(op, response, args))
         if response.is_success or last or not self._should_retry(response):
             return True, self._outcome(op, response, args)
-        return False, self._delay(attempt, response)
+        return False, self._retry_delay(prepared, attempt, response)
 
     def _should_retry(self, response: httpx.Response) -> bool:
         hint = self._config.retry_hint_header
-        if hint and hint in response.headers:
-            return response.headers[hint].lower() == "true"
+        if hint and hint in response.headers:  # the server knows best: "true" or "false"
+            return response.headers[hint].strip().lower() == "true"
         return response.status_code in _RETRY_STATUSES or response.status_code >= 500
 
-    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
-        if response is not None:
-            after = _retry_after(response)
-            if after is not None:
-                return after
-        delay: float = min(MAX_RETRY_DELAY, INITIAL_RETRY_DELAY * 2.0**attempt)
-        return delay * (1 - 0.25 * random.random())  # jitter spreads clients that failed together
+    def _retry_delay(self, prepared: _Prepared, attempt: int, response: httpx.Response | None) -> float:
+        delay = _delay(attempt, response)
+        if self._log.isEnabledFor(logging.INFO):
+            self._log.info(
+                "%s %s retrying in %.2fs (retry %d of %d)",
+                prepared.method, httpx.URL(prepared.url).path, delay, attempt + 1, prepared.max_retries,
+            )  # fmt: skip
+        return delay
 
     def _log_attempt(
         self, prepared: _Prepared, attempt: int, started: float, response: httpx.Response | None, error: str = ""
     ) -> None:
+        # Method, path (never the query), status, request id, attempt, time: nothing sent in a
+        # header, query or body appears.
         if not self._log.isEnabledFor(logging.INFO):
             return
         path = httpx.URL(prepared.url).path
         status = response.status_code if response is not None else error
-        request_id = response.headers.get("request-id", "-") if response is not None else "-"
+        request_id = (request_id_of(response.headers) if response is not None else None) or "-"
         self._log.info(
-            "%s %s -> %s request_id=%s attempt=%d elapsed=%.3fs",
-            prepared.method, path, status, request_id, attempt + 1, time.monotonic() - started,
+            "%s %s -> %s request_id=%s attempt=%d/%d elapsed=%.3fs",
+            prepared.method, path, status, request_id, attempt + 1, prepared.max_retries + 1,
+            time.monotonic() - started,
         )  # fmt: skip
 
 
+def _delay(attempt: int, response: httpx.Response | None) -> float:
+    """Seconds to wait before retry number ``attempt + 1``: exponential backoff with jitter, or
+    the server's ``Retry-After`` (capped at MAX_RETRY_AFTER) when that is longer."""
+    delay: float = min(MAX_RETRY_DELAY, INITIAL_RETRY_DELAY * 2.0**attempt)
+    delay *= 1 - 0.25 * random.random()  # jitter spreads clients that failed together
+    after = _retry_after(response) if response is not None else None
+    if after is not None:
+        delay = max(delay, min(after, MAX_RETRY_AFTER))
+    return delay
+
+
 def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds: a number of seconds or an HTTP date; None if absent or bad."""
     value = response.headers.get("retry-after")
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        return None
-    return seconds if 0 <= seconds <= MAX_RETRY_AFTER else None
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - time.time()  # a naive date is read as UTC (RFC 9110)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _merge_extra_body(whole_body: Any, extra: Mapping[str, Any] | None) -> Any:
+    if not extra:
+        return whole_body
+    if not isinstance(whole_body, Mapping):
+        raise TypeError("extra_body needs a JSON object body; this call's body is not one")
+    return {**whole_body, **extra}
+
+
+def _get_header(headers: Mapping[str, str], name: str) -> str | None:
+    lower = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == lower), None)
+
+
+def _set_header(headers: dict[str, str], name: str, value: str) -> None:
+    """Set a header, replacing any spelling of it (header names ignore case)."""
+    lower = name.lower()
+    for key in [k for k in headers if k.lower() == lower]:
+        del headers[key]
+    headers[name] = value
 
 
 def _split_files(body: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
     fields: dict[str, Any] = {}
     files: list[tuple[str, Any]] = []
     for key, value in body.items():
-        if isinstance(value, bytes | bytearray | tuple) or hasattr(value, "read"):
-            files.append((key, value))
+        if isinstance(value, tuple):
+            files.append((key, (value[0], _replayable(value[1]), *value[2:])))
+        elif isinstance(value, bytes | bytearray) or hasattr(value, "read"):
+            files.append((key, _replayable(value)))
         else:
             fields[key] = value
     return flatten(fields), files
+
+
+def _replayable(content: Any) -> Any:
+    """File content that a retry can send again: httpx rewinds seekable files itself; a stream
+    that cannot seek (a pipe, a socket) is read into memory once, here."""
+    if hasattr(content, "read"):
+        seekable = getattr(content, "seekable", None)
+        if not (callable(seekable) and seekable()):
+            return content.read()
+    return content
 
 
 class SyncBaseClient(_Base):
@@ -381,6 +552,8 @@ class SyncBaseClient(_Base):
         http_client: httpx.Client | None = None,
         client_headers: Mapping[str, str | None] | None = None,
     ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(f"http_client must be an httpx.Client, not {type(http_client).__name__}")
         super().__init__(
             api_key=api_key,
             base_url=base_url,
@@ -390,20 +563,36 @@ class SyncBaseClient(_Base):
             client_headers=client_headers or {},
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout)
+        self._http = httpx.Client(timeout=timeout) if http_client is None else http_client
 
     def close(self) -> None:
         """Close the HTTP client, unless it was passed in (then its owner closes it)."""
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self: _S) -> _S:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def with_raw_response(self, call: Callable[[Self], T]) -> RawResponse[T]:
+        """Make one call and get its answer as it came: status, headers, bytes, ``.parse()``.
+
+        ``raw = client.with_raw_response(lambda c: c.some_method(...))``; ``raw.parse()`` is
+        what ``client.some_method(...)`` would have returned. Retries work as usual; an error
+        answer raises the usual typed error.
+        """
+        marker = _RawRequest(self)
+        token = _raw_request.set(marker)
+        try:
+            result = call(self)
+        finally:
+            _raw_request.reset(token)
+        return _raw_result(result, marker)
+
     def _call(self, op: Operation[T], args: Mapping[str, Any]) -> T:
+        raw = self._take_raw()
         prepared = self._prepare(op, args)
         attempt = 0
         while True:
@@ -414,7 +603,7 @@ class SyncBaseClient(_Base):
                 response = self._http.request(prepared.method, prepared.url, **self._request_kwargs(prepared))
             except httpx.TransportError as exc:
                 failure = exc
-            done, value = self._step(op, args, prepared, attempt, started, response, failure)
+            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
                 return value  # type: ignore[no-any-return]
             time.sleep(value)
@@ -433,6 +622,8 @@ class AsyncBaseClient(_Base):
         http_client: httpx.AsyncClient | None = None,
         client_headers: Mapping[str, str | None] | None = None,
     ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}")
         super().__init__(
             api_key=api_key,
             base_url=base_url,
@@ -442,20 +633,36 @@ class AsyncBaseClient(_Base):
             client_headers=client_headers or {},
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout)
+        self._http = httpx.AsyncClient(timeout=timeout) if http_client is None else http_client
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was passed in (then its owner closes it)."""
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self: _A) -> _A:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    async def with_raw_response(self, call: Callable[[Self], Awaitable[T]]) -> RawResponse[T]:
+        """Make one call and get its answer as it came: status, headers, bytes, ``.parse()``.
+
+        ``raw = await client.with_raw_response(lambda c: c.some_method(...))``; ``raw.parse()``
+        is what ``await client.some_method(...)`` would have returned. Retries work as usual;
+        an error answer raises the usual typed error.
+        """
+        marker = _RawRequest(self)
+        token = _raw_request.set(marker)
+        try:
+            result = await call(self)
+        finally:
+            _raw_request.reset(token)
+        return _raw_result(result, marker)
+
     async def _call(self, op: Operation[T], args: Mapping[str, Any]) -> T:
+        raw = self._take_raw()
         prepared = self._prepare(op, args)
         attempt = 0
         while True:
@@ -468,10 +675,8 @@ class AsyncBaseClient(_Base):
                 )
             except httpx.TransportError as exc:
                 failure = exc
-            done, value = self._step(op, args, prepared, attempt, started, response, failure)
+            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
                 return value  # type: ignore[no-any-return]
             await asyncio.sleep(value)
             attempt += 1
-
-
