@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import naming
@@ -58,10 +58,35 @@ ANY = Prim("Any")
 # Names a generated model module binds at top level; a field with one of these names would shadow
 # it inside the class body, where pydantic evaluates annotations.
 MODEL_MODULE_NAMES = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "Any", "Literal", "Field", "REQUIRED"}
-)
+    {
+        "str", "int", "float", "bool", "bytes", "list", "dict", "Any", "Literal", "Field",
+        "REQUIRED", "Annotated", "Union", "Tag", "Discriminator", "UnknownObject", "OTHER",
+        "tag_by", "Iterator", "AsyncIterator",
+        # methods of pages (ListObject, SearchResult), which models may be
+        "bind", "next_page_args", "auto_paging_iter",
+    }
+)  # fmt: skip
+# Names the generated package binds itself: at its top level (exported beside the models) or
+# inside model, params and resource modules. A schema-derived class name must not take them.
+PACKAGE_NAMES = frozenset(
+    {
+        "Any", "Literal", "Annotated", "Union", "Field", "Tag", "Discriminator", "Iterator",
+        "AsyncIterator", "Mapping", "Sequence", "Required", "TypedDict", "TYPE_CHECKING",
+        "BaseObject", "ListObject", "SearchResult", "UnknownObject", "REQUIRED", "OTHER",
+        "FileInput", "RequestOptions", "APIConnectionError", "APIError", "APITimeoutError",
+        "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
+        "PermissionDeniedError", "RateLimitError", "ClientError",
+    }
+)  # fmt: skip
 # Names a generated method binds besides its parameters.
-METHOD_RESERVED = frozenset({"self"})
+METHOD_RESERVED = frozenset({"self", "locals"})
+# Attributes of the generated clients (from the runtime base classes): no method may take them.
+CLIENT_NAMES = frozenset(
+    {"self", "close", "with_raw_response", "api_key", "base_url", "server_urls", "timeout",
+     "max_retries"}
+)  # fmt: skip
+# Names _operations.py binds besides the operation constants.
+OPERATIONS_MODULE_NAMES = frozenset({"CONFIG", "ClientConfig", "Operation", "TYPE_CHECKING", "Any"})
 OPTIONS_ARG = "request_options"
 
 
@@ -90,9 +115,16 @@ class _Builder:
         self.data = inp.data
         self.resolver = Resolver(inp.data, inp.file)
         self.warnings: list[str] = []
-        self.class_names: set[str] = {inp.profile.client_class, inp.profile.async_client_class}
+        profile = inp.profile
+        self.class_names: set[str] = {
+            *PACKAGE_NAMES,
+            profile.client_class,
+            profile.async_client_class,
+            profile.error_base,
+        }
         # Component schemas that become models: pointer -> (class name, module)
         self.components: dict[str, tuple[str, str]] = {}
+        self.component_aliases: dict[str, tuple[str, str]] = {}
         self.models: dict[str, Model] = {}  # by class name
         self.model_queue: list[str] = []  # component pointers still to build
         self.inline_models: dict[tuple[Any, ...], ModelRef] = {}
@@ -108,6 +140,7 @@ class _Builder:
         operations = self._operations()
         if not self.inp.operations:
             self.model_queue.extend(sorted(self.components))
+            self._component_aliases()
         self._drain_models()
         info = self.data.get("info", {})
         servers = self._server_urls(self.data.get("servers"))
@@ -139,15 +172,16 @@ class _Builder:
     # Components --------------------------------------------------------------------------
     def _name_components(self) -> None:
         schemas = self.data.get("components", {}).get("schemas", {}) or {}
-        keys = [
-            k
-            for k in sorted(schemas)
-            if self._is_object(schemas[k], join("/components/schemas", k))
-        ]
+        keys = sorted(schemas)
         names = naming.uniquify([naming.class_name(k) for k in keys], self.class_names)
-        modules = naming.uniquify([naming.snake(k) or "model" for k in keys], fold_case=True)
+        modules = naming.uniquify([naming.module_name(k, "model") for k in keys], fold_case=True)
         for key, name, module in zip(keys, names, modules, strict=True):
-            self.components[join("/components/schemas", key)] = (name, module)
+            where = join("/components/schemas", key)
+            # Objects become models; anything else (a union, an enum) a named type alias.
+            if self._is_object(schemas[key], where):
+                self.components[where] = (name, module)
+            else:
+                self.component_aliases[where] = (name, module)
             self.class_names.add(name)
 
     def _is_object(self, node: Any, where: str) -> bool:
@@ -173,6 +207,13 @@ class _Builder:
                 node, where, name, module, schema_key=where.rsplit("/", 1)[1]
             )
 
+    def _component_aliases(self) -> None:
+        for where, (name, module) in sorted(self.component_aliases.items()):
+            node = self.resolver.target("#" + where, where)[0]
+            type_ = self.lower(node, where, "response", name, module)
+            deps = tuple(sorted({r.name for r in _model_refs(type_)}))
+            self.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
+
     def _model_ref(self, where: str) -> ModelRef:
         name, module = self.components[where]
         if name not in self.models and where not in self.model_queue:
@@ -184,15 +225,17 @@ class _Builder:
         self, node: dict[str, Any], where: str, name: str, module: str, schema_key: str
     ) -> Model:
         props, required = self._object_properties(node, where)
-        wanted = [
-            naming.identifier(wire, naming.PYDANTIC_RESERVED | MODEL_MODULE_NAMES)
-            for wire, _, _ in props
+        types = [
+            self.lower(schema, pwhere, "response", name + naming.pascal(wire), module)
+            for wire, schema, pwhere in props
         ]
-        wanted = [n + "_" if n.startswith("model_") else n for n in wanted]
-        py_names = naming.uniquify(wanted)
+        # A field named like a class its annotations use would shadow it in the class body.
+        used = {r.name for t in types for r in _model_refs(t)}
+        py_names = naming.field_names(
+            [wire for wire, _, _ in props], naming.PYDANTIC_RESERVED | MODEL_MODULE_NAMES | used
+        )
         fields: list[Field] = []
-        for (wire, schema, pwhere), py in zip(props, py_names, strict=True):
-            type_ = self.lower(schema, pwhere, "response", name + naming.pascal(wire), module)
+        for (wire, schema, pwhere), py, type_ in zip(props, py_names, types, strict=True):
             fields.append(
                 Field(
                     py_name=py,
@@ -307,7 +350,7 @@ class _Builder:
             return ListOf(self.lower(items, join(where, "items"), side, name + "Item", owner))
         if type_ == "string":
             if node.get("format") == "binary":
-                return Prim("File") if side == "request" else Prim("bytes")
+                return Prim("FileInput") if side == "request" else Prim("bytes")
             return Prim("str")
         if type_ == "integer":
             return Prim("int")
@@ -495,12 +538,16 @@ class _Builder:
         ids = [str(op.get("operationId") or f"{m}_{p}") for p, m, op, _ in raw]
         groups = _groups([p for p, _, _, _ in raw])
         py_names = naming.uniquify(
-            [naming.identifier(naming.snake(i) or "call", ("self",)) for i in ids]
+            [naming.identifier(naming.snake(i) or "call", CLIENT_NAMES) for i in ids]
         )
-        return [
+        ops = [
             self._operation(path, method, op, item, py, group)
             for (path, method, op, item), py, group in zip(raw, py_names, groups, strict=True)
         ]
+        # Distinct method names can share a constant (class_2 and class__2); _operations.py
+        # also binds names of its own.
+        consts = naming.uniquify([op.const_name for op in ops], OPERATIONS_MODULE_NAMES)
+        return [replace(op, const_name=c) for op, c in zip(ops, consts, strict=True)]
 
     def _operation(
         self,
@@ -523,6 +570,9 @@ class _Builder:
                 self.warn(pwhere, f"parameters in {pnode.get('in')!r} are not supported; skipped")
                 continue
             wire = str(pnode["name"])
+            if not wire:
+                self.warn(pwhere, "a parameter with an empty name is not supported; skipped")
+                continue
             schema = pnode.get("schema")
             type_ = self.lower(
                 schema, join(pwhere, "schema"), "request", type_prefix + naming.pascal(wire), owner
@@ -598,6 +648,9 @@ class _Builder:
         if isinstance(snode, dict) and self._is_object(snode, swhere):
             props, required = self._object_properties(snode, swhere)
             for wire, pschema, pwhere in props:
+                if not wire:  # the runtime reads an empty wire name as "the whole body"
+                    self.warn(pwhere, "a body property with an empty name is not supported; skipped")
+                    continue
                 params.append(
                     Parameter(
                         py_name=wire,
@@ -646,7 +699,7 @@ class _Builder:
         swhere = join(rwhere, "content", media, "schema")
         if schema is None:
             return Response(kind="any", type=ANY, media_type=media)
-        module = naming.snake(prefix + "Response")
+        module = naming.module_name(prefix + "Response")
         type_ = self.lower(schema, swhere, "response", prefix + "Response", module)
         if type_ == ANY:
             return Response(kind="any", type=ANY, media_type=media)
@@ -749,8 +802,7 @@ def _paging(node: dict[str, Any], fields: list[Field]) -> tuple[Paging | None, T
 
 def _name_parameters(params: list[Parameter]) -> list[Parameter]:
     """Keyword names: the wire name where Python allows it, otherwise a safe unique name."""
-    wanted = [naming.identifier(p.wire_name or "body", METHOD_RESERVED) for p in params]
-    names = naming.uniquify(wanted, METHOD_RESERVED)
+    names = naming.parameter_names([p.wire_name or "body" for p in params], METHOD_RESERVED)
     return [
         Parameter(
             py_name=n,

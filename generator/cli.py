@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -56,9 +57,18 @@ def _targets(args: argparse.Namespace) -> list[Target]:
     return targets
 
 
+# Stages recurse along the spec's nesting (lowering schemas, rendering annotations, black).
+# Documents nest at most load.MAX_DEPTH levels and openapi-pydantic accepts about 250 levels of
+# schemas, which needs more than Python's default 1000 frames but stays far from the C stack.
+RECURSION_LIMIT = 6000
+DEBUG_ENV = "GENERATOR_DEBUG"  # set it to see the traceback of an internal error
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     progress = pipeline.quiet if args.quiet else pipeline.stderr_progress
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
     try:
         targets = _targets(args)
         if args.verb == "generate":
@@ -67,11 +77,32 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         stale = [(t, path) for t in targets for path in pipeline.check(t, progress)]
     except GeneratorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
+    except RecursionError:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print("error: the spec nests too deeply to generate (Python recursion limit)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a generator bug: one line, never a traceback (unless asked)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(
+            f"error: internal error: {type(exc).__name__}: {one_line(str(exc))} (please report "
+            f"it with the spec; set {DEBUG_ENV}=1 for the traceback); nothing was written",
+            file=sys.stderr,
+        )
+        return 3
+    finally:
+        sys.setrecursionlimit(limit)
     for target, path in stale:
         print(f"stale: {(target.package_dir / path).as_posix()}")
     if stale:
         print(f"{len(stale)} stale file(s); run `python -m generator generate`")
         return 1
     return 0
+
+
+def one_line(text: str) -> str:
+    """A message as one terminal line: line breaks and other control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

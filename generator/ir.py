@@ -19,9 +19,9 @@ Side = Literal["request", "response"]
 # Types ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Prim:
-    """A builtin scalar: str, int, float, bool, bytes, Any, None, or the upload type File."""
+    """A builtin scalar: str, int, float, bool, bytes, Any, None, or the upload type FileInput."""
 
-    name: Literal["str", "int", "float", "bool", "bytes", "Any", "None", "File"]
+    name: Literal["str", "int", "float", "bool", "bytes", "Any", "None", "FileInput"]
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,53 @@ from typing import Any
 import yaml
 
 from generator import cache
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, pointer
 
 # libyaml's C loader is ~4x faster; fall back to pure Python where PyYAML was built without it.
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YamlBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
+
+# Nesting of mappings and lists a document may have. 200 levels of nested schemas take 400 to
+# 600 (a property adds two: ``properties`` and the name); openapi-pydantic stops at about 250
+# schema levels anyway. Past this, recursive code further on would fail without a place to name.
+MAX_DEPTH = 1000
+# Values a document may hold once YAML aliases are expanded (Stripe's full spec: about 100,000).
+# An alias may stand for a whole subtree, so a small file can expand to billions ("billion
+# laughs"); everything after loading walks the expanded tree.
+MAX_VALUES = 5_000_000
+
+
+class _YamlLoader(_YamlBase):  # type: ignore[misc]
+    """YAML read with JSON's data model, which OpenAPI assumes.
+
+    Mapping keys are the text as written: ``200:`` is ``"200"``, ``true:`` is ``"true"`` (YAML
+    1.1 would make them an int and a bool, which no OpenAPI object accepts); timestamps stay
+    strings (``default: 2024-01-01`` is the string JSON would carry).
+    """
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark
+            )
+        self.flatten_mapping(node)  # merge keys (<<: *base)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    "found a key that is not a plain value (OpenAPI keys are strings)",
+                    key_node.start_mark,
+                )
+            mapping[str(key_node.value)] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_YamlLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +79,7 @@ def load_document(path: Path) -> Document:
         raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(path)) from None
     digest = hashlib.sha256(raw).hexdigest()
     data = _parse_cached(raw, digest, path)
+    check_structure(data, str(path))
     if not isinstance(data, dict):
         raise GeneratorError(
             "the document is not a mapping (expected an OpenAPI object)", file=str(path)
@@ -71,6 +113,10 @@ def _looks_like_json(raw: bytes, path: Path) -> bool:
 def parse_json(raw: bytes, file: str) -> Any:
     try:
         return json.loads(raw)
+    except RecursionError:
+        raise GeneratorError(
+            f"invalid JSON: nests more than {MAX_DEPTH} levels deep", file=file
+        ) from None
     except UnicodeDecodeError as exc:
         raise GeneratorError(f"not UTF-8 text: {exc.reason}", file=file) from None
     except json.JSONDecodeError as exc:
@@ -82,6 +128,10 @@ def parse_json(raw: bytes, file: str) -> Any:
 def parse_yaml(raw: bytes, file: str) -> Any:
     try:
         return yaml.load(raw, Loader=_YamlLoader)
+    except RecursionError:
+        raise GeneratorError(
+            f"invalid YAML: nests more than {MAX_DEPTH} levels deep", file=file
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -90,3 +140,69 @@ def parse_yaml(raw: bytes, file: str) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise GeneratorError(f"invalid YAML: {exc}", file=file) from None
+
+
+def check_structure(data: Any, file: str) -> None:
+    """Refuse data later stages cannot walk: a YAML alias inside itself (a cycle), nesting
+    deeper than ``MAX_DEPTH``, or aliases expanding to more than ``MAX_VALUES`` values.
+
+    One pass over distinct nodes (a shared node is walked once and remembered), without
+    recursion; the error names the JSON pointer where the limit was hit.
+    """
+    done: dict[int, tuple[int, int]] = {}  # finished containers: (height, expanded size)
+    on_path: set[int] = set()
+    # Frames: [container, its (key, child) pairs, crumb, depth, height, size]. A crumb is
+    # (parent crumb, key), turned into a pointer only for an error.
+    frames: list[list[Any]] = [[data, _children(data), None, 0, 0, 1]]
+    on_path.add(id(data))
+
+    def fail(crumb: Any, message: str) -> GeneratorError:
+        parts: list[str | int] = []
+        while crumb is not None:
+            crumb, key = crumb
+            parts.append(key)
+        return GeneratorError(message, file=file, where=pointer(*reversed(parts)))
+
+    while frames:
+        frame = frames[-1]
+        node, children, crumb, depth = frame[0], frame[1], frame[2], frame[3]
+        for key, child in children:
+            if not isinstance(child, dict | list):
+                frame[5] += 1
+                continue
+            here = (crumb, key)
+            if id(child) in on_path:
+                raise fail(here, "a YAML alias refers to a node that contains it (a cycle)")
+            if id(child) in done:
+                height, size = done[id(child)]
+                if depth + 1 + height > MAX_DEPTH:
+                    raise fail(here, f"the document nests more than {MAX_DEPTH} levels deep")
+                frame[4] = max(frame[4], height + 1)
+                frame[5] += size
+                continue
+            if depth + 1 > MAX_DEPTH:
+                raise fail(here, f"the document nests more than {MAX_DEPTH} levels deep")
+            on_path.add(id(child))
+            frames.append([child, _children(child), here, depth + 1, 0, 1])
+            break
+        else:
+            frames.pop()
+            on_path.discard(id(node))
+            height, size = frame[4], frame[5]
+            if size > MAX_VALUES:
+                raise fail(
+                    crumb, f"YAML aliases expand this part to more than {MAX_VALUES:,} values"
+                )
+            done[id(node)] = (height, size)
+            if frames:
+                parent = frames[-1]
+                parent[4] = max(parent[4], height + 1)
+                parent[5] += size
+
+
+def _children(node: Any) -> Any:
+    if isinstance(node, dict):
+        return iter(node.items())
+    if isinstance(node, list):
+        return enumerate(node)
+    return iter(())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Attributes pydantic's BaseModel defines (v2 and the deprecated v1 API): a field with one of
 # these names would shadow the method or be refused by pydantic.
@@ -55,7 +55,10 @@ def identifier(wire: str, reserved: Iterable[str] = ()) -> str:
     reserved_set = set(reserved)
     if _is_safe(wire, reserved_set):
         return wire
-    name = wire if wire.isidentifier() else snake(wire)
+    # Python reads identifiers NFKC-normalized (``ﬁle`` is ``file``): decide on that form, so the
+    # name the generator records is the one the attribute or keyword really gets.
+    normalized = unicodedata.normalize("NFKC", wire)
+    name = normalized if normalized.isidentifier() else snake(wire)
     if not name:
         name = "field"
     if name[0].isdigit() or name.startswith("_"):
@@ -73,6 +76,47 @@ def _is_safe(name: str, reserved: set[str]) -> bool:
         and name not in reserved
         and unicodedata.normalize("NFKC", name) == name
     )
+
+
+def module_name(text: str, default: str = "module") -> str:
+    """A module (file) name: snake_case, never a keyword, never starting with a digit."""
+    return identifier(snake(text) or default)
+
+
+def field_names(wires: Sequence[str], reserved: Iterable[str] = ()) -> list[str]:
+    """Attribute names for a model's fields, in order, unique, stable.
+
+    Besides ``identifier``'s rules, names starting ``model_`` take a trailing underscore: pydantic
+    owns that namespace on ``BaseModel``. See ``claim`` for how collisions resolve.
+    """
+    wanted = [identifier(w, reserved) for w in wires]
+    return claim(wires, [n + "_" if n.startswith("model_") else n for n in wanted])
+
+
+def parameter_names(wires: Sequence[str], reserved: Iterable[str] = ()) -> list[str]:
+    """Keyword names for a method's parameters, in order, unique, stable (see ``claim``)."""
+    reserved_set = set(reserved)
+    return claim(wires, [identifier(w, reserved_set) for w in wires], taken=reserved_set)
+
+
+def claim(wires: Sequence[str], wanted: Sequence[str], taken: Iterable[str] = ()) -> list[str]:
+    """Unique names for ``wanted`` (one per wire name, same order).
+
+    A wire name usable exactly as it is keeps its name, whatever comes before it: ``+1`` (which
+    wants ``n1``) never takes ``n1`` from a property really called ``n1``, so adding a property
+    renames no other. Derived names then take ``_2``, ``_3`` ... in order. A Python name that is
+    some other field's exact wire name would also make pydantic (``populate_by_name``) read that
+    field's value twice.
+    """
+    held = list(taken)
+    exact = [i for i, (w, n) in enumerate(zip(wires, wanted, strict=True)) if w == n]
+    derived = [i for i in range(len(wanted)) if wires[i] != wanted[i]]
+    first = uniquify([wanted[i] for i in exact], held)
+    rest = uniquify([wanted[i] for i in derived], [*held, *first])
+    out = [""] * len(wanted)
+    for i, name in zip(exact + derived, first + rest, strict=True):
+        out[i] = name
+    return out
 
 
 def class_name(text: str, reserved: Iterable[str] = ()) -> str:

@@ -18,9 +18,12 @@ def parse_document(doc: Document) -> OpenAPIDocument:
     file = str(doc.path)
     version = data.get("openapi")
     if version is None:
-        found = f"Swagger {data['swagger']}" if "swagger" in data else "no 'openapi' field"
+        swagger = "swagger" in data
+        found = f"Swagger {data['swagger']}" if swagger else "no 'openapi' field"
         raise GeneratorError(
-            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0 or 3.1 is needed", file=file
+            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0 or 3.1 is needed",
+            file=file,
+            where="/swagger" if swagger else "/openapi",
         )
     version = str(version)
     model: type[v3_0.OpenAPI] | type[v3_1.OpenAPI]
@@ -37,16 +40,43 @@ def parse_document(doc: Document) -> OpenAPIDocument:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        where = _pointer_in(data, first["loc"])
-        raise GeneratorError(
-            f"invalid OpenAPI document: {first['msg']}", file=file, where=where
-        ) from None
+        error = _most_telling(data, exc.errors())
+        where = _pointer_in(data, error["loc"])
+        if error["type"] == "recursion_depth_exceeded":
+            message = "the document nests too deeply to validate (openapi-pydantic stops at about 250 nested schemas)"
+        else:
+            message = f"invalid OpenAPI document: {error['msg']}{_found(error)}"
+        raise GeneratorError(message, file=file, where=where) from None
     except RecursionError:
         raise GeneratorError(
             "the document nests too deeply to validate (openapi-pydantic recursion limit)",
             file=file,
         ) from None
+
+
+def _most_telling(data: Any, errors: list[Any]) -> Any:
+    """The error to report among pydantic's. For a node that may be a ``Reference`` or a
+    ``Schema`` (or ...), pydantic reports a failure per branch; "``$ref`` is missing" only says
+    the node is not a reference. Of the rest, the deepest place is the most precise; a
+    recursion limit hit trumps everything (the other errors are its echoes)."""
+    for error in errors:
+        if error["type"] == "recursion_depth_exceeded":
+            return error
+
+    def rank(error: Any) -> tuple[bool, int]:
+        loc = error["loc"]
+        wrong_branch = error["type"] == "missing" and loc[-1:] == ("$ref",)
+        return wrong_branch, -_pointer_in(data, loc).count("/")
+
+    return min(errors, key=rank)
+
+
+def _found(error: Any) -> str:
+    value = error.get("input")
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+        return f" (found {text if len(text) <= 40 else text[:37] + '...'})"
+    return ""
 
 
 def _pointer_in(data: Any, loc: tuple[int | str, ...]) -> str:

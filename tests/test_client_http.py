@@ -214,3 +214,15 @@ def test_models_are_lazy_top_level_exports() -> None:
     assert stripe.AccountLink.__name__ == "AccountLink"
     with pytest.raises(AttributeError):
         stripe.NoSuchModel  # noqa: B018
+
+
+def test_a_successful_answer_that_breaks_the_spec_still_parses(
+    server: tuple[str, Recorder], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, recorder = server
+    recorder.replies.append(Reply(200, {**LINK, "created": "not a number", "expires_at": None}))
+    with _client(url) as client, caplog.at_level("WARNING"):
+        link = client.post_account_links(account="a", type="account_onboarding")
+    assert link.url == LINK["url"]
+    assert link.created is None  # the value that broke the spec is dropped, and said so
+    assert "dropped created" in caplog.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base_client import File
+from ._base_client import FileInput
 from ._client import AsyncStripeClient, StripeClient
 from ._options import RequestOptions
 from ._errors import (
@@ -59,7 +59,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "CardError",
-    "File",
+    "FileInput",
     "IdempotencyError",
     "InvalidRequestError",
     "PermissionDeniedError",

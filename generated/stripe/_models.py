@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 # Default of a field the spec marks required. Servers drift (a "required" field goes missing in
 # a real response), and a successful call must never fail on that, so the field may be absent:
@@ -45,3 +47,65 @@ def tag_by(field: str, known: tuple[str, ...]) -> Callable[[Any], str]:
         return found if isinstance(found, str) and found in known_set else OTHER
 
     return tag
+
+
+_MAX_REPAIRS = 5
+
+
+def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
+    """A parser for a successful answer that never fails on the answer's shape.
+
+    The fast path validates the bytes directly. When a server sends something its spec does not
+    allow (a value of another type, ``null`` inside a map), the offending values are dropped,
+    logged, and validation runs again: a 2xx answer must never turn into an exception.
+    """
+    adapter: TypeAdapter[Any] | None = None
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        fast: Callable[[bytes], Any] = target.model_validate_json
+        slow: Callable[[Any], Any] = target.model_validate
+    else:
+        adapter = TypeAdapter(target)
+        fast, slow = adapter.validate_json, adapter.validate_python
+
+    def parse(content: bytes) -> Any:
+        try:
+            return fast(content)
+        except ValidationError as exc:
+            error = exc
+        data = json.loads(content)
+        for _ in range(_MAX_REPAIRS):
+            dropped = [_drop(data, e["loc"]) for e in error.errors()]
+            log.warning(
+                "answer does not match the spec; dropped %s", ", ".join(d for d in dropped if d)
+            )
+            try:
+                return slow(data)
+            except ValidationError as exc:
+                error = exc
+        return data  # nothing typed could be made of it: the plain JSON, still a result
+
+    return parse
+
+
+def _drop(data: Any, loc: tuple[int | str, ...]) -> str:
+    """Remove the deepest value of ``data`` on the path ``loc`` (which pydantic interleaves with
+    union branch names: parts that are not keys or indexes are skipped)."""
+    parent: Any = None
+    key: int | str | None = None
+    node = data
+    path: list[str] = []
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            parent, key, node = node, part, node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            parent, key, node = node, part, node[part]
+        else:
+            continue
+        path.append(str(part))
+    if isinstance(parent, dict) and key in parent:
+        del parent[key]
+    elif isinstance(parent, list) and isinstance(key, int):
+        parent.pop(key)
+    else:
+        return ""
+    return ".".join(path)

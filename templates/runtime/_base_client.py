@@ -39,13 +39,14 @@ from ._errors import (
     error_from_response,
     request_id_of,
 )
+from ._models import lenient_parser
 from ._pagination import Page
 
 T = TypeVar("T")
 
 FileContent = bytes | IO[bytes]
 # A file to upload: its content, or (filename, content) or (filename, content, content type).
-File = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+FileInput = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 
 DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
 DEFAULT_MAX_RETRIES = 2
@@ -168,9 +169,7 @@ def _make_parser(package: str, response: str | None) -> Callable[[bytes], Any]:
         return json.loads
     module_name, _, attr = response.partition(":")
     target = getattr(importlib.import_module(f"{package}.{module_name}"), attr)
-    if isinstance(target, type) and issubclass(target, BaseModel):
-        return target.model_validate_json
-    return TypeAdapter(target).validate_json
+    return lenient_parser(target, logging.getLogger(package))
 
 
 class RawResponse(Generic[T]):

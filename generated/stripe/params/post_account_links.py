@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .._base_client import File
+    from .._base_client import FileInput
 
 
 class PostAccountLinksCollectionOptions(TypedDict, total=False):

@@ -10,7 +10,7 @@ from .. import _operations as _ops
 from .._base_client import AsyncBaseClient, SyncBaseClient
 
 if TYPE_CHECKING:
-    from .._base_client import File
+    from .._base_client import FileInput
     from .._options import RequestOptions
     from ..models.account_link import AccountLink
     from ..params.post_account_links import PostAccountLinksCollectionOptions
