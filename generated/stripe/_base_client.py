@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar, cast
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
 
 from ._encode import encode, flatten, path_segment
 from ._errors import (
