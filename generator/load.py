@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,7 +129,10 @@ def parse_json(raw: bytes, file: str) -> Any:
 
 def parse_yaml(raw: bytes, file: str) -> Any:
     try:
-        return yaml.load(raw, Loader=_YamlLoader)
+        try:
+            return _load_plain(raw)
+        except _NotPlain:
+            return yaml.load(raw, Loader=_YamlLoader)
     except RecursionError:
         raise GeneratorError(
             f"invalid YAML: nests more than {MAX_DEPTH} levels deep", file=file
@@ -142,9 +147,85 @@ def parse_yaml(raw: bytes, file: str) -> Any:
         raise GeneratorError(f"invalid YAML: {exc}", file=file) from None
 
 
+class _NotPlain(Exception):
+    """The document uses YAML features the fast path leaves to the full loader."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _load_plain(raw: bytes) -> Any:
+    """Build the data straight from libyaml's parser events: about 4x faster than the full
+    loader on Stripe's spec, with the same result for documents without anchors, aliases,
+    explicit tags or merge keys (those raise ``_NotPlain`` and take the full loader).
+
+    Plain scalars are typed by PyYAML's own resolver and constructors, so ``yes``, ``0x1F`` or
+    ``1e3`` mean what they mean to ``yaml.safe_load``; keys and timestamps stay text, as in
+    ``_YamlLoader``.
+    """
+    parser_class = getattr(yaml, "CParser", None) or getattr(yaml.cyaml, "CParser", None)
+    if parser_class is None:
+        raise _NotPlain
+    parser = parser_class(raw)
+    resolve: Callable[..., str] = yaml.resolver.Resolver().resolve
+    constructor = yaml.SafeLoader("")
+    no_key = object()
+    containers: list[Any] = []
+    keys: list[Any] = []  # per open mapping: the key waiting for its value (or no_key)
+    root: Any = None
+    events = yaml.events
+    try:
+        while (event := parser.get_event()) is not None:
+            kind = type(event)
+            if kind is events.ScalarEvent:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    raise _NotPlain
+                text = event.value
+                value: Any = text
+                if event.implicit[0] and event.tag is None:
+                    tag = resolve(yaml.ScalarNode, text, (True, False))
+                    if tag not in (_STR_TAG, "tag:yaml.org,2002:timestamp"):
+                        if tag == "tag:yaml.org,2002:merge":
+                            raise _NotPlain
+                        value = constructor.construct_object(yaml.ScalarNode(tag, text))
+                if containers and type(containers[-1]) is dict and keys[-1] is no_key:
+                    keys[-1] = text  # a mapping key: its text as written
+                    continue
+            elif kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    raise _NotPlain
+                value = {} if kind is events.MappingStartEvent else []
+            elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
+                containers.pop()
+                keys.pop()
+                continue
+            elif kind is events.AliasEvent:
+                raise _NotPlain
+            elif kind is events.DocumentStartEvent and root is not None:
+                raise _NotPlain  # a second document: the full loader refuses it
+            else:  # stream and document boundaries
+                continue
+            if not containers:
+                root = value
+            elif type(containers[-1]) is list:
+                containers[-1].append(value)
+            elif keys[-1] is no_key:
+                raise _NotPlain  # a mapping or list as a key: let the full loader say so
+            else:
+                containers[-1][keys[-1]] = value
+                keys[-1] = no_key
+            if kind is not events.ScalarEvent:
+                containers.append(value)
+                keys.append(no_key)
+    finally:
+        parser.dispose()
+    return root
+
+
 def check_structure(data: Any, file: str) -> None:
     """Refuse data later stages cannot walk: a YAML alias inside itself (a cycle), nesting
-    deeper than ``MAX_DEPTH``, or aliases expanding to more than ``MAX_VALUES`` values.
+    deeper than ``MAX_DEPTH``, aliases expanding to more than ``MAX_VALUES`` values, or a
+    string holding a lone surrogate (JSON's ``"\\ud800"``), which is not Unicode text.
 
     One pass over distinct nodes (a shared node is walked once and remembered), without
     recursion; the error names the JSON pointer where the limit was hit.
@@ -169,8 +250,14 @@ def check_structure(data: Any, file: str) -> None:
         for key, child in children:
             if not isinstance(child, dict | list):
                 frame[5] += 1
+                if isinstance(child, str) and not child.isascii() and _SURROGATE.search(child):
+                    raise fail((crumb, key), _surrogate_message(child))
+                if isinstance(key, str) and not key.isascii() and _SURROGATE.search(key):
+                    raise fail((crumb, key), _surrogate_message(key))
                 continue
             here = (crumb, key)
+            if isinstance(key, str) and not key.isascii() and _SURROGATE.search(key):
+                raise fail(here, _surrogate_message(key))
             if id(child) in on_path:
                 raise fail(here, "a YAML alias refers to a node that contains it (a cycle)")
             if id(child) in done:
@@ -198,6 +285,18 @@ def check_structure(data: Any, file: str) -> None:
                 parent = frames[-1]
                 parent[4] = max(parent[4], height + 1)
                 parent[5] += size
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_message(text: str) -> str:
+    found = _SURROGATE.search(text)
+    code = ord(found.group()) if found else 0
+    return (
+        f"a lone surrogate (\\u{code:04x}) is not Unicode text: nothing can send or read it "
+        "as UTF-8 (in JSON, write the character itself or a complete surrogate pair)"
+    )
 
 
 def _children(node: Any) -> Any:

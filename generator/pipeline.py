@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import marshal
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.build import BuildInput, build_api
-from generator.config import Target, make_profile
-from generator.format import format_files
-from generator.ir import Api
-from generator.load import load_document
-from generator.parse import parse_document
-from generator.render import manifest, render_package
+from generator import cache
+from generator.config import Target
+from generator.errors import GeneratorError
 from generator.write import stale_files, write_package
+
+if TYPE_CHECKING:
+    from generator.ir import Api
 
 Progress = Callable[[str], None]
 
@@ -35,6 +40,14 @@ class Output:
 
 def produce(target: Target, progress: Progress = quiet) -> Output:
     """Everything ``generate`` would write for a target, in memory."""
+    # Imported here, not at the top: a run whose output is cached never needs them.
+    from generator.build import BuildInput, build_api
+    from generator.config import make_profile
+    from generator.format import format_files
+    from generator.load import load_document
+    from generator.parse import parse_document
+    from generator.render import manifest, render_package
+
     started = time.monotonic()
 
     def step(message: str) -> None:
@@ -66,17 +79,62 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     return Output(api=api, files=files)
 
 
-def generate(target: Target, progress: Progress = quiet) -> Output:
-    output = produce(target, progress)
-    changed = stale_files(target.package_dir, output.files)
+def generate(target: Target, progress: Progress = quiet) -> list[str]:
+    """Write the target's package if anything in it changed; the changed paths."""
+    files = expected_files(target, progress)
+    changed = stale_files(target.package_dir, files)
     if changed:
-        write_package(target.package_dir, output.files)
-    progress(
-        f"{target.package}: {len(changed)} of {len(output.files)} files changed in {target.package_dir}"
-    )
-    return output
+        write_package(target.package_dir, files)
+    progress(f"{target.package}: {len(changed)} of {len(files)} files changed in {target.package_dir}")
+    return changed
 
 
 def check(target: Target, progress: Progress = quiet) -> list[str]:
-    output = produce(target, progress)
-    return stale_files(target.package_dir, output.files)
+    return stale_files(target.package_dir, expected_files(target, progress))
+
+
+def expected_files(target: Target, progress: Progress = quiet) -> dict[str, str]:
+    """The package's files, from the output cache when every input is unchanged.
+
+    Output is a pure function of the spec's bytes, the target's settings and the generator's
+    own code and templates, so it is cached under a hash of all of them: regenerating with
+    nothing changed then costs reading a few files, not a run of the pipeline.
+    """
+    entry = cache.cache_dir() / "outputs" / f"{_fingerprint(target)}.marshal"
+    blob = cache.read(entry)
+    if blob is not None:
+        try:
+            files = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            files = None
+        if isinstance(files, dict):
+            progress(f"{target.package}: inputs unchanged since an earlier run; output from cache")
+            return files
+    files = produce(target, progress).files
+    cache.write_quietly(entry, marshal.dumps(files))
+    return files
+
+
+def _fingerprint(target: Target) -> str:
+    digest = hashlib.sha256()
+    try:
+        digest.update(target.spec.read_bytes())
+    except OSError as exc:
+        raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(target.spec)) from None
+    settings = [target.spec_label, target.package, target.operations, target.profile]
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    digest.update(f"black {version('black')}".encode())
+    digest.update(_code_fingerprint().encode())
+    return digest.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    """Hash of the generator's own source and templates: any edit to them invalidates outputs."""
+    from generator.render import templates_root
+
+    digest = hashlib.sha256()
+    for root in (Path(__file__).resolve().parent, Path(str(templates_root()))):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -42,7 +42,8 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
-from generator.pipeline import generate
+from generator.pipeline import produce
+from generator.write import write_package
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,9 @@ def full_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generat
     for package, spec_name in SPECS.items():
         spec = shared_spec(spec_name)
         target = make_target(ROOT, spec, out, package, (), {})
-        api = generate(target).api
+        output = produce(target)
+        write_package(target.package_dir, output.files)
+        api = output.api
         built[package] = Generated(api, importlib.import_module(package), out / package, spec)
     return built
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base_client import FileInput
+from ._base_client import FileInput, RawResponse
 from ._client import AsyncStripeClient, StripeClient
 from ._options import RequestOptions
 from ._errors import (
@@ -64,6 +64,7 @@ __all__ = [
     "InvalidRequestError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RequestOptions",
     "UnknownObject",
     "AsyncStripeClient",
