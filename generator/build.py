@@ -8,7 +8,7 @@ depends only on where things sit in the spec, never on dictionary iteration orde
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -75,7 +75,7 @@ PACKAGE_NAMES = frozenset(
         "BaseObject", "ListObject", "SearchResult", "UnknownObject", "REQUIRED", "OTHER",
         "FileInput", "RequestOptions", "APIConnectionError", "APIError", "APITimeoutError",
         "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
-        "PermissionDeniedError", "RateLimitError", "ClientError",
+        "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse",
     }
 )  # fmt: skip
 # Names a generated method binds besides its parameters.
@@ -88,6 +88,9 @@ CLIENT_NAMES = frozenset(
 # Names _operations.py binds besides the operation constants.
 OPERATIONS_MODULE_NAMES = frozenset({"CONFIG", "ClientConfig", "Operation", "TYPE_CHECKING", "Any"})
 OPTIONS_ARG = "request_options"
+# Deepest nesting of list/dict/union brackets in one annotation (models end nesting: a nested
+# object is a class of its own, named in the annotation).
+MAX_TYPE_NESTING = 64
 
 
 def normalize_operation_id(operation_id: str) -> str:
@@ -125,6 +128,7 @@ class _Builder:
         # Component schemas that become models: pointer -> (class name, module)
         self.components: dict[str, tuple[str, str]] = {}
         self.component_aliases: dict[str, tuple[str, str]] = {}
+        self.component_by_name: dict[str, str] = {}  # model class name -> pointer
         self.models: dict[str, Model] = {}  # by class name
         self.model_queue: list[str] = []  # component pointers still to build
         self.inline_models: dict[tuple[Any, ...], ModelRef] = {}
@@ -180,6 +184,7 @@ class _Builder:
             # Objects become models; anything else (a union, an enum) a named type alias.
             if self._is_object(schemas[key], where):
                 self.components[where] = (name, module)
+                self.component_by_name[name] = where
             else:
                 self.component_aliases[where] = (name, module)
             self.class_names.add(name)
@@ -347,7 +352,8 @@ class _Builder:
             return self._lower_object(node, where, side, name, owner)
         if type_ == "array":
             items = node.get("items")
-            return ListOf(self.lower(items, join(where, "items"), side, name + "Item", owner))
+            item = self.lower(items, join(where, "items"), side, name + "Item", owner)
+            return ListOf(self._nested(item, join(where, "items")))
         if type_ == "string":
             if node.get("format") == "binary":
                 return Prim("FileInput") if side == "request" else Prim("bytes")
@@ -364,6 +370,15 @@ class _Builder:
             self.warn(where, f"unknown schema type {type_!r}; typed as Any")
         return ANY
 
+    def _nested(self, inner: TypeRef, where: str) -> TypeRef:
+        """``inner`` to put inside a list or dict, or Any when the annotation would nest deeper
+        than Python's parser (about 200 brackets) and pydantic (at the default recursion limit)
+        can take."""
+        if _nesting(inner) < MAX_TYPE_NESTING:
+            return inner
+        self.warn(where, f"types nest more than {MAX_TYPE_NESTING} levels; typed as Any from here")
+        return ANY
+
     def _lower_enum(self, node: dict[str, Any], where: str, side: Side) -> TypeRef:
         values = node["enum"] if isinstance(node["enum"], list) else []
         scalars = tuple(v for v in values if isinstance(v, str | int | float | bool) or v is None)
@@ -375,7 +390,7 @@ class _Builder:
         non_null = tuple(v for v in scalars if v is not None)
         # Responses may carry values a newer API added; requests stay strict.
         open_ = side == "response" and all(isinstance(v, str) for v in non_null)
-        lit: TypeRef = Lit(tuple(dict.fromkeys(non_null)), open=open_) if non_null else NONE
+        lit: TypeRef = Lit(_distinct(non_null), open=open_) if non_null else NONE
         return _with_none(lit) if None in scalars else lit
 
     def _lower_union(
@@ -402,25 +417,30 @@ class _Builder:
         )
 
     def _discriminate(self, union: UnionOf, node: dict[str, Any]) -> UnionOf:
-        """Tell members apart by a property with one constant value per member (Stripe's
-        ``object``), when every non-null member is a model that has one."""
+        """Tell the model members apart by a property with one constant value per model
+        (Stripe's ``object``). Other members (an expandable field's ID string, None) stay
+        beside the discriminated part: ``str | <Card or BankAccount by object> | None``."""
         prop = (node.get("discriminator") or {}).get("propertyName") or "object"
-        refs = [m for m in union.members if m != NONE]
-        if len(refs) < 2 or not all(isinstance(m, ModelRef) for m in refs):
+        refs = [m for m in union.members if isinstance(m, ModelRef)]
+        if len(refs) < 2:
             return union
         tags: list[str] = []
         for member in refs:
-            assert isinstance(member, ModelRef)
             tag = self._constant_of(member, prop)
             if tag is None or tag in tags:
                 return union
             tags.append(tag)
-        has_none = len(refs) != len(union.members)
-        members = tuple(refs) + ((NONE,) if has_none else ())
-        return UnionOf(members, discriminator=prop, tags=tuple(tags))
+        tagged = UnionOf(tuple(refs), discriminator=prop, tags=tuple(tags))
+        others = [m for m in union.members if not isinstance(m, ModelRef)]
+        if others == [] or others == [NONE]:
+            return UnionOf((*refs, *others), discriminator=prop, tags=tuple(tags))
+        head = [m for m in others if m != NONE]
+        return UnionOf((*head, tagged, *([NONE] if NONE in others else [])))
 
     def _constant_of(self, ref: ModelRef, prop: str) -> str | None:
-        where = next(w for w, (n, _) in self.components.items() if n == ref.name)
+        where = self.component_by_name.get(ref.name)
+        if where is None:  # an inline model: no constant to go by
+            return None
         node, _ = self.resolver.deref(self.resolver.target("#" + where, where)[0], where)
         schema = (node.get("properties") or {}).get(prop)
         if isinstance(schema, dict):
@@ -436,11 +456,10 @@ class _Builder:
         extra = node.get("additionalProperties")
         if not has_props:
             if isinstance(extra, dict) and extra:
-                return MapOf(
-                    self.lower(
-                        extra, join(where, "additionalProperties"), side, name + "Value", owner
-                    )
+                value = self.lower(
+                    extra, join(where, "additionalProperties"), side, name + "Value", owner
                 )
+                return MapOf(self._nested(value, join(where, "additionalProperties")))
             return MapOf(ANY)
         name = name or "Object"
         if side == "request":
@@ -836,7 +855,7 @@ def _union(types: list[TypeRef]) -> TypeRef:
     lits = [m for m in flat if isinstance(m, Lit)]
     if len(lits) > 1:  # Literal["a"] | Literal["b"] -> Literal["a", "b"]
         merged = Lit(
-            tuple(dict.fromkeys(v for lit in lits for v in lit.values)),
+            _distinct(v for lit in lits for v in lit.values),
             open=any(lit.open for lit in lits),
         )
         flat = [m for m in flat if not isinstance(m, Lit)]
@@ -844,6 +863,23 @@ def _union(types: list[TypeRef]) -> TypeRef:
     if NONE in flat:  # None last reads best: X | None
         flat = [m for m in flat if m != NONE] + [NONE]
     return flat[0] if len(flat) == 1 else UnionOf(tuple(flat))
+
+
+def _distinct(values: Iterable[str | int | float | bool | None]) -> tuple[Any, ...]:
+    """Values without repeats, in order; ``1`` and ``true`` stay two values (Python would take
+    them for one, and pydantic would then answer ``1`` for ``true``)."""
+    return tuple({(type(v), v): v for v in values}.values())
+
+
+def _nesting(t: TypeRef) -> int:
+    """How deep brackets nest in the annotation for ``t``."""
+    if isinstance(t, ListOf):
+        return 1 + _nesting(t.item)
+    if isinstance(t, MapOf):
+        return 1 + _nesting(t.value)
+    if isinstance(t, UnionOf):
+        return max(_nesting(m) for m in t.members) + (3 if t.discriminator else 0)
+    return 1 if isinstance(t, Lit) else 0
 
 
 def _with_none(t: TypeRef) -> TypeRef:

@@ -263,3 +263,24 @@ def test_path_query_and_deprecated_parameters() -> None:
     assert api.warnings == (
         "#/paths/~1v1~1customers~1{customer}/get/parameters/3: parameters in 'cookie' are not supported; skipped",
     )
+
+
+def test_expandable_polymorphic_field_keeps_the_id_beside_the_tagged_models() -> None:
+    def obj(kind: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {"object": {"type": "string", "enum": [kind]}}}
+
+    refs = [{"$ref": "#/components/schemas/card"}, {"$ref": "#/components/schemas/bank_account"}]
+    schemas = {
+        "card": obj("card"),
+        "bank_account": obj("bank_account"),
+        "customer": {
+            "type": "object",
+            "properties": {"default_source": {"anyOf": [{"type": "string"}, *refs], "nullable": True}},
+        },
+    }
+    customer = next(m for m in api_of({}, schemas).models if m.name == "Customer")
+    source = customer.fields[0].type
+    assert isinstance(source, UnionOf) and source.discriminator is None
+    head, tagged, none = source.members
+    assert head == Prim("str") and none == Prim("None")
+    assert isinstance(tagged, UnionOf) and tagged.tags == ("card", "bank_account")
