@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
-from generator.errors import GeneratorError, join
+from generator.errors import GeneratorError, join, pointer
 
 MAX_REF_HOPS = 64
 
@@ -15,45 +17,72 @@ class Resolver:
         self.file = file
 
     def target(self, ref: Any, where: str) -> tuple[Any, str]:
-        """The node a ``$ref`` at ``where`` points to, and that node's pointer."""
+        """The node a ``$ref`` at ``where`` points to, and that node's pointer.
+
+        ``where`` is the node holding the ``$ref``; errors name the ``$ref`` itself and the
+        target. The fragment is a JSON pointer, percent-decoded when it only matches that way
+        (a URI fragment may percent-encode it: ``#/components/schemas/Foo%20Bar``).
+        """
+        at = join(where, "$ref")
         if not isinstance(ref, str):
-            raise GeneratorError(
-                f"malformed $ref {ref!r}: not a string", file=self.file, where=where
-            )
+            raise GeneratorError(f"malformed $ref {ref!r}: not a string", file=self.file, where=at)
         if not ref.startswith("#"):
             raise GeneratorError(
                 f"$ref {ref!r} points outside this document; only local refs ('#/...') are supported",
                 file=self.file,
-                where=where,
+                where=at,
             )
         fragment = ref[1:]
         if fragment and not fragment.startswith("/"):
             raise GeneratorError(
-                f"malformed $ref {ref!r}: not a JSON pointer", file=self.file, where=where
+                f"malformed $ref {ref!r}: not a JSON pointer (it must start with '#/')",
+                file=self.file,
+                where=at,
             )
+        if re.search(r"~(?![01])", fragment):
+            raise GeneratorError(
+                f"malformed $ref {ref!r}: in a JSON pointer '~' must be followed by 0 or 1",
+                file=self.file,
+                where=at,
+            )
+        found = self._walk(fragment)
+        if found is None and "%" in fragment:
+            found = self._walk(unquote(fragment))
+        if found is None:
+            raise GeneratorError(
+                f"dangling $ref: target {fragment or '/'} does not exist",
+                file=self.file,
+                where=at,
+            )
+        return found
+
+    def _walk(self, fragment: str) -> tuple[Any, str] | None:
         node: Any = self.data
+        parts: list[str | int] = []
         for raw in fragment.split("/")[1:]:
             part = raw.replace("~1", "/").replace("~0", "~")
             if isinstance(node, dict) and part in node:
                 node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                parts.append(part)
+            elif isinstance(node, list) and re.fullmatch(r"[0-9]+", part) and int(part) < len(node):
                 node = node[int(part)]
+                parts.append(int(part))
             else:
-                raise GeneratorError(
-                    f"dangling $ref: target {fragment or '/'} does not exist",
-                    file=self.file,
-                    where=join(where, "$ref"),
-                )
-        return node, fragment
+                return None
+        return node, pointer(*parts)
 
     def deref(self, node: Any, where: str) -> tuple[Any, str]:
         """Follow ``$ref`` chains until a node that is not a reference."""
-        hops = 0
+        start = where
+        seen = [where]
         while isinstance(node, dict) and "$ref" in node:
             node, where = self.target(node["$ref"], where)
-            hops += 1
-            if hops > MAX_REF_HOPS:
+            if where in seen or len(seen) > MAX_REF_HOPS:
+                chain = " -> ".join([*seen[seen.index(where) if where in seen else 0 :], where])
                 raise GeneratorError(
-                    "$ref cycle: a reference resolves to itself", file=self.file, where=where
+                    f"$ref cycle: the reference never reaches a schema ({chain})",
+                    file=self.file,
+                    where=join(start, "$ref"),
                 )
+            seen.append(where)
         return node, where
