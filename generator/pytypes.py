@@ -41,8 +41,14 @@ def _render(t: TypeRef, request: bool) -> str:
     if isinstance(t, Prim):
         return t.name
     if isinstance(t, Lit):
-        inner = f"Literal[{', '.join(literal(v) for v in t.values)}]"
-        return f"{inner} | str" if t.open else inner
+        # Literal cannot hold floats (PEP 586): a float value widens the type to float.
+        exact = [v for v in t.values if not isinstance(v, float)]
+        parts = [f"Literal[{', '.join(literal(v) for v in exact)}]"] if exact else []
+        if len(exact) != len(t.values):
+            parts.append("float")
+        if t.open:
+            parts.append("str")
+        return " | ".join(parts)
     if isinstance(t, ListOf):
         return f"{'Sequence' if request else 'list'}[{_render(t.item, request)}]"
     if isinstance(t, MapOf):
