@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(
             f"error: internal error: {type(exc).__name__}: {one_line(str(exc))} (please report "
-            f"it with the spec; set {DEBUG_ENV}=1 for the traceback); nothing was written",
+            f"it with the spec; set {DEBUG_ENV}=1 for the traceback)",
             file=sys.stderr,
         )
         return 3

@@ -83,8 +83,11 @@ def load_document(path: Path) -> Document:
     data = _parse_cached(raw, digest, path)
     check_structure(data, str(path))
     if not isinstance(data, dict):
+        found = "empty" if data is None else f"a {_KINDS.get(type(data), 'value')}"
         raise GeneratorError(
-            "the document is not a mapping (expected an OpenAPI object)", file=str(path)
+            f"the document is {found}, not a mapping (expected an OpenAPI object)",
+            file=str(path),
+            where="",
         )
     return Document(path=path, data=data, sha256=digest)
 
@@ -297,6 +300,9 @@ def _surrogate_message(text: str) -> str:
         f"a lone surrogate (\\u{code:04x}) is not Unicode text: nothing can send or read it "
         "as UTF-8 (in JSON, write the character itself or a complete surrogate pair)"
     )
+
+
+_KINDS = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
 
 
 def _children(node: Any) -> Any:
