@@ -167,7 +167,7 @@ class _Builder:
             aliases=tuple(self.aliases),
             params_types=tuple(self.params.values()),
             profile=self.inp.profile,
-            warnings=tuple(self.warnings),
+            warnings=tuple(dict.fromkeys(self.warnings)),  # a place lowered twice warns once
         )
 
     def warn(self, where: str, message: str) -> None:
