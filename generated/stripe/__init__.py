@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .models.error import Error as Error
 
 # Model name -> module in .models; imported when first asked for (module __getattr__).
-_LAZY = {
+_LAZY: dict[str, str] = {
     "AccountLink": "account_link",
     "ApiErrors": "api_errors",
     "Error": "error",
