@@ -82,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     except RecursionError:
         if os.environ.get(DEBUG_ENV):
             raise
-        print("error: the spec nests too deeply to generate (Python recursion limit)", file=sys.stderr)
+        print(
+            "error: the spec nests too deeply to generate (Python recursion limit)",
+            file=sys.stderr,
+        )
         return 2
     except Exception as exc:  # a generator bug: one line, never a traceback (unless asked)
         if os.environ.get(DEBUG_ENV):

@@ -43,7 +43,10 @@ def parse_document(doc: Document) -> OpenAPIDocument:
         error = _most_telling(data, exc.errors())
         where = _pointer_in(data, error["loc"])
         if error["type"] == "recursion_depth_exceeded":
-            message = "the document nests too deeply to validate (openapi-pydantic stops at about 250 nested schemas)"
+            message = (
+                "the document nests too deeply to validate"
+                " (openapi-pydantic stops at about 250 nested schemas)"
+            )
         else:
             message = f"invalid OpenAPI document: {error['msg']}{_found(error)}"
         raise GeneratorError(message, file=file, where=where) from None

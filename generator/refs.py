@@ -28,7 +28,8 @@ class Resolver:
             raise GeneratorError(f"malformed $ref {ref!r}: not a string", file=self.file, where=at)
         if not ref.startswith("#"):
             raise GeneratorError(
-                f"$ref {ref!r} points outside this document; only local refs ('#/...') are supported",
+                f"$ref {ref!r} points outside this document;"
+                " only local refs ('#/...') are supported",
                 file=self.file,
                 where=at,
             )
