@@ -1,0 +1,23 @@
+"""Cold start, ours: import the generated package, build the client, create one account link.
+
+Usage: python coldstart_ours.py PACKAGE BASE_URL   (PACKAGE importable, e.g. ``stripe_full``)
+Prints the link's URL and the in-process phase times (seconds) on one line.
+"""
+
+import sys
+import time
+from importlib import import_module
+
+t0 = time.perf_counter()
+package = import_module(sys.argv[1])
+t1 = time.perf_counter()
+with package.StripeClient("sk_test_x", base_url=sys.argv[2]) as client:
+    t2 = time.perf_counter()
+    link = client.post_account_links(
+        account="acct_123",
+        type="account_onboarding",
+        refresh_url="https://example.com/reauth",
+        return_url="https://example.com/return",
+    )
+    t3 = time.perf_counter()
+print(f"{link.url} import={t1 - t0:.6f} construct={t2 - t1:.6f} call={t3 - t2:.6f}")
