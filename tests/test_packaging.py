@@ -1,0 +1,73 @@
+"""A wheel built from the repo carries the templates: `generate` works from a plain install."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def test_generate_from_a_wheel_install(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    (wheel,) = wheels.glob("*.whl")
+    site = tmp_path / "site"
+    install = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    script = (
+        "import sys, generator; print(generator.__file__); "
+        "from generator.cli import main; raise SystemExit(main(sys.argv[1:]))"
+    )
+    spec = str(ROOT / "spec" / "stripe.yaml")
+    trees = {}
+    for name, pythonpath in (("wheel", str(site)), ("checkout", "")):
+        env = {**os.environ, "PYTHONPATH": pythonpath, "GENERATOR_CACHE_DIR": str(tmp_path / name)}
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                script,
+                "generate",
+                "-q",
+                "--spec",
+                spec,
+                "--out",
+                name,
+                "--package",
+                "stripe",
+            ],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.startswith(str(site)) == (name == "wheel"), run.stdout
+        root = work / name / "stripe"
+        trees[name] = {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert len(trees["wheel"]) > 15
+    assert trees["wheel"] == trees["checkout"]
