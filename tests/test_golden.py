@@ -94,3 +94,11 @@ def test_a_failure_leaves_the_output_untouched(tmp_path: Path) -> None:
         and "/paths/~1v1~1account_links/post/responses/200" in result.stderr
     )
     assert [p.name for p in (out / "pkg").iterdir()] == ["sentinel.txt"]
+
+
+def test_console_script_has_the_same_verbs() -> None:
+    script = Path(sys.executable).parent / "openapi-client-generator"
+    result = subprocess.run([str(script), "check", "-q"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True).stdout
+    assert "generate" in help_text and "check" in help_text
