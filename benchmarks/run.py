@@ -24,7 +24,9 @@ development venv are timed. Child processes run without ``PYTHONDONTWRITEBYTECOD
 package measured (all of each venv, our generator, the generated packages) is precompiled with
 ``compileall`` first, for every contender alike. All HTTP traffic goes to 127.0.0.1.
 
-Peak memory: ``max RSS`` is the largest single process of the tree (exact, ``wait4``);
+Peak memory: ``max RSS`` is the largest single process of the tree (exact: ``wait4`` in the
+small scenarios/measure.py shim, since a child forked by this runner would report at least
+this runner's own RSS);
 ``tree PSS``/``tree RSS`` are the largest sums over the whole process tree (black's and ruff's
 workers included), sampled every 50 ms from ``/proc/<pid>/smaps_rollup``. PSS splits pages
 shared between forked workers, so it is the tree's real footprint; RSS counts them twice.
@@ -45,7 +47,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -80,6 +81,7 @@ Json = dict[str, Any]
 class Run:
     wall: float  # seconds, spawn to exit
     max_rss_mb: float  # largest single process of the tree (wait4's ru_maxrss)
+    cpu_s: float  # user + system CPU of the process and the descendants it waited for
     tree_rss_mb: float | None  # largest sampled sum of RSS over the tree
     tree_pss_mb: float | None  # largest sampled sum of PSS over the tree
     returncode: int
@@ -142,7 +144,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            pids = _tree(self.root)
+            pids = _tree(self.root)[1:]  # without the root: the measuring shim
             sums = [_rss_pss_kb(pid) for pid in pids]
             self.peak_rss_kb = max(self.peak_rss_kb, sum(r for r, _ in sums))
             self.peak_pss_kb = max(self.peak_pss_kb, sum(p for _, p in sums))
@@ -170,25 +172,33 @@ def run_measured(
     cwd: Path | None = None,
     sample_tree: bool = False,
 ) -> Run:
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, env=env, cwd=cwd)
+    """Run ``cmd`` under scenarios/measure.py, which times it and reads its exact peak RSS."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile(suffix=".json") as result,
+    ):
+        shim = [base_python(), "-I", "-S", str(SCENARIOS / "measure.py"), result.name]
+        proc = subprocess.Popen([*shim, *map(str, cmd)], stdout=out, stderr=err, env=env, cwd=cwd)
+        # The shim itself (~8 MB) is left out of the tree's sums: only what it runs counts.
         sampler = TreeSampler(proc.pid) if sample_tree else None
         if sampler is not None:
             sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.wait()
         if sampler is not None:
             sampler.stop()
+        figures = json.loads(Path(result.name).read_text() or "{}")
+        if not figures:
+            raise SystemExit(f"measuring {cmd} failed: {err.read().decode()[-2000:]}")
         out.seek(0)
         err.seek(0)
         return Run(
-            wall=wall,
-            max_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+            wall=figures["wall_s"],
+            max_rss_mb=figures["max_rss_kb"] / 1024,  # kilobytes on Linux
+            cpu_s=figures["cpu_s"],
             tree_rss_mb=sampler.peak_rss_kb / 1024 if sampler else None,
             tree_pss_mb=sampler.peak_pss_kb / 1024 if sampler else None,
-            returncode=proc.returncode,
+            returncode=figures["exit"],
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
@@ -428,6 +438,7 @@ def phases(stderr: str) -> dict[str, float]:
 def summarize_runs(runs: list[Run]) -> Json:
     return {
         "wall_s": median([r.wall for r in runs]),
+        "cpu_s": median([r.cpu_s for r in runs]),
         "max_rss_mb": median([r.max_rss_mb for r in runs]),
         "tree_pss_mb": median([r.tree_pss_mb or 0 for r in runs]),
         "tree_rss_mb": median([r.tree_rss_mb or 0 for r in runs]),
@@ -868,11 +879,12 @@ def report(results: Json) -> str:
         out.append(
             table(
                 [
-                    ["", "wall", "max RSS (1 process)", "tree PSS", "tree RSS"],
+                    ["", "wall", "CPU", "max RSS (1 process)", "tree PSS", "tree RSS"],
                     *[
                         [
                             name,
                             f"{r['wall_s']:.2f} s",
+                            f"{r['cpu_s']:.2f} s",
                             f"{r['max_rss_mb']:.0f} MB",
                             f"{r['tree_pss_mb']:.0f} MB",
                             f"{r['tree_rss_mb']:.0f} MB",
