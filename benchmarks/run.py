@@ -28,7 +28,7 @@ Peak memory: ``max RSS`` is the largest single process of the tree (exact: ``wai
 small scenarios/measure.py shim, since a child forked by this runner would report at least
 this runner's own RSS);
 ``tree PSS``/``tree RSS`` are the largest sums over the whole process tree (black's and ruff's
-workers included), sampled every 50 ms from ``/proc/<pid>/smaps_rollup``. PSS splits pages
+workers included), sampled every 200 ms from ``/proc/<pid>/smaps_rollup``. PSS splits pages
 shared between forked workers, so it is the tree's real footprint; RSS counts them twice.
 """
 
@@ -133,7 +133,7 @@ def _rss_pss_kb(pid: int) -> tuple[int, int]:
 class TreeSampler(threading.Thread):
     """Polls the memory of a process and all its descendants; keeps the peak sums."""
 
-    def __init__(self, root: int, interval: float = 0.05) -> None:
+    def __init__(self, root: int, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
         self.root = root
         self.interval = interval
@@ -483,6 +483,7 @@ def bench_generate(ctx: Context) -> Json:
         "ours": ours,
         "openapi_python_client": opc,
         "wall_ratio": ratio,
+        "cpu_ratio": ours["cpu_s"] / opc["cpu_s"],
         "targets": [
             target("generate: wall vs openapi-python-client", ratio, 1 / 3, "x", ratio <= 1 / 3),
             target(
@@ -677,6 +678,10 @@ def bench_coldstart(ctx: Context) -> Json:
                 phase: median([t[k] for t in inner[c.name]])
                 for k, phase in enumerate(("import", "construct", "first_call"))
             },
+            # Interpreter start-up before the script's first line, and shutdown after its last.
+            "outside_script_s": median(
+                [r.wall - sum(t) for r, t in zip(runs, inner[c.name], strict=True)]
+            ),
         }
     floor = result["contenders"]["floor (httpx + pydantic)"]
     targets = []
@@ -903,6 +908,10 @@ def report(results: Json) -> str:
             f"   operations: ours {ours['operations']}, openapi-python-client "
             f"{opc['endpoint_modules']} endpoint modules ({opc['warning_lines']} warning lines)"
         )
+        out.append(
+            f"   CPU time ratio (less sensitive to other load than wall): "
+            f"{ours['cpu_s'] / opc['cpu_s']:.2f}x"
+        )
         out.append("")
     if "regen" in results:
         r = results["regen"]
@@ -964,6 +973,7 @@ def report(results: Json) -> str:
                         "import",
                         "construct",
                         "first call",
+                        "start + exit",
                     ],
                     *[
                         [
@@ -975,6 +985,7 @@ def report(results: Json) -> str:
                                 f"{r['in_process_s'][k] * 1000:.1f} ms"
                                 for k in ("import", "construct", "first_call")
                             ),
+                            f"{r['outside_script_s'] * 1000:.1f} ms",
                         ]
                         for name, r in c["contenders"].items()
                     ],
