@@ -335,7 +335,12 @@ class _Builder:
                 return self.lower(members[0], join(where, "allOf", 0), side, name, owner)
             return self._lower_object(node, where, side, name, owner)
         if "const" in node:
-            return Lit((node["const"],), open=False)
+            value = node["const"]
+            if isinstance(value, str | int | float | bool) or value is None:
+                return Lit((value,), open=False)
+            self.warn(where, "const with a non-scalar value; typed by its 'type' only")
+            rest = {k: v for k, v in node.items() if k != "const"}
+            return self._lower_inline(rest, where, side, name, owner)
         if "enum" in node:
             return self._lower_enum(node, where, side)
         type_ = node.get("type")
@@ -725,7 +730,7 @@ class _Builder:
         model = self.models.get(type_.name) if isinstance(type_, ModelRef) else None
         paging, item = (model.paging, model.item_type) if model else (None, None)
         if not isinstance(type_, ModelRef):  # name it, so the client can load it by name
-            (name,) = naming.uniquify([prefix + "Response"], self.class_names)
+            (name,) = naming.uniquify([naming.class_name(prefix + "Response")], self.class_names)
             self.class_names.add(name)
             deps = tuple(sorted({r.name for r in _model_refs(type_)}))
             self.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
