@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from generator.errors import GeneratorError, join, pointer
 
 MAX_REF_HOPS = 64
+_KINDS = {str: "string", int: "number", float: "number", list: "list", type(None): "null"}
 
 
 class Resolver:
@@ -73,11 +74,24 @@ class Resolver:
         return node, pointer(*parts)
 
     def deref(self, node: Any, where: str) -> tuple[Any, str]:
-        """Follow ``$ref`` chains until a node that is not a reference."""
+        """Follow ``$ref`` chains until a node that is not a reference.
+
+        Every place that holds a reference (a schema, parameter, request body, response, path
+        item) holds an object, or a boolean schema in OpenAPI 3.1: a reference to a string, a
+        number, a list or null is an error at the ``$ref``.
+        """
         start = where
         seen = [where]
         while isinstance(node, dict) and "$ref" in node:
+            ref_at = where
             node, where = self.target(node["$ref"], where)
+            if not isinstance(node, dict | bool):
+                kind = _KINDS.get(type(node), type(node).__name__)
+                raise GeneratorError(
+                    f"$ref {where or '/'} points to a {kind}, not an object",
+                    file=self.file,
+                    where=join(ref_at, "$ref"),
+                )
             if where in seen or len(seen) > MAX_REF_HOPS:
                 chain = " -> ".join([*seen[seen.index(where) if where in seen else 0 :], where])
                 raise GeneratorError(
