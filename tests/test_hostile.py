@@ -29,7 +29,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -185,8 +184,13 @@ def _parameter_names() -> Generates:
                 "expect": {
                     "method": "GET",
                     "path": "/search",
-                    "query": [["q[][0]", "a"], ["q[][1]", "b"], ["filter.type", "x"],
-                              ["type", "t"], ["id", "3"]],
+                    "query": [
+                        ["q[][0]", "a"],
+                        ["q[][1]", "b"],
+                        ["filter.type", "x"],
+                        ["type", "t"],
+                        ["id", "3"],
+                    ],
                 },
             },
         ],
@@ -197,13 +201,20 @@ def _schema_names() -> Generates:
     everything = component("schema_names.yaml", "Everything")
     return Generates(
         client="SchemaNamesClient",
-        roundtrips=[("Everything", everything), ("Field_2", {"name": "f"}), ("Literal_2", {"kind": "b"})],
+        roundtrips=[
+            ("Everything", everything),
+            ("Field_2", {"name": "f"}),
+            ("Literal_2", {"kind": "b"}),
+        ],
         calls=[
             {
                 "method": "post_everything",
                 "kwargs": {"client": {"name": "c"}, "import_": {"name": "i"}},
                 "answer": [{"name": "c"}],
-                "expect": {"method": "POST", "json": {"client": {"name": "c"}, "import": {"name": "i"}}},
+                "expect": {
+                    "method": "POST",
+                    "json": {"client": {"name": "c"}, "import": {"name": "i"}},
+                },
             },
             {"method": "get_everything", "answer": everything, "expect": {"method": "GET"}},
         ],
@@ -219,8 +230,12 @@ def _descriptions() -> Generates:
         calls=[
             {
                 "method": "get_note",
-                "kwargs": {"id": "x/y", "q": "\"\"\"'"},
-                "expect": {"method": "GET", "path_prefix": "/notes/x%2Fy", "query": [["q", "\"\"\"'"]]},
+                "kwargs": {"id": "x/y", "q": '"""\''},
+                "expect": {
+                    "method": "GET",
+                    "path_prefix": "/notes/x%2Fy",
+                    "query": [["q", '"""\'']],
+                },
             }
         ],
     )
@@ -234,7 +249,12 @@ def _enums() -> Generates:
         client="EnumsClient",
         roundtrips=[("Zone", {"tz": z}) for z in zones]
         + [("Zone", {"mixed": m}) for m in mixed]
-        + [("Zone", {"bools": True, "ints": 9007199254740993, "nullable_enum": None, "only_null": None})]
+        + [
+            (
+                "Zone",
+                {"bools": True, "ints": 9007199254740993, "nullable_enum": None, "only_null": None},
+            )
+        ]
         + [("Zone", {"tz": "a zone added later"})],  # responses are lenient: open enums
         calls=[
             {
@@ -269,7 +289,10 @@ def _cycles() -> Generates:
             {
                 "method": "post_node",
                 "kwargs": {"name": "n", "children": [{"name": "c", "children": []}]},
-                "expect": {"method": "POST", "json": {"name": "n", "children": [{"name": "c", "children": []}]}},
+                "expect": {
+                    "method": "POST",
+                    "json": {"name": "n", "children": [{"name": "c", "children": []}]},
+                },
             },
             {"method": "get_node", "answer": node, "expect": {"method": "GET", "path": "/nodes"}},
         ],
@@ -281,10 +304,15 @@ def _cycles() -> Generates:
 
 
 def _code_defaults() -> Generates:
-    status = load_spec("code_defaults.yaml")["components"]["schemas"]["Result"]["properties"]["status"]["const"]
+    status = load_spec("code_defaults.yaml")["components"]["schemas"]["Result"]["properties"][
+        "status"
+    ]["const"]
     return Generates(
         client="CodeDefaultsClient",
-        roundtrips=[("Result", {"out": "x", "status": status, "when": "2024-01-01T00:00:00Z"}), ("Result", {"out": None})],
+        roundtrips=[
+            ("Result", {"out": "x", "status": status, "when": "2024-01-01T00:00:00Z"}),
+            ("Result", {"out": None}),
+        ],
         calls=[
             {
                 "method": "run",
@@ -353,6 +381,22 @@ def _yaml_keys() -> Generates:
     return Generates(client="YamlKeysClient", roundtrips=[("A", payload)])
 
 
+def _openapi31() -> Generates:
+    payload = {
+        "const_object": {"x": 1}, "const_list": [1, 2], "const_null": None, "const_float": 1.5,
+        "const_code": "__import__('os').mkdir('HOSTILE_MARKER')", "mixed": 1,
+        "nullable_list": None, "either": [1], "negated": 3,
+    }  # fmt: skip
+    return Generates(
+        client="ThreeOneClient",
+        roundtrips=[("C", payload), ("C", {"mixed": "a", "nullable_list": ["x"], "either": {}})],
+        warnings=(
+            "/components/schemas/C/properties/const_object",
+            "/components/schemas/C/properties/const_list",
+        ),
+    )
+
+
 GENERATES = {
     "property_names.yaml": _property_names,
     "parameter_names.yaml": _parameter_names,
@@ -364,6 +408,7 @@ GENERATES = {
     "operation_ids.yaml": _operation_ids,
     "unsupported.yaml": _unsupported,
     "yaml_keys.yaml": _yaml_keys,
+    "openapi31.yaml": _openapi31,
 }
 
 
@@ -488,6 +533,9 @@ FAILS = {
         "/paths/~1a/get/responses/200/content/application~1json/schema/$ref",
         ("'common.yaml#/components/schemas/Thing' points outside this document",),
     ),
+    "ref_to_non_object.yaml": Fails(
+        "/paths/~1a/get/parameters/0/$ref", ("$ref /info/title points to a string, not an object",)
+    ),
     "ref_loop.yaml": Fails(
         "/components/schemas/A/$ref",
         ("$ref cycle", "/components/schemas/A -> /components/schemas/B -> /components/schemas/A"),
@@ -534,7 +582,9 @@ def assert_refused(
 
 
 @pytest.mark.parametrize("spec_name", sorted(FAILS))
-def test_hostile_spec_is_refused_in_one_line(spec_name: str, tmp_path: Path, cache_dir: Path) -> None:
+def test_hostile_spec_is_refused_in_one_line(
+    spec_name: str, tmp_path: Path, cache_dir: Path
+) -> None:
     assert_refused(HOSTILE / spec_name, FAILS[spec_name], tmp_path, cache_dir)
 
 
@@ -637,7 +687,9 @@ def test_deeper_nesting_is_refused_at_its_place(
     assert line.startswith(f"error: {spec}#/components/schemas/Deep/properties/x{step}"), line
     assert says in line
     assert "Traceback" not in result.stderr
-    assert_refused(spec, Fails(line.split("#", 1)[1].split(": ", 1)[0], (says,)), tmp_path, cache_dir)
+    assert_refused(
+        spec, Fails(line.split("#", 1)[1].split(": ", 1)[0], (says,)), tmp_path, cache_dir
+    )
 
 
 def huge_enum_spec(count: int) -> dict[str, Any]:
@@ -654,7 +706,9 @@ def huge_enum_spec(count: int) -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "ok",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/H"}}},
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/H"}}
+                            },
                         }
                     },
                 }
@@ -679,7 +733,9 @@ def test_huge_enum_generates(tmp_path: Path, cache_dir: Path) -> None:
         "package": "huge",
         "client": "HugeClient",
         "roundtrips": [("H", {"z": v}) for v in ("v0", "v2999", "GMT0", "GMT+0", "GMT-0", "")],
-        "calls": [{"method": "get_h", "kwargs": {"z": "GMT-0"}, "expect": {"query": [["z", "GMT-0"]]}}],
+        "calls": [
+            {"method": "get_h", "kwargs": {"z": "GMT-0"}, "expect": {"query": [["z", "GMT-0"]]}}
+        ],
     }
     checked = check_package(plan, tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -701,3 +757,15 @@ def test_huge_enum_costs_linear_time_in_the_generator(tmp_path: Path) -> None:
     seconds(500)  # warm up: templates, imports
     small, large = min(seconds(2_500) for _ in range(3)), min(seconds(20_000) for _ in range(3))
     assert large < 16 * small + 0.5, (small, large)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="config.make_profile names the client after the title as it is: '2fa API' gives "
+    "class 2faClient, which black refuses (an internal error); a fix belongs in config.py",
+)
+def test_title_starting_with_a_digit(tmp_path: Path, cache_dir: Path) -> None:
+    spec = tmp_path / "title.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: 2fa API, version: '1'}\npaths: {}\n")
+    result = run_generator(spec, tmp_path / "out", "p", tmp_path, cache_dir)
+    assert result.returncode == 0, result.stderr

@@ -117,7 +117,8 @@ def client_class(package: Any) -> str:
     base = importlib.import_module(package.__name__ + "._base_client").SyncBaseClient
     client = importlib.import_module(package.__name__ + "._client")
     (name,) = [
-        n for n, v in vars(client).items()
+        n
+        for n, v in vars(client).items()
         if isinstance(v, type) and issubclass(v, base) and v.__module__ == client.__name__
     ]
     return name
