@@ -20,7 +20,6 @@ from generator.ir import (
     Body,
     BodyEncoding,
     Field,
-    Group,
     ListOf,
     Lit,
     Location,
@@ -137,6 +136,7 @@ class _Builder:
         self.inline_params: dict[tuple[Any, ...], ParamsRef] = {}
         self.component_params: dict[str, ParamsRef] = {}
         self.inlining: set[str] = set()  # non-model refs being lowered (cycle guard)
+        self.inline_objects: set[str] = set()  # inline objects being lowered (cycle guard)
 
     # Entry -------------------------------------------------------------------------------
     def build(self) -> Api:
@@ -162,7 +162,6 @@ class _Builder:
             servers=tuple(all_servers),
             security=self._security(),
             operations=tuple(operations),
-            groups=_group_classes(operations),
             models=tuple(sorted(self.models.values(), key=lambda m: (m.module, m.name))),
             aliases=tuple(self.aliases),
             params_types=tuple(self.params.values()),
@@ -189,15 +188,18 @@ class _Builder:
                 self.component_aliases[where] = (name, module)
             self.class_names.add(name)
 
-    def _is_object(self, node: Any, where: str) -> bool:
+    def _is_object(self, node: Any, where: str, seen: frozenset[str] = frozenset()) -> bool:
         node, where = self.resolver.deref(node, where)
         if not isinstance(node, dict):
             return False
         if "properties" in node:
             return True
         if "allOf" in node and not any(k in node for k in ("anyOf", "oneOf")):
+            if where in seen:  # an allOf cycle: _object_properties warns about it
+                return True
             return all(
-                self._is_object(m, join(where, "allOf", i)) for i, m in enumerate(node["allOf"])
+                self._is_object(m, join(where, "allOf", i), seen | {where})
+                for i, m in enumerate(node["allOf"])
             )
         return False
 
@@ -274,15 +276,19 @@ class _Builder:
         )
 
     def _object_properties(
-        self, node: dict[str, Any], where: str
+        self, node: dict[str, Any], where: str, seen: frozenset[str] = frozenset()
     ) -> tuple[list[tuple[str, Any, str]], set[str]]:
         """Properties of an object schema, with ``allOf`` members merged in (later ones win)."""
         props: dict[str, tuple[Any, str]] = {}
         required: set[str] = set()
+        seen = seen | {where}
         for i, member in enumerate(node.get("allOf", []) or []):
             mnode, mwhere = self.resolver.deref(member, join(where, "allOf", i))
+            if mwhere in seen:
+                self.warn(join(where, "allOf", i), f"allOf cycle back to {mwhere}; member skipped")
+                continue
             if isinstance(mnode, dict):
-                sub, sub_required = self._object_properties(mnode, mwhere)
+                sub, sub_required = self._object_properties(mnode, mwhere, seen)
                 props.update({w: (s, p) for w, s, p in sub})
                 required |= sub_required
         for wire, schema in (node.get("properties") or {}).items():
@@ -467,30 +473,38 @@ class _Builder:
                 return MapOf(self._nested(value, join(where, "additionalProperties")))
             return MapOf(ANY)
         name = name or "Object"
-        if side == "request":
-            return self._inline_params(node, where, name, owner)
-        model = self._model(node, where, naming.class_name(name), owner, schema_key=where)
-        key = ("model", model.fields, model.extra_values)
-        found = self.inline_models.get(key)
-        if found is not None:
-            return found
-        (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
-        self.class_names.add(class_name)
-        self.models[class_name] = Model(
-            name=class_name,
-            module=owner,
-            schema_key=model.schema_key,
-            where=where,
-            description=model.description,
-            fields=model.fields,
-            deps=tuple(d for d in model.deps if d != class_name),
-            extra_values=model.extra_values,
-            paging=model.paging,
-            item_type=model.item_type,
-        )
-        ref = ModelRef(class_name, owner)
-        self.inline_models[key] = ref
-        return ref
+        # allOf copies a component's properties inline; one of them may hold that allOf again.
+        if where in self.inline_objects:
+            self.warn(where, "an inline object that contains itself (through allOf); typed Any here")
+            return ANY
+        self.inline_objects.add(where)
+        try:
+            if side == "request":
+                return self._inline_params(node, where, name, owner)
+            model = self._model(node, where, naming.class_name(name), owner, schema_key=where)
+            key = ("model", model.fields, model.extra_values)
+            found = self.inline_models.get(key)
+            if found is not None:
+                return found
+            (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
+            self.class_names.add(class_name)
+            self.models[class_name] = Model(
+                name=class_name,
+                module=owner,
+                schema_key=model.schema_key,
+                where=where,
+                description=model.description,
+                fields=model.fields,
+                deps=tuple(d for d in model.deps if d != class_name),
+                extra_values=model.extra_values,
+                paging=model.paging,
+                item_type=model.item_type,
+            )
+            ref = ModelRef(class_name, owner)
+            self.inline_models[key] = ref
+            return ref
+        finally:
+            self.inline_objects.discard(where)
 
     # Request-side TypedDicts -------------------------------------------------------------
     def _params_fields(
@@ -560,13 +574,12 @@ class _Builder:
                 file=self.inp.file,
             )
         ids = [str(op.get("operationId") or f"{m}_{p}") for p, m, op, _ in raw]
-        groups = _groups([p for p, _, _, _ in raw])
         py_names = naming.uniquify(
             [naming.identifier(naming.snake(i) or "call", CLIENT_NAMES) for i in ids]
         )
         ops = [
-            self._operation(path, method, op, item, py, group)
-            for (path, method, op, item), py, group in zip(raw, py_names, groups, strict=True)
+            self._operation(path, method, op, item, py)
+            for (path, method, op, item), py in zip(raw, py_names, strict=True)
         ]
         # Distinct method names can share a constant (class_2 and class__2); _operations.py
         # also binds names of its own.
@@ -580,7 +593,6 @@ class _Builder:
         op: dict[str, Any],
         item: dict[str, Any],
         py_name: str,
-        group: str,
     ) -> Operation:
         where = join("/paths", path, method)
         op_id = str(op.get("operationId") or py_name)
@@ -622,7 +634,6 @@ class _Builder:
             operation_id=op_id,
             py_name=py_name,
             const_name=naming.constant(py_name),
-            group=group,
             method=method.upper(),
             path=path,
             where=where,
@@ -777,36 +788,6 @@ class _Builder:
             for k, v in sorted(schemes.items())
             if isinstance(v, dict)
         )
-
-
-def _group_classes(operations: list[Operation]) -> tuple[Group, ...]:
-    labels: dict[str, str] = {}
-    for op in operations:
-        labels.setdefault(op.group, op.path)
-    return tuple(
-        Group(
-            module=module,
-            sync_class=naming.class_name(module) + "Methods",
-            async_class="Async" + naming.class_name(module) + "Methods",
-            label=labels[module],
-        )
-        for module in sorted(labels)
-    )
-
-
-def _groups(paths: list[str]) -> list[str]:
-    """Module of each operation's method: the first path segment after a version prefix
-    (``/v1/customers/{id}`` -> ``customers``), so related methods share a file."""
-    keys = []
-    for path in paths:
-        segments = [s for s in path.split("/") if s and not s.startswith("{")]
-        if segments and re.fullmatch(r"v\d+", segments[0]):
-            segments = segments[1:]
-        keys.append(naming.snake(segments[0]) if segments else "")
-    distinct = sorted(set(keys))
-    modules = naming.uniquify([naming.identifier(k or "root") for k in distinct], fold_case=True)
-    names = dict(zip(distinct, modules, strict=True))
-    return [names[k] for k in keys]
 
 
 def _paging(node: dict[str, Any], fields: list[Field]) -> tuple[Paging | None, TypeRef | None]:

@@ -113,6 +113,8 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         " ".join(w for w in naming.words(title) if w.lower() not in {"api", "rest"})
     )
     base = base or "Api"
+    if not base[0].isalpha():  # "2fa API": a class name cannot start with a digit
+        base = "Api" + base
     client = str(raw.get("client_class", f"{base}Client"))
     for keyword in raw.get("client_headers", {}):
         if naming.identifier(str(keyword)) != keyword:

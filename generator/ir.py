@@ -157,7 +157,6 @@ class Operation:
     operation_id: str
     py_name: str
     const_name: str  # name of the operation descriptor constant
-    group: str  # module of the ``resources`` package holding its method (first path segment)
     method: str  # upper case
     path: str
     where: str
@@ -172,17 +171,6 @@ class Operation:
     )
     deprecated: bool
     tags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Group:
-    """A module of the ``resources`` package: the methods of the operations under one path
-    prefix, as a sync and an async mixin class the clients combine."""
-
-    module: str
-    sync_class: str
-    async_class: str
-    label: str  # the path prefix, for the module docstring
 
 
 @dataclass(frozen=True)
@@ -218,7 +206,6 @@ class Api:
     servers: tuple[str, ...]  # every distinct server URL the operations use, API's first
     security: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]
-    groups: tuple[Group, ...]
     models: tuple[Model, ...]
     aliases: tuple[Alias, ...]
     params_types: tuple[ParamsType, ...]

@@ -48,19 +48,6 @@ def header(spec_path: str) -> str:
 
 
 @dataclass(frozen=True)
-class GroupView:
-    """One module of the ``resources`` package, with what it must import."""
-
-    module: str
-    sync_class: str
-    async_class: str
-    paths_label: str
-    operations: tuple[Operation, ...]
-    imports_models: tuple[tuple[str, tuple[str, ...]], ...]
-    imports_params: tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@dataclass(frozen=True)
 class ModuleView:
     """One module of the ``models`` or ``params`` package and what it must import."""
 
@@ -84,7 +71,6 @@ def render_package(api: Api) -> dict[str, str]:
         "params_modules": params_modules,
         "model_index": _model_index(api),
         "client_imports": _client_imports(api, api.operations),
-        "resource_groups": _group_views(api),
     }
     files: dict[str, str] = {}
 
@@ -92,12 +78,18 @@ def render_package(api: Api) -> dict[str, str]:
         files[path] = env.get_template(template).render(**context, **extra)
 
     emit("__init__.py", "__init__.py.jinja")
-    emit("_client.py", "_client.py.jinja")
+    profile = api.profile
+    emit("_client.py", "_client.py.jinja", cls=profile.client_class, base="SyncBaseClient", http="httpx.Client", prefix="")
+    emit(
+        "_async_client.py",
+        "_client.py.jinja",
+        cls=profile.async_client_class,
+        base="AsyncBaseClient",
+        http="httpx.AsyncClient",
+        prefix="async ",
+    )
     emit("_operations.py", "_operations.py.jinja")
     emit("_options.py", "_options.py.jinja")
-    emit("resources/__init__.py", "resources_init.py.jinja")
-    for group in context["resource_groups"]:
-        emit(f"resources/{group.module}.py", "resource_module.py.jinja", group=group)
     emit("models/__init__.py", "models_init.py.jinja")
     emit("params/__init__.py", "params_init.py.jinja")
     for view in model_modules:
@@ -178,25 +170,6 @@ def _model_index(api: Api) -> list[tuple[str, str]]:
     """(class name, module) of everything importable from the package top level, sorted."""
     pairs = [(m.name, m.module) for m in api.models] + [(a.name, a.module) for a in api.aliases]
     return sorted(pairs)
-
-
-def _group_views(api: Api) -> list[GroupView]:
-    views = []
-    for group in api.groups:
-        ops = tuple(op for op in api.operations if op.group == group.module)
-        imports = _client_imports(api, ops)
-        views.append(
-            GroupView(
-                module=group.module,
-                sync_class=group.sync_class,
-                async_class=group.async_class,
-                paths_label=group.label,
-                operations=ops,
-                imports_models=imports["models"],
-                imports_params=imports["params"],
-            )
-        )
-    return views
 
 
 def _client_imports(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import FileInput, RawResponse
-from ._client import AsyncStripeClient, StripeClient
+from ._client import StripeClient
 from ._options import RequestOptions
 from ._errors import (
     APIConnectionError,
@@ -26,15 +26,18 @@ from ._errors import ClientError as StripeError
 from ._models import UnknownObject
 
 if TYPE_CHECKING:
+    from ._async_client import AsyncStripeClient as AsyncStripeClient
     from .models.account_link import AccountLink as AccountLink
     from .models.api_errors import ApiErrors as ApiErrors
     from .models.error import Error as Error
 
-# Model name -> module in .models; imported when first asked for (module __getattr__).
+# Name -> module that defines it; imported when first asked for (module __getattr__), so a
+# program pays only for the models it uses, and a sync one never loads the async client.
 _LAZY: dict[str, str] = {
-    "AccountLink": "account_link",
-    "ApiErrors": "api_errors",
-    "Error": "error",
+    "AsyncStripeClient": "._async_client",
+    "AccountLink": ".models.account_link",
+    "ApiErrors": ".models.api_errors",
+    "Error": ".models.error",
 }
 
 
@@ -44,7 +47,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(f"{__name__}.models.{module}"), name)
+    value = getattr(import_module(module, __name__), name)
     globals()[name] = value
     return value
 
