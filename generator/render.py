@@ -20,13 +20,18 @@ from generator import __version__, pytypes
 from generator.ir import (
     Alias,
     Api,
+    ListOf,
+    Lit,
+    MapOf,
     Model,
     ModelRef,
     Operation,
     Parameter,
     ParamsRef,
     ParamsType,
+    Prim,
     TypeRef,
+    UnionOf,
 )
 
 TOOL = "openapi-client-generator"
@@ -56,6 +61,68 @@ class ModuleView:
     aliases: tuple[Alias, ...]
     params: tuple[ParamsType, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names), sorted
+    uses: Uses | None = None  # what a models module imports from typing, pydantic, the runtime
+
+
+@dataclass(frozen=True)
+class Uses:
+    typing: tuple[str, ...]
+    pydantic: tuple[str, ...]
+    runtime: tuple[str, ...]
+    pages: tuple[str, ...]
+
+    @property
+    def import_block(self) -> str:
+        """The module's imports, grouped (standard library, pydantic, runtime) as isort would."""
+        stdlib = []
+        if self.pages:
+            stdlib.append("from collections.abc import AsyncIterator, Iterator")
+        if self.typing:
+            stdlib.append(f"from typing import {', '.join(self.typing)}")
+        third = [f"from pydantic import {', '.join(self.pydantic)}"] if self.pydantic else []
+        local = [f"from .._models import {', '.join(self.runtime)}"] if self.runtime else []
+        if self.pages:
+            local.append(f"from .._pagination import {', '.join(self.pages)}")
+        return "\n\n".join("\n".join(group) for group in (stdlib, third, local) if group)
+
+
+def _uses(models: list[Model], aliases: list[Alias]) -> Uses:
+    """Names a models module needs, so it imports (and builds) nothing more."""
+    types = [f.type for m in models for f in m.fields] + [a.type for a in aliases]
+    types += [t for m in models for t in (m.extra_values, m.item_type) if t is not None]
+    flat = [u for t in types for u in _walk(t)]
+    typing: set[str] = set()
+    pydantic: set[str] = set()
+    runtime: set[str] = set()
+    if any(isinstance(u, UnionOf) and u.discriminator for u in flat):
+        typing |= {"Annotated", "Union"}
+        pydantic |= {"Discriminator", "Tag"}
+        runtime |= {"OTHER", "UnknownObject", "tag_by"}
+    if any(isinstance(u, Lit) for u in flat):
+        typing.add("Literal")
+    if any(u == Prim("Any") for u in flat):
+        typing.add("Any")
+    fields = [f for m in models for f in m.fields]
+    if any(f.py_name != f.wire_name for f in fields):
+        pydantic.add("Field")
+    if any(f.required for f in fields):
+        runtime.add("REQUIRED")
+    if any(m.paging is None for m in models):
+        runtime.add("BaseObject")
+    pages = {"ListObject" if m.paging == "list" else "SearchResult" for m in models if m.paging}
+    return Uses(
+        tuple(sorted(typing)), tuple(sorted(pydantic)), tuple(sorted(runtime)), tuple(sorted(pages))
+    )
+
+
+def _walk(t: TypeRef) -> list[TypeRef]:
+    if isinstance(t, ListOf):
+        return [t, *_walk(t.item)]
+    if isinstance(t, MapOf):
+        return [t, *_walk(t.value)]
+    if isinstance(t, UnionOf):
+        return [t, *(u for m in t.members for u in _walk(m))]
+    return [t]
 
 
 def render_package(api: Api) -> dict[str, str]:
@@ -79,7 +146,14 @@ def render_package(api: Api) -> dict[str, str]:
 
     emit("__init__.py", "__init__.py.jinja")
     profile = api.profile
-    emit("_client.py", "_client.py.jinja", cls=profile.client_class, base="SyncBaseClient", http="httpx.Client", prefix="")
+    emit(
+        "_client.py",
+        "_client.py.jinja",
+        cls=profile.client_class,
+        base="SyncBaseClient",
+        http="httpx.Client",
+        prefix="",
+    )
     emit(
         "_async_client.py",
         "_client.py.jinja",
@@ -131,6 +205,7 @@ def _model_modules(api: Api) -> list[ModuleView]:
                 aliases=tuple(aliases[name]),
                 params=(),
                 imports=_imports(deps, home, name),
+                uses=_uses(models[name], aliases[name]),
             )
         )
     return views

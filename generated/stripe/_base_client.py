@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import random
+import sys
 import time
 import uuid
 import warnings
@@ -38,7 +39,6 @@ from ._errors import (
     request_id_of,
 )
 from ._models import lenient_parser
-from ._pagination import Page
 
 T = TypeVar("T")
 
@@ -392,7 +392,11 @@ class _Base:
     ) -> Any:
         if response.is_success:
             result = op.parser(self._config.package)(response.content)
-            if isinstance(result, Page):  # let it fetch the pages after it with the same call
+            # Pages are models of the pagination module, which is only imported by packages
+            # that have list or search answers: when it is not loaded, nothing is a page.
+            pagination = sys.modules.get(f"{self._config.package}._pagination")
+            if pagination is not None and isinstance(result, pagination.Page):
+                # let it fetch the pages after it with the same call
                 result.bind(lambda next_args: self._call(op, next_args), args)  # type: ignore[attr-defined]
             return result
         raise self._error(response)
