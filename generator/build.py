@@ -624,7 +624,7 @@ class _Builder:
                     deprecated=self._deprecation(pnode, pwhere, wire),
                 )
             )
-        body = self._body(op, where, type_prefix, owner, params)
+        body = self._body(op, method, where, type_prefix, owner, params)
         params = _name_parameters(params)
         params.sort(key=lambda p: not p.required)  # stable: spec order within each group
         servers = self._server_urls(op.get("servers") or item.get("servers"))
@@ -660,8 +660,19 @@ class _Builder:
         return list(merged.values())
 
     def _body(
-        self, op: dict[str, Any], where: str, prefix: str, owner: str, params: list[Parameter]
+        self,
+        op: dict[str, Any],
+        method: str,
+        where: str,
+        prefix: str,
+        owner: str,
+        params: list[Parameter],
     ) -> Body | None:
+        """The request body; its object properties become keyword parameters.
+
+        A GET, HEAD or DELETE sends no body: form fields declared on one (Stripe declares an
+        empty form body on every GET, and fields on some DELETEs) go in the query string, as
+        Stripe's own libraries send them."""
         if "requestBody" not in op:
             return None
         node, bwhere = self.resolver.deref(op["requestBody"], join(where, "requestBody"))
@@ -680,6 +691,8 @@ class _Builder:
             self.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
         )
         required_body = bool(node.get("required"))
+        bodyless = method in ("get", "head", "delete") and encoding == "form"
+        location: Location = "query" if bodyless else "body"
         if isinstance(snode, dict) and self._is_object(snode, swhere):
             props, required = self._object_properties(snode, swhere)
             for wire, pschema, pwhere in props:
@@ -690,7 +703,7 @@ class _Builder:
                     Parameter(
                         py_name=wire,
                         wire_name=wire,
-                        location="body",
+                        location=location,
                         type=self.lower(
                             pschema, pwhere, "request", prefix + naming.pascal(wire), owner
                         ),
@@ -712,6 +725,8 @@ class _Builder:
                     description=html_to_text(str(node.get("description", ""))),
                 )
             )
+        if bodyless:
+            return None
         return Body(media_type=media, encoding=encoding, required=required_body)
 
     def _response(self, op: dict[str, Any], where: str, prefix: str) -> Response:

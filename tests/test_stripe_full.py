@@ -24,6 +24,7 @@ import httpx
 import pytest
 from conftest import ROOT, shared_spec
 from pydantic import BaseModel, TypeAdapter
+from support.fault_server import Answer, Reset, fault_server
 from support.prism_server import ensure_prism_installed, run_prism
 from support.prism_spec import write_prism_spec
 from support.recording_server import Reply, recording_server
@@ -323,3 +324,37 @@ def test_uploads_servers_and_binary_answers(stripe_2023: Generated) -> None:
         assert b'name="file"; filename="evidence.txt"' in upload.body and b"hello" in upload.body
         assert b'name="purpose"' in upload.body
         assert download.path == "/v1/quotes/qt_1%2Fx/pdf"
+
+
+def test_delete_sends_its_parameters_in_the_query(stripe_2023: Generated) -> None:
+    with recording_server() as (url, recorder):
+        recorder.replies.append(
+            Reply(200, {"id": "sub_1", "object": "subscription", "status": "canceled"})
+        )
+        with stripe_2023.package.StripeClient("sk_test_1", base_url=url) as client:
+            sub = client.delete_subscriptions_subscription_exposed_id(
+                subscription_exposed_id="sub_1", invoice_now=True, prorate=False
+            )
+        assert sub.status == "canceled"
+        (request,) = recorder.requests
+        assert (request.method, request.body) == ("DELETE", b"")
+        assert request.path == "/v1/subscriptions/sub_1?invoice_now=true&prorate=false"
+        assert "content-type" not in request.headers
+
+
+def test_full_client_retries_with_one_idempotency_key(
+    stripe_2023: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = importlib.import_module("stripe_2023._base_client")
+    monkeypatch.setattr(runtime, "INITIAL_RETRY_DELAY", 0.001)
+    customer = {"id": "cus_1", "object": "customer"}
+    with fault_server() as server:
+        server.script(Reset(), Answer(503), Answer(200, body=customer))
+        with stripe_2023.package.StripeClient(
+            "sk_test_1", base_url=server.url, max_retries=2
+        ) as client:
+            created = client.post_customers(email="a@b.c", metadata={"order": "42"})
+        assert created.id == "cus_1"
+        keys = {r.headers.get("idempotency-key") for r in server.requests}
+        assert len(server.requests) == 3 and len(keys) == 1 and None not in keys
+        assert {r.body for r in server.requests} == {b"email=a%40b.c&metadata[order]=42"}

@@ -126,9 +126,9 @@ class Operation(Generic[T]):
         method: str,
         path: str,
         *,
-        path_params: tuple[str, ...] = (),
-        query: tuple[str, ...] = (),
-        headers: tuple[str, ...] = (),
+        path_params: str = "",
+        query: str = "",
+        headers: str = "",
         wire_names: Mapping[str, str] | None = None,
         body: Literal["form", "json", "multipart"] | None = None,
         whole_body: str | None = None,
@@ -139,9 +139,11 @@ class Operation(Generic[T]):
     ) -> None:
         self.method = method
         self.path = path
-        self.path_params = path_params  # tuples: small, and membership tests on them are as fast
-        self.query = query
-        self.headers = headers
+        # Names of the arguments sent in each place, space-separated in the descriptor (compact
+        # to generate and to format); small tuples test membership as fast as sets.
+        self.path_params = tuple(path_params.split())
+        self.query = tuple(query.split())
+        self.headers = tuple(headers.split())
         self.wire_names = wire_names or {}
         self.body = body
         self.whole_body = whole_body  # the argument that is the whole (non-object) body
