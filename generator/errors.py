@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 
 def pointer(*parts: str | int) -> str:
     """Build a JSON pointer (RFC 6901) from raw path parts."""
@@ -28,14 +26,3 @@ class GeneratorError(Exception):
         if self.where is not None:
             place += "#" + self.where
         return f"{place}: {self.message}" if place else self.message
-
-
-@dataclass(frozen=True)
-class SpecWarning:
-    """A construct the generator skipped or simplified; generation goes on."""
-
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"#{self.where}: {self.message}"
