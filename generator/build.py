@@ -75,6 +75,8 @@ PACKAGE_NAMES = frozenset(
         "FileInput", "RequestOptions", "APIConnectionError", "APIError", "APITimeoutError",
         "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
         "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse",
+        # _operations.py and the clients bind these beside the response types they annotate
+        "Operation", "ClientConfig", "CONFIG",
     }
 )  # fmt: skip
 # Names a generated method binds besides its parameters.
