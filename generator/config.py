@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +91,8 @@ def make_target(
     operations: tuple[str, ...],
     profile: dict[str, Any],
 ) -> Target:
-    if not package.isidentifier():
-        raise GeneratorError(f"package name {package!r} is not a Python identifier")
+    if not package.isidentifier() or keyword.iskeyword(package):
+        raise GeneratorError(f"package name {package!r} cannot be imported: it must be an identifier and not a keyword")
     spec_abs = (root / spec).resolve()
     try:
         label = spec_abs.relative_to(root.resolve()).as_posix()
@@ -116,9 +117,9 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
     if not base[0].isalpha():  # "2fa API": a class name cannot start with a digit
         base = "Api" + base
     client = str(raw.get("client_class", f"{base}Client"))
-    for keyword in raw.get("client_headers", {}):
-        if naming.identifier(str(keyword)) != keyword:
-            raise GeneratorError(f"profile client_headers key {keyword!r} is not a usable keyword")
+    for argument in raw.get("client_headers", {}):
+        if naming.identifier(str(argument)) != argument:
+            raise GeneratorError(f"profile client_headers key {argument!r} is not a usable keyword")
     return Profile(
         client_class=client,
         async_client_class=str(raw.get("async_client_class", "Async" + client)),

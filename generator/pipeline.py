@@ -7,7 +7,7 @@ import json
 import marshal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -69,8 +69,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     step(
         f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
     )
-    for warning in api.warnings:
-        progress(f"warning: {target.spec_label}{warning}")
+    _report(target, api.warnings, progress)
     files = render_package(api)
     files["manifest.json"] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
@@ -104,15 +103,23 @@ def expected_files(target: Target, progress: Progress = quiet) -> dict[str, str]
     blob = cache.read(entry)
     if blob is not None:
         try:
-            files = marshal.loads(blob)
+            files, warnings = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             files = None
         if isinstance(files, dict):
             progress(f"{target.package}: inputs unchanged since an earlier run; output from cache")
+            _report(target, warnings, progress)  # a cached run says what the first one said
             return files
-    files = produce(target, progress).files
-    cache.write_quietly(entry, marshal.dumps(files))
-    return files
+    output = produce(target, progress)
+    cache.write_quietly(entry, marshal.dumps((output.files, list(output.api.warnings))))
+    return output.files
+
+
+def _report(target: Target, warnings: Iterable[str], progress: Progress) -> None:
+    for warning in warnings:
+        # one line each, whatever the spec put in a name
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in warning)
+        progress(f"warning: {target.spec_label}{text}")
 
 
 def _fingerprint(target: Target) -> str:
