@@ -477,7 +477,9 @@ class _Builder:
         name = name or "Object"
         # allOf copies a component's properties inline; one of them may hold that allOf again.
         if where in self.inline_objects:
-            self.warn(where, "an inline object that contains itself (through allOf); typed Any here")
+            self.warn(
+                where, "an inline object that contains itself (through allOf); typed Any here"
+            )
             return ANY
         self.inline_objects.add(where)
         try:
@@ -699,7 +701,9 @@ class _Builder:
             props, required = self._object_properties(snode, swhere)
             for wire, pschema, pwhere in props:
                 if not wire:  # the runtime reads an empty wire name as "the whole body"
-                    self.warn(pwhere, "a body property with an empty name is not supported; skipped")
+                    self.warn(
+                        pwhere, "a body property with an empty name is not supported; skipped"
+                    )
                     continue
                 params.append(
                     Parameter(

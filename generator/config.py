@@ -92,7 +92,9 @@ def make_target(
     profile: dict[str, Any],
 ) -> Target:
     if not package.isidentifier() or keyword.iskeyword(package):
-        raise GeneratorError(f"package name {package!r} cannot be imported: it must be an identifier and not a keyword")
+        raise GeneratorError(
+            f"package name {package!r} cannot be imported: it must be an identifier and not a keyword"
+        )
     spec_abs = (root / spec).resolve()
     try:
         label = spec_abs.relative_to(root.resolve()).as_posix()

@@ -84,7 +84,9 @@ def generate(target: Target, progress: Progress = quiet) -> list[str]:
     changed = stale_files(target.package_dir, files)
     if changed:
         write_package(target.package_dir, files)
-    progress(f"{target.package}: {len(changed)} of {len(files)} files changed in {target.package_dir}")
+    progress(
+        f"{target.package}: {len(changed)} of {len(files)} files changed in {target.package_dir}"
+    )
     return changed
 
 
@@ -143,5 +145,7 @@ def _code_fingerprint() -> str:
     for root in (Path(__file__).resolve().parent, Path(str(templates_root()))):
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+                digest.update(
+                    path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes()
+                )
     return digest.hexdigest()
