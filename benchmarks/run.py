@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -209,6 +210,22 @@ def check_ok(run: Run, what: str) -> Run:
         tail = "\n".join((run.stdout + run.stderr).splitlines()[-15:])
         raise SystemExit(f"{what} failed with exit status {run.returncode}:\n{tail}")
     return run
+
+
+def other_busy_cores(seconds: float = 1.0) -> float:
+    """CPU cores kept busy by other work, over ``seconds`` while this runner waits idle.
+
+    The load average would count this benchmark's own processes of the minute before.
+    """
+
+    def busy_jiffies() -> int:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        return sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+
+    before = busy_jiffies()
+    time.sleep(seconds)
+    return (busy_jiffies() - before) / os.sysconf("SC_CLK_TCK") / seconds
 
 
 def log(message: str) -> None:
@@ -1070,7 +1087,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="cold generations per contender (default 3)")
     parser.add_argument("--regen-runs", type=int, help="regenerations per case (default 5)")
     parser.add_argument("--start-runs", type=int, help="cold starts per contender (default 15)")
-    parser.add_argument("--percall-runs", type=int, help="processes per contender (default 5)")
+    parser.add_argument("--percall-runs", type=int, help="processes per contender (default 10)")
     parser.add_argument("--calls", type=int, help="timed calls per process (default 2000)")
     parser.add_argument("--diagnose", action="store_true", help="add -X importtime and cProfile")
     parser.add_argument(
@@ -1085,7 +1102,7 @@ def main(argv: list[str] | None = None) -> int:
         slow_runs=args.runs or (1 if quick else 3),
         regen_runs=args.regen_runs or (1 if quick else 5),
         start_runs=args.start_runs or (1 if quick else 15),
-        percall_runs=args.percall_runs or (1 if quick else 5),
+        percall_runs=args.percall_runs or (1 if quick else 10),
         calls=args.calls or (200 if quick else 2000),
         warmup_calls=20 if quick else 100,
         diagnose=args.diagnose,
@@ -1112,12 +1129,13 @@ def main(argv: list[str] | None = None) -> int:
     with context(settings, args.keep) as ctx:
         for name in selected:
             log(f"== {name}")
-            before = os.getloadavg()[0]
-            if before > 0.5:
-                log(f"warning: the machine is busy (1-min load {before:.2f}); figures will skew")
+            before = other_busy_cores()
+            if before > 0.2:
+                log(f"warning: other work keeps {before:.2f} CPU cores busy; figures will skew")
             results[name] = runners[name](ctx) | stamp
-            # Other work on the machine skews every figure: record how busy it was.
-            results[name]["loadavg_1min"] = {"before": before, "after": os.getloadavg()[0]}
+            # Other work on the machine skews every figure: record how busy it was (cores kept
+            # busy by other processes, measured over one second before and after the section).
+            results[name]["other_busy_cores"] = {"before": before, "after": other_busy_cores()}
     print(report(results))
     if output is not None:
         previous: Json = {}
