@@ -3,6 +3,12 @@
 black costs far more than everything else together on big specs, so formatted text is cached
 by the hash of its input (plus black's version and mode), and cache misses are formatted in
 parallel processes when there are enough of them to pay for the processes.
+
+Big modules (the clients, the operation table) are formatted in pieces: templates put a
+``CHUNK`` line between statements black formats independently (the methods of a class, the
+constants of a module), each piece is formatted and cached on its own, and the pieces are
+joined with the one blank line black puts there. Changing one operation then re-formats one
+method, not a 10,000-line module. Tests check the joined result is black-stable.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
 BLACK_VERSION = version("black")
 _MODE_KEY = f"black {BLACK_VERSION} py311 ll100"
 _PARALLEL_MIN_LINES = 20_000  # below this, starting processes costs more than it saves
+CHUNK = "# -- chunk --\n"  # a line of its own in rendered text; never reaches the output
+_WRAPPER = "class _Chunk:\n"  # lets black format an indented method on its own
 
 
 def format_source(path: str, text: str) -> str:
@@ -34,35 +42,55 @@ def format_source(path: str, text: str) -> str:
         ) from None
 
 
+def format_piece(path: str, text: str) -> str:
+    """Format one piece: a whole module, or an indented method wrapped in a class for black."""
+    if not text.startswith("    "):
+        return format_source(path, text)
+    return format_source(path, _WRAPPER + text).removeprefix(_WRAPPER)
+
+
 def format_files(
     files: dict[str, str], progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, str]:
     out = dict(files)
-    pending: dict[str, tuple[str, str]] = {}  # path -> (cache key, text)
+    pieces: dict[str, list[str]] = {}  # path -> its pieces, as rendered
+    formatted: dict[str, str] = {}  # piece text -> formatted text
+    pending: dict[str, tuple[str, str]] = {}  # piece text -> (path, cache key)
     store = cache.cache_dir() / "black"
     for path, text in files.items():
         if not path.endswith(".py"):
             continue
-        key = hashlib.sha256(f"{_MODE_KEY}\0{text}".encode()).hexdigest()
-        hit = cache.read(store / key[:2] / key)
-        if hit is not None:
-            out[path] = hit.decode("utf-8")
+        pieces[path] = text.split(CHUNK)
+        for piece in pieces[path]:
+            if piece in formatted or piece in pending:
+                continue
+            key = hashlib.sha256(f"{_MODE_KEY}\0{piece}".encode()).hexdigest()
+            hit = cache.read(store / key[:2] / key)
+            if hit is not None:
+                formatted[piece] = hit.decode("utf-8")
+            else:
+                pending[piece] = (path, key)
+    if pending:
+        lines = sum(piece.count("\n") for piece in pending)
+        progress(f"formatting {len(pending)} pieces ({lines} lines) with black {BLACK_VERSION}")
+        texts = sorted(pending, key=len, reverse=True)  # big first: better balance
+        paths = [pending[t][0] for t in texts]
+        workers = min(os.cpu_count() or 1, 8)
+        if lines >= _PARALLEL_MIN_LINES and workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(format_piece, paths, texts, chunksize=8))
         else:
-            pending[path] = (key, text)
-    if not pending:
-        return out
-    lines = sum(text.count("\n") for _, text in pending.values())
-    progress(f"formatting {len(pending)} files ({lines} lines) with black {BLACK_VERSION}")
-    paths = sorted(pending, key=lambda p: -len(pending[p][1]))  # big first: better balance
-    texts = [pending[p][1] for p in paths]
-    workers = min(os.cpu_count() or 1, 8)
-    if lines >= _PARALLEL_MIN_LINES and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(format_source, paths, texts, chunksize=1))
-    else:
-        results = [format_source(p, t) for p, t in zip(paths, texts, strict=True)]
-    for path, formatted in zip(paths, results, strict=True):
-        out[path] = formatted
-        key = pending[path][0]
-        cache.write_quietly(store / key[:2] / key, formatted.encode("utf-8"))
+            results = [format_piece(p, t) for p, t in zip(paths, texts, strict=True)]
+        for text, result in zip(texts, results, strict=True):
+            formatted[text] = result
+            key = pending[text][1]
+            cache.write_quietly(store / key[:2] / key, result.encode("utf-8"))
+    for path, parts in pieces.items():
+        if len(parts) == 1:
+            out[path] = formatted[parts[0]]
+            continue
+        head, *rest = (formatted[p] for p in parts)
+        # black puts one blank line between methods of a class and keeps the one we put between
+        # top-level constants: join the pieces exactly so
+        out[path] = "\n\n".join([head.rstrip("\n"), *(p.strip("\n") for p in rest)]) + "\n"
     return out

@@ -358,3 +358,15 @@ def test_full_client_retries_with_one_idempotency_key(
         keys = {r.headers.get("idempotency-key") for r in server.requests}
         assert len(server.requests) == 3 and len(keys) == 1 and None not in keys
         assert {r.body for r in server.requests} == {b"email=a%40b.c&metadata[order]=42"}
+
+
+def test_modules_formatted_in_pieces_are_black_stable(stripe_2023: Generated) -> None:
+    """The clients and the operation table are formatted a method or constant at a time and
+    joined; black over the whole joined file must change nothing."""
+    import black
+
+    from generator.format import MODE
+
+    for name in ("_client.py", "_operations.py"):
+        text = (stripe_2023.root / name).read_text()
+        assert black.format_str(text, mode=MODE) == text, name
