@@ -936,16 +936,20 @@ def report(results: Json) -> str:
         out.append(
             table(
                 [
-                    ["", "wall", "tree PSS"],
-                    [
-                        "nothing changed",
-                        f"{r['nothing_changed']['wall_s']:.2f} s",
-                        f"{r['nothing_changed']['tree_pss_mb']:.0f} MB",
-                    ],
-                    [
-                        "one operation changed",
-                        f"{r['one_operation_changed']['wall_s']:.2f} s",
-                        f"{r['one_operation_changed']['tree_pss_mb']:.0f} MB",
+                    ["", "wall", "CPU", "max RSS (1 process)", "tree PSS"],
+                    *[
+                        [
+                            label,
+                            f"{r[key]['wall_s']:.2f} s",
+                            f"{r[key]['cpu_s']:.2f} s",
+                            f"{r[key]['max_rss_mb']:.0f} MB",
+                            # sampled every 200 ms: a shorter run may go unseen
+                            f"{r[key]['tree_pss_mb']:.0f} MB" if r[key]["tree_pss_mb"] else "-",
+                        ]
+                        for label, key in (
+                            ("nothing changed", "nothing_changed"),
+                            ("one operation changed", "one_operation_changed"),
+                        )
                     ],
                 ]
             )
@@ -1096,7 +1100,11 @@ def main(argv: list[str] | None = None) -> int:
         help="results JSON (default benchmarks/results.json; --quick writes none unless given)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--show", action="store_true", help="print the tables of results.json")
     args = parser.parse_args(argv)
+    if args.show:
+        print(report(json.loads((args.output or DEFAULT_OUTPUT).read_text())))
+        return 0
     quick = args.quick
     settings = Settings(
         slow_runs=args.runs or (1 if quick else 3),
