@@ -83,7 +83,7 @@ def generate(target: Target, progress: Progress = quiet) -> list[str]:
     files = expected_files(target, progress)
     changed = stale_files(target.package_dir, files)
     if changed:
-        write_package(target.package_dir, files)
+        write_package(target.package_dir, files, unchanged=set(files) - set(changed))
     progress(
         f"{target.package}: {len(changed)} of {len(files)} files changed in {target.package_dir}"
     )

@@ -102,3 +102,20 @@ def test_console_script_has_the_same_verbs() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True).stdout
     assert "generate" in help_text and "check" in help_text
+
+
+def test_regenerating_after_a_change_rewrites_only_what_changed(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text((ROOT / "spec" / "stripe.yaml").read_text())
+    args = ("-q", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "p")
+    assert _run("generate", *args).returncode == 0
+    package = tmp_path / "out" / "p"
+    before = {p.relative_to(package): p.stat().st_ino for p in package.rglob("*.py")}
+    spec.write_text(spec.read_text().replace("The URL to send the user to.", "Where the user goes."))
+    assert _run("generate", *args).returncode == 0
+    after = {p.relative_to(package): p.stat().st_ino for p in package.rglob("*.py")}
+    assert after.keys() == before.keys()
+    rewritten = sorted(str(rel) for rel in after if after[rel] != before[rel])
+    assert rewritten == ["models/account_link.py"]  # the rest are the same files, linked over
+    assert "Where the user goes." in (package / "models" / "account_link.py").read_text()
+    assert _run("check", *args).returncode == 0
