@@ -39,6 +39,7 @@ from generator.ir import (
     Side,
     TypeRef,
     UnionOf,
+    walk,
 )
 from generator.refs import Resolver
 from generator.text import first_sentence, html_to_text
@@ -898,12 +899,4 @@ def _has_none(t: TypeRef) -> bool:
 
 
 def _model_refs(t: TypeRef) -> Iterator[ModelRef]:
-    if isinstance(t, ModelRef):
-        yield t
-    elif isinstance(t, ListOf):
-        yield from _model_refs(t.item)
-    elif isinstance(t, MapOf):
-        yield from _model_refs(t.value)
-    elif isinstance(t, UnionOf):
-        for m in t.members:
-            yield from _model_refs(m)
+    return (u for u in walk(t) if isinstance(u, ModelRef))

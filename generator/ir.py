@@ -6,6 +6,7 @@ built (see ``naming``) and stored here; templates never invent or transform name
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -68,6 +69,18 @@ class ParamsRef:
 
 
 TypeRef = Prim | Lit | ListOf | MapOf | UnionOf | ModelRef | ParamsRef
+
+
+def walk(t: TypeRef) -> Iterator[TypeRef]:
+    """A type and every type nested in it, outermost first."""
+    yield t
+    if isinstance(t, ListOf):
+        yield from walk(t.item)
+    elif isinstance(t, MapOf):
+        yield from walk(t.value)
+    elif isinstance(t, UnionOf):
+        for member in t.members:
+            yield from walk(member)
 
 
 # Response models --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir import ListOf, Lit, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf
+from generator.ir import ListOf, Lit, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf, walk
 
 
 def literal(value: object) -> str:
@@ -76,12 +76,5 @@ def _discriminated(t: UnionOf) -> str:
 
 
 def model_names(t: TypeRef) -> set[str]:
-    if isinstance(t, ModelRef | ParamsRef):
-        return {t.name}
-    if isinstance(t, ListOf):
-        return model_names(t.item)
-    if isinstance(t, MapOf):
-        return model_names(t.value)
-    if isinstance(t, UnionOf):
-        return set().union(*(model_names(m) for m in t.members))
-    return set()
+    """Names of the models and TypedDicts a type refers to (what its module must import)."""
+    return {u.name for u in walk(t) if isinstance(u, ModelRef | ParamsRef)}

@@ -20,18 +20,15 @@ from generator import __version__, pytypes
 from generator.ir import (
     Alias,
     Api,
-    ListOf,
     Lit,
-    MapOf,
     Model,
     ModelRef,
     Operation,
     Parameter,
-    ParamsRef,
     ParamsType,
     Prim,
-    TypeRef,
     UnionOf,
+    walk,
 )
 
 TOOL = "openapi-client-generator"
@@ -90,7 +87,7 @@ def _uses(models: list[Model], aliases: list[Alias]) -> Uses:
     """Names a models module needs, so it imports (and builds) nothing more."""
     types = [f.type for m in models for f in m.fields] + [a.type for a in aliases]
     types += [t for m in models for t in (m.extra_values, m.item_type) if t is not None]
-    flat = [u for t in types for u in _walk(t)]
+    flat = [u for t in types for u in walk(t)]
     typing: set[str] = set()
     pydantic: set[str] = set()
     runtime: set[str] = set()
@@ -113,16 +110,6 @@ def _uses(models: list[Model], aliases: list[Alias]) -> Uses:
     return Uses(
         tuple(sorted(typing)), tuple(sorted(pydantic)), tuple(sorted(runtime)), tuple(sorted(pages))
     )
-
-
-def _walk(t: TypeRef) -> list[TypeRef]:
-    if isinstance(t, ListOf):
-        return [t, *_walk(t.item)]
-    if isinstance(t, MapOf):
-        return [t, *_walk(t.value)]
-    if isinstance(t, UnionOf):
-        return [t, *(u for m in t.members for u in _walk(m))]
-    return [t]
 
 
 def render_package(api: Api) -> dict[str, str]:
@@ -325,10 +312,6 @@ def renamed_params(op: Operation) -> list[Parameter]:
     return [p for p in op.parameters if p.wire_name and p.py_name != p.wire_name]
 
 
-def is_params_ref(t: TypeRef) -> bool:
-    return isinstance(t, ParamsRef)
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load_template),
@@ -347,7 +330,6 @@ def _environment() -> jinja2.Environment:
         response_target=response_target,
         renamed_params=renamed_params,
     )
-    env.tests["params_ref"] = is_params_ref
     return env
 
 
