@@ -208,7 +208,9 @@ def prism_url(stripe_2023: Generated, tmp_path_factory: pytest.TempPathFactory) 
         yield url
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # calls the spec's deprecated operations too
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning"
+)  # calls the spec's deprecated operations too
 def test_every_operation_passes_the_mock_servers_validation(
     stripe_2023: Generated, prism_url: str
 ) -> None:
