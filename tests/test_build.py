@@ -275,7 +275,9 @@ def test_expandable_polymorphic_field_keeps_the_id_beside_the_tagged_models() ->
         "bank_account": obj("bank_account"),
         "customer": {
             "type": "object",
-            "properties": {"default_source": {"anyOf": [{"type": "string"}, *refs], "nullable": True}},
+            "properties": {
+                "default_source": {"anyOf": [{"type": "string"}, *refs], "nullable": True}
+            },
         },
     }
     customer = next(m for m in api_of({}, schemas).models if m.name == "Customer")

@@ -111,7 +111,9 @@ def test_regenerating_after_a_change_rewrites_only_what_changed(tmp_path: Path) 
     assert _run("generate", *args).returncode == 0
     package = tmp_path / "out" / "p"
     before = {p.relative_to(package): p.stat().st_ino for p in package.rglob("*.py")}
-    spec.write_text(spec.read_text().replace("The URL to send the user to.", "Where the user goes."))
+    spec.write_text(
+        spec.read_text().replace("The URL to send the user to.", "Where the user goes.")
+    )
     assert _run("generate", *args).returncode == 0
     after = {p.relative_to(package): p.stat().st_ino for p in package.rglob("*.py")}
     assert after.keys() == before.keys()
