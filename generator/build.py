@@ -625,7 +625,9 @@ class _Builder:
                     location=location,
                     type=type_,
                     required=bool(pnode.get("required")) or location == "path",
-                    description=self._description(pnode, pwhere),
+                    # a parameter without prose of its own often has it on its schema
+                    description=self._description(pnode, pwhere)
+                    or self._description(schema, join(pwhere, "schema")),
                     deprecated=self._deprecation(pnode, pwhere, wire),
                 )
             )

@@ -286,3 +286,29 @@ def test_expandable_polymorphic_field_keeps_the_id_beside_the_tagged_models() ->
     head, tagged, none = source.members
     assert head == Prim("str") and none == Prim("None")
     assert isinstance(tagged, UnionOf) and tagged.tags == ("card", "bank_account")
+
+
+def test_a_parameter_without_prose_takes_its_schemas_description() -> None:
+    paths = {
+        "/v1/x": {
+            "get": {
+                "operationId": "GetX",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "schema": {"type": "string", "description": "What to find."},
+                    },
+                    {
+                        "name": "r",
+                        "in": "query",
+                        "description": "Own words.",
+                        "schema": {"type": "string", "description": "Not these."},
+                    },
+                ],
+                "responses": {"200": {"description": ""}},
+            }
+        }
+    }
+    (op,) = api_of(paths).operations
+    assert [p.description for p in op.parameters] == ["What to find.", "Own words."]
