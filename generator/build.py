@@ -335,6 +335,8 @@ class _Builder:
     def _lower_inline(
         self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
     ) -> TypeRef:
+        if "not" in node:
+            self.warn(where, "'not' is not supported; the type ignores it")
         for key in ("anyOf", "oneOf"):
             if key in node and isinstance(node[key], list) and node[key]:
                 return self._lower_union(node, key, where, side, name, owner)
@@ -615,6 +617,10 @@ class _Builder:
                 self.warn(pwhere, "a parameter with an empty name is not supported; skipped")
                 continue
             schema = pnode.get("schema")
+            if schema is None and "content" in pnode:
+                self.warn(
+                    pwhere, "a parameter described by 'content' instead of 'schema' is typed as Any"
+                )
             type_ = self.lower(
                 schema, join(pwhere, "schema"), "request", type_prefix + naming.pascal(wire), owner
             )

@@ -312,3 +312,28 @@ def test_a_parameter_without_prose_takes_its_schemas_description() -> None:
     }
     (op,) = api_of(paths).operations
     assert [p.description for p in op.parameters] == ["What to find.", "Own words."]
+
+
+def test_constructs_typed_loosely_are_reported() -> None:
+    paths = {
+        "/v1/x": {
+            "get": {
+                "operationId": "GetX",
+                "parameters": [
+                    {
+                        "name": "f",
+                        "in": "query",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    {"name": "g", "in": "query", "schema": {"not": {"type": "string"}}},
+                ],
+                "responses": {"200": {"description": ""}},
+            }
+        }
+    }
+    api = api_of(paths)
+    assert [p.type for p in api.operations[0].parameters] == [Prim("Any"), Prim("Any")]
+    assert api.warnings == (
+        "#/paths/~1v1~1x/get/parameters/0: a parameter described by 'content' instead of 'schema' is typed as Any",
+        "#/paths/~1v1~1x/get/parameters/1/schema: 'not' is not supported; the type ignores it",
+    )
