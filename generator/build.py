@@ -212,7 +212,7 @@ class _Builder:
             name, module = self.components[where]
             if name in self.models:
                 continue
-            node, _ = self.resolver.deref(self.resolver.target("#" + where, where)[0], where)
+            node = self._component(where)
             self.models[name] = self._model(
                 node, where, name, module, schema_key=where.rsplit("/", 1)[1]
             )
@@ -223,6 +223,10 @@ class _Builder:
             type_ = self.lower(node, where, "response", name, module)
             deps = tuple(sorted({r.name for r in _model_refs(type_)}))
             self.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
+
+    def _component(self, where: str) -> Any:
+        """The component schema at pointer ``where``, with any ``$ref`` chain followed."""
+        return self.resolver.deref(self.resolver.target("#" + where, where)[0], where)[0]
 
     def _model_ref(self, where: str) -> ModelRef:
         name, module = self.components[where]
@@ -457,7 +461,7 @@ class _Builder:
         where = self.component_by_name.get(ref.name)
         if where is None:  # an inline model: no constant to go by
             return None
-        node, _ = self.resolver.deref(self.resolver.target("#" + where, where)[0], where)
+        node = self._component(where)
         schema = (node.get("properties") or {}).get(prop)
         if isinstance(schema, dict):
             values = schema.get("enum") or ([schema["const"]] if "const" in schema else [])
@@ -550,7 +554,7 @@ class _Builder:
         self.class_names.add(class_name)
         ref = ParamsRef(class_name)
         self.component_params[where] = ref  # before the fields: a schema may refer to itself
-        node, _ = self.resolver.deref(self.resolver.target("#" + where, where)[0], where)
+        node = self._component(where)
         fields = self._params_fields(node, where, class_name, module)
         self.params[class_name] = _params_type(class_name, where, module, fields)
         return ref
