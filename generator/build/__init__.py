@@ -1,0 +1,76 @@
+"""Stage 4: lower the validated document into the IR (``generator.ir``).
+
+Traversal order is fixed (paths sorted, methods in a fixed order, components sorted, properties
+in spec order), so every name, including the name of an inline type shared by several places,
+depends only on where things sit in the spec, never on dictionary iteration order.
+
+The parts: ``schemas`` (schemas → types, models, TypedDicts; ``unions`` for anyOf/oneOf),
+``operations`` (paths → operations) with ``parameters``, ``bodies`` and ``responses``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.build.operations import normalize_operation_id, operations, server_urls
+from generator.build.schemas import Schemas
+from generator.ir import Api, Profile, SecurityScheme
+from generator.text import html_to_text
+
+__all__ = ["BuildInput", "build_api", "normalize_operation_id"]
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    data: dict[str, Any]
+    file: str  # for error messages
+    spec_path: str  # relative to the project root, for headers
+    profile: Profile
+    operations: tuple[str, ...] = ()  # filter by operation ID; empty means all
+
+
+def build_api(inp: BuildInput) -> Api:
+    s = Schemas(inp.data, inp.file, inp.profile)
+    s.name_components()
+    ops = operations(s, inp.operations, inp.file)
+    if not inp.operations:
+        s.model_queue.extend(sorted(s.components))
+        s.name_component_aliases()
+    s.drain_models()
+    info = inp.data.get("info", {})
+    servers = server_urls(inp.data.get("servers"))
+    base_url = servers[0] if servers else ""
+    all_servers = [base_url] if base_url else []
+    for op in ops:
+        if op.server and op.server not in all_servers:
+            all_servers.append(op.server)
+    return Api(
+        title=str(info.get("title", "")),
+        version=str(info.get("version", "")),
+        description=html_to_text(str(info.get("description", ""))),
+        spec_path=inp.spec_path,
+        base_url=base_url,
+        servers=tuple(all_servers),
+        security=_security(inp.data),
+        operations=tuple(ops),
+        models=tuple(sorted(s.models.values(), key=lambda m: (m.module, m.name))),
+        aliases=tuple(s.aliases),
+        params_types=tuple(s.params.values()),
+        profile=inp.profile,
+        warnings=tuple(dict.fromkeys(s.warnings)),  # a place lowered twice warns once
+    )
+
+
+def _security(data: dict[str, Any]) -> tuple[SecurityScheme, ...]:
+    schemes = (data.get("components") or {}).get("securitySchemes") or {}
+    return tuple(
+        SecurityScheme(
+            key=str(k),
+            type=str(v.get("type", "")),
+            scheme=v.get("scheme"),
+            description=html_to_text(str(v.get("description", ""))),
+        )
+        for k, v in sorted(schemes.items())
+        if isinstance(v, dict)
+    )

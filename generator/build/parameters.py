@@ -1,0 +1,94 @@
+"""Operation parameters (path, query, header) → keyword parameters of the generated methods."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator import naming
+from generator.build.reserved import METHOD_RESERVED
+from generator.build.schemas import Schemas
+from generator.errors import join
+from generator.ir import Location, Parameter
+from generator.text import first_sentence
+
+_PARAM_LOCATIONS: dict[str, Location] = {"path": "path", "query": "query", "header": "header"}
+
+
+def raw_parameters(
+    s: Schemas, item: dict[str, Any], op: dict[str, Any], item_where: str, where: str
+) -> list[tuple[dict[str, Any], str]]:
+    """The path item's parameters overridden by the operation's own, by (name, in)."""
+    merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+    for source, swhere in ((item, item_where), (op, where)):
+        for i, p in enumerate(source.get("parameters", []) or []):
+            node, pwhere = s.resolver.deref(p, join(swhere, "parameters", i))
+            merged[(str(node.get("name")), str(node.get("in")))] = (node, pwhere)
+    return list(merged.values())
+
+
+def parameters(
+    s: Schemas,
+    raw: list[tuple[dict[str, Any], str]],
+    type_prefix: str,
+    owner: str,
+) -> list[Parameter]:
+    params: list[Parameter] = []
+    for pnode, pwhere in raw:
+        location = _PARAM_LOCATIONS.get(str(pnode.get("in")))
+        if location is None:
+            s.warn(pwhere, f"parameters in {pnode.get('in')!r} are not supported; skipped")
+            continue
+        wire = str(pnode["name"])
+        if not wire:
+            s.warn(pwhere, "a parameter with an empty name is not supported; skipped")
+            continue
+        schema = pnode.get("schema")
+        if schema is None and "content" in pnode:
+            s.warn(pwhere, "a parameter described by 'content' instead of 'schema' is typed as Any")
+        type_ = s.lower(
+            schema, join(pwhere, "schema"), "request", type_prefix + naming.pascal(wire), owner
+        )
+        params.append(
+            Parameter(
+                py_name=wire,
+                wire_name=wire,
+                location=location,
+                type=type_,
+                required=bool(pnode.get("required")) or location == "path",
+                # a parameter without prose of its own often has it on its schema
+                description=s.description(pnode, pwhere)
+                or s.description(schema, join(pwhere, "schema")),
+                deprecated=deprecation(s, pnode, pwhere, wire),
+            )
+        )
+    return params
+
+
+def deprecation(s: Schemas, node: Any, where: str, wire: str) -> str | None:
+    if not isinstance(node, dict) or not node.get("deprecated"):
+        return None
+    reason = re.sub(
+        r"^deprecated\b[\s:.,-]*",
+        "",
+        first_sentence(s.description(node, where)),
+        flags=re.I,
+    )
+    return f"'{wire}' is deprecated" + (f": {reason}" if reason else "")
+
+
+def name_parameters(params: list[Parameter]) -> list[Parameter]:
+    """Keyword names: the wire name where Python allows it, otherwise a safe unique name."""
+    names = naming.parameter_names([p.wire_name or "body" for p in params], METHOD_RESERVED)
+    return [
+        Parameter(
+            py_name=n,
+            wire_name=p.wire_name,
+            location=p.location,
+            type=p.type,
+            required=p.required,
+            description=p.description,
+            deprecated=p.deprecated,
+        )
+        for p, n in zip(params, names, strict=True)
+    ]

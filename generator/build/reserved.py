@@ -1,0 +1,39 @@
+"""Names the generated package binds itself, which no schema- or spec-derived name may take."""
+
+from __future__ import annotations
+
+# Names a generated model module binds at top level; a field with one of these names would shadow
+# it inside the class body, where pydantic evaluates annotations.
+MODEL_MODULE_NAMES = frozenset(
+    {
+        "str", "int", "float", "bool", "bytes", "list", "dict", "Any", "Literal", "Field",
+        "REQUIRED", "Annotated", "Union", "Tag", "Discriminator", "UnknownObject", "OTHER",
+        "tag_by", "Iterator", "AsyncIterator",
+        # methods of pages (ListObject, SearchResult), which models may be
+        "bind", "next_page_args", "auto_paging_iter",
+    }
+)  # fmt: skip
+# Names the generated package binds itself: at its top level (exported beside the models) or
+# inside model, params and resource modules. A schema-derived class name must not take them.
+PACKAGE_NAMES = frozenset(
+    {
+        "Any", "Literal", "Annotated", "Union", "Field", "Tag", "Discriminator", "Iterator",
+        "AsyncIterator", "Mapping", "Sequence", "Required", "TypedDict", "TYPE_CHECKING",
+        "BaseObject", "ListObject", "SearchResult", "UnknownObject", "REQUIRED", "OTHER",
+        "FileInput", "RequestOptions", "APIConnectionError", "APIError", "APITimeoutError",
+        "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
+        "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse",
+        # _operations.py and the clients bind these beside the response types they annotate
+        "Operation", "ClientConfig", "CONFIG",
+    }
+)  # fmt: skip
+# Names a generated method binds besides its parameters.
+METHOD_RESERVED = frozenset({"self", "locals"})
+# Attributes of the generated clients (from the runtime base classes): no method may take them.
+CLIENT_NAMES = frozenset(
+    {"self", "close", "with_raw_response", "api_key", "base_url", "server_urls", "timeout",
+     "max_retries"}
+)  # fmt: skip
+# Names _operations.py binds besides the operation constants.
+OPERATIONS_MODULE_NAMES = frozenset({"CONFIG", "ClientConfig", "Operation", "TYPE_CHECKING", "Any"})
+OPTIONS_ARG = "request_options"

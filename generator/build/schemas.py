@@ -1,0 +1,434 @@
+"""Schemas → IR types: component models, inline models, request TypedDicts and type lowering.
+
+``Schemas`` holds what lowering accumulates (named components, models, aliases, TypedDicts,
+cycle guards, warnings); the operation builders call ``lower`` on it for every schema they meet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import naming
+from generator.build.reserved import MODEL_MODULE_NAMES, PACKAGE_NAMES
+from generator.build.typeops import (
+    ANY,
+    NONE,
+    distinct,
+    has_none,
+    model_refs,
+    nesting,
+    union,
+    with_none,
+)
+from generator.build.unions import lower_union
+from generator.errors import join
+from generator.ir import (
+    Alias,
+    Field,
+    ListOf,
+    Lit,
+    MapOf,
+    Model,
+    ModelRef,
+    Paging,
+    ParamsField,
+    ParamsRef,
+    ParamsType,
+    Prim,
+    Profile,
+    Side,
+    TypeRef,
+)
+from generator.refs import Resolver
+from generator.text import html_to_text
+
+# Deepest nesting of list/dict/union brackets in one annotation (models end nesting: a nested
+# object is a class of its own, named in the annotation).
+MAX_TYPE_NESTING = 64
+
+
+class Schemas:
+    def __init__(self, data: dict[str, Any], file: str, profile: Profile) -> None:
+        self.data = data
+        self.resolver = Resolver(data, file)
+        self.warnings: list[str] = []
+        self.class_names: set[str] = {
+            *PACKAGE_NAMES,
+            profile.client_class,
+            profile.async_client_class,
+            profile.error_base,
+        }
+        # Component schemas that become models: pointer -> (class name, module)
+        self.components: dict[str, tuple[str, str]] = {}
+        self.component_aliases: dict[str, tuple[str, str]] = {}
+        self.component_by_name: dict[str, str] = {}  # model class name -> pointer
+        self.models: dict[str, Model] = {}  # by class name
+        self.model_queue: list[str] = []  # component pointers still to build
+        self.inline_models: dict[tuple[Any, ...], ModelRef] = {}
+        self.aliases: list[Alias] = []
+        self.params: dict[str, ParamsType] = {}  # by class name
+        self.inline_params: dict[tuple[Any, ...], ParamsRef] = {}
+        self.component_params: dict[str, ParamsRef] = {}
+        self.inlining: set[str] = set()  # non-model refs being lowered (cycle guard)
+        self.inline_objects: set[str] = set()  # inline objects being lowered (cycle guard)
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(f"#{where}: {message}")
+
+    # Components --------------------------------------------------------------------------
+    def name_components(self) -> None:
+        schemas = self.data.get("components", {}).get("schemas", {}) or {}
+        keys = sorted(schemas)
+        names = naming.uniquify([naming.class_name(k) for k in keys], self.class_names)
+        modules = naming.uniquify([naming.module_name(k, "model") for k in keys], fold_case=True)
+        for key, name, module in zip(keys, names, modules, strict=True):
+            where = join("/components/schemas", key)
+            # Objects become models; anything else (a union, an enum) a named type alias.
+            if self.is_object(schemas[key], where):
+                self.components[where] = (name, module)
+                self.component_by_name[name] = where
+            else:
+                self.component_aliases[where] = (name, module)
+            self.class_names.add(name)
+
+    def is_object(self, node: Any, where: str, seen: frozenset[str] = frozenset()) -> bool:
+        node, where = self.resolver.deref(node, where)
+        if not isinstance(node, dict):
+            return False
+        if "properties" in node:
+            return True
+        if "allOf" in node and not any(k in node for k in ("anyOf", "oneOf")):
+            if where in seen:  # an allOf cycle: object_properties warns about it
+                return True
+            return all(
+                self.is_object(m, join(where, "allOf", i), seen | {where})
+                for i, m in enumerate(node["allOf"])
+            )
+        return False
+
+    def drain_models(self) -> None:
+        while self.model_queue:
+            where = self.model_queue.pop(0)
+            name, module = self.components[where]
+            if name in self.models:
+                continue
+            node = self.component(where)
+            self.models[name] = self._model(
+                node, where, name, module, schema_key=where.rsplit("/", 1)[1]
+            )
+
+    def name_component_aliases(self) -> None:
+        for where, (name, module) in sorted(self.component_aliases.items()):
+            node = self.resolver.target("#" + where, where)[0]
+            type_ = self.lower(node, where, "response", name, module)
+            deps = tuple(sorted({r.name for r in model_refs(type_)}))
+            self.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
+
+    def component(self, where: str) -> Any:
+        """The component schema at pointer ``where``, with any ``$ref`` chain followed."""
+        return self.resolver.deref(self.resolver.target("#" + where, where)[0], where)[0]
+
+    def model_ref(self, where: str) -> ModelRef:
+        name, module = self.components[where]
+        if name not in self.models and where not in self.model_queue:
+            self.model_queue.append(where)
+        return ModelRef(name, module)
+
+    # Models ------------------------------------------------------------------------------
+    def _model(
+        self, node: dict[str, Any], where: str, name: str, module: str, schema_key: str
+    ) -> Model:
+        props, required = self.object_properties(node, where)
+        types = [
+            self.lower(schema, pwhere, "response", name + naming.pascal(wire), module)
+            for wire, schema, pwhere in props
+        ]
+        # A field named like a class its annotations use would shadow it in the class body.
+        used = {r.name for t in types for r in model_refs(t)}
+        py_names = naming.field_names(
+            [wire for wire, _, _ in props], naming.PYDANTIC_RESERVED | MODEL_MODULE_NAMES | used
+        )
+        fields: list[Field] = []
+        for (wire, schema, pwhere), py, type_ in zip(props, py_names, types, strict=True):
+            fields.append(
+                Field(
+                    py_name=py,
+                    wire_name=wire,
+                    type=type_,
+                    required=wire in required,
+                    nullable=has_none(type_),
+                    description=self.description(schema, pwhere),
+                    deprecated=bool(isinstance(schema, dict) and schema.get("deprecated")),
+                )
+            )
+        extra = node.get("additionalProperties")
+        extra_values = None
+        if isinstance(extra, dict) and extra:
+            extra_values = self.lower(
+                extra, join(where, "additionalProperties"), "response", name + "Value", module
+            )
+        deps = sorted({r.name for f in fields for r in model_refs(f.type)} - {name})
+        paging, item_type = page_kind(node, fields)
+        return Model(
+            name=name,
+            module=module,
+            schema_key=schema_key,
+            where=where,
+            description=html_to_text(str(node.get("description", ""))),
+            fields=tuple(fields),
+            deps=tuple(deps),
+            extra_values=extra_values,
+            paging=paging,
+            item_type=item_type,
+        )
+
+    def object_properties(
+        self, node: dict[str, Any], where: str, seen: frozenset[str] = frozenset()
+    ) -> tuple[list[tuple[str, Any, str]], set[str]]:
+        """Properties of an object schema, with ``allOf`` members merged in (later ones win)."""
+        props: dict[str, tuple[Any, str]] = {}
+        required: set[str] = set()
+        seen = seen | {where}
+        for i, member in enumerate(node.get("allOf", []) or []):
+            mnode, mwhere = self.resolver.deref(member, join(where, "allOf", i))
+            if mwhere in seen:
+                self.warn(join(where, "allOf", i), f"allOf cycle back to {mwhere}; member skipped")
+                continue
+            if isinstance(mnode, dict):
+                sub, sub_required = self.object_properties(mnode, mwhere, seen)
+                props.update({w: (s, p) for w, s, p in sub})
+                required |= sub_required
+        for wire, schema in (node.get("properties") or {}).items():
+            props[str(wire)] = (schema, join(where, "properties", str(wire)))
+        required |= {str(r) for r in node.get("required", []) or []}
+        return [(w, s, p) for w, (s, p) in props.items()], required
+
+    # Types -------------------------------------------------------------------------------
+    def lower(self, node: Any, where: str, side: Side, name: str, owner: str) -> TypeRef:
+        """The Python type for a schema. ``name`` and ``owner`` name an inline object type
+        (a model or TypedDict) should this schema be one."""
+        if node is True or node == {} or node is None:
+            return ANY
+        if not isinstance(node, dict):
+            self.warn(where, f"schema is not an object ({type(node).__name__}); typed as Any")
+            return ANY
+        if "$ref" in node:
+            return self._lower_ref(node, where, side, name, owner)
+        type_ = self._lower_inline(node, where, side, name, owner)
+        if node.get("nullable") is True:
+            type_ = with_none(type_)
+        return type_
+
+    def _lower_ref(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
+        target, twhere = self.resolver.target(node["$ref"], where)
+        if twhere in self.components:
+            if side == "response":
+                return self.model_ref(twhere)
+            return self._component_params(twhere)
+        if twhere in self.inlining:
+            self.warn(where, "recursive schema that is not an object; typed as Any at the cycle")
+            return ANY
+        self.inlining.add(twhere)
+        try:
+            return self.lower(target, twhere, side, name, owner)
+        finally:
+            self.inlining.discard(twhere)
+
+    def _lower_inline(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
+        if "not" in node:
+            self.warn(where, "'not' is not supported; the type ignores it")
+        for key in ("anyOf", "oneOf"):
+            if key in node and isinstance(node[key], list) and node[key]:
+                return lower_union(self, node, key, where, side, name, owner)
+        if "allOf" in node:
+            members = node["allOf"]
+            if isinstance(members, list) and len(members) == 1 and "properties" not in node:
+                return self.lower(members[0], join(where, "allOf", 0), side, name, owner)
+            return self._lower_object(node, where, side, name, owner)
+        if "const" in node:
+            value = node["const"]
+            if isinstance(value, str | int | float | bool) or value is None:
+                return Lit((value,), open=False)
+            self.warn(where, "const with a non-scalar value; typed by its 'type' only")
+            rest = {k: v for k, v in node.items() if k != "const"}
+            return self._lower_inline(rest, where, side, name, owner)
+        if "enum" in node:
+            return self._lower_enum(node, where, side)
+        type_ = node.get("type")
+        if isinstance(type_, list):  # OpenAPI 3.1: type: [string, "null"]
+            prims = [
+                self._lower_inline({**node, "type": t}, where, side, name, owner)
+                for t in type_
+                if t != "null"
+            ]
+            if "null" in type_:
+                prims.append(NONE)
+            return union(prims)
+        if type_ == "object" or "properties" in node:
+            return self._lower_object(node, where, side, name, owner)
+        if type_ == "array":
+            items = node.get("items")
+            item = self.lower(items, join(where, "items"), side, name + "Item", owner)
+            return ListOf(self._nested(item, join(where, "items")))
+        if type_ == "string":
+            if node.get("format") == "binary":
+                return Prim("FileInput") if side == "request" else Prim("bytes")
+            return Prim("str")
+        if type_ == "integer":
+            return Prim("int")
+        if type_ == "number":
+            return Prim("float")
+        if type_ == "boolean":
+            return Prim("bool")
+        if type_ == "null":
+            return NONE
+        if type_ is not None:
+            self.warn(where, f"unknown schema type {type_!r}; typed as Any")
+        return ANY
+
+    def _nested(self, inner: TypeRef, where: str) -> TypeRef:
+        """``inner`` to put inside a list or dict, or Any when the annotation would nest deeper
+        than Python's parser (about 200 brackets) and pydantic (at the default recursion limit)
+        can take."""
+        if nesting(inner) < MAX_TYPE_NESTING:
+            return inner
+        self.warn(where, f"types nest more than {MAX_TYPE_NESTING} levels; typed as Any from here")
+        return ANY
+
+    def _lower_enum(self, node: dict[str, Any], where: str, side: Side) -> TypeRef:
+        values = node["enum"] if isinstance(node["enum"], list) else []
+        scalars = tuple(v for v in values if isinstance(v, str | int | float | bool) or v is None)
+        if len(scalars) != len(values) or not scalars:
+            self.warn(where, "enum with non-scalar values; typed by its 'type' only")
+            return self._lower_inline(
+                {k: v for k, v in node.items() if k != "enum"}, where, side, "", ""
+            )
+        non_null = tuple(v for v in scalars if v is not None)
+        # Responses may carry values a newer API added; requests stay strict.
+        open_ = side == "response" and all(isinstance(v, str) for v in non_null)
+        lit: TypeRef = Lit(distinct(non_null), open=open_) if non_null else NONE
+        return with_none(lit) if None in scalars else lit
+
+    def _lower_object(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
+        has_props = bool(node.get("properties")) or "allOf" in node
+        extra = node.get("additionalProperties")
+        if not has_props:
+            if isinstance(extra, dict) and extra:
+                value = self.lower(
+                    extra, join(where, "additionalProperties"), side, name + "Value", owner
+                )
+                return MapOf(self._nested(value, join(where, "additionalProperties")))
+            return MapOf(ANY)
+        name = name or "Object"
+        # allOf copies a component's properties inline; one of them may hold that allOf again.
+        if where in self.inline_objects:
+            self.warn(
+                where, "an inline object that contains itself (through allOf); typed Any here"
+            )
+            return ANY
+        self.inline_objects.add(where)
+        try:
+            if side == "request":
+                return self._inline_params(node, where, name, owner)
+            model = self._model(node, where, naming.class_name(name), owner, schema_key=where)
+            key = ("model", model.fields, model.extra_values)
+            found = self.inline_models.get(key)
+            if found is not None:
+                return found
+            (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
+            self.class_names.add(class_name)
+            self.models[class_name] = Model(
+                name=class_name,
+                module=owner,
+                schema_key=model.schema_key,
+                where=where,
+                description=model.description,
+                fields=model.fields,
+                deps=tuple(d for d in model.deps if d != class_name),
+                extra_values=model.extra_values,
+                paging=model.paging,
+                item_type=model.item_type,
+            )
+            ref = ModelRef(class_name, owner)
+            self.inline_models[key] = ref
+            return ref
+        finally:
+            self.inline_objects.discard(where)
+
+    # Request-side TypedDicts -------------------------------------------------------------
+    def _params_fields(
+        self, node: dict[str, Any], where: str, name: str, owner: str
+    ) -> tuple[ParamsField, ...]:
+        props, required = self.object_properties(node, where)
+        return tuple(
+            ParamsField(
+                wire_name=wire,
+                type=self.lower(schema, pwhere, "request", name + naming.pascal(wire), owner),
+                required=wire in required,
+                description=self.description(schema, pwhere),
+            )
+            for wire, schema, pwhere in props
+        )
+
+    def _inline_params(self, node: dict[str, Any], where: str, name: str, owner: str) -> ParamsRef:
+        fields = self._params_fields(node, where, name, owner)
+        key = tuple((f.wire_name, f.type, f.required) for f in fields)
+        found = self.inline_params.get(key)
+        if found is not None:
+            return found
+        (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
+        self.class_names.add(class_name)
+        self.params[class_name] = params_type(class_name, where, owner, fields)
+        ref = ParamsRef(class_name)
+        self.inline_params[key] = ref
+        return ref
+
+    def _component_params(self, where: str) -> ParamsRef:
+        found = self.component_params.get(where)
+        if found is not None:
+            return found
+        model_name, module = self.components[where]
+        (class_name,) = naming.uniquify([model_name + "Params"], self.class_names)
+        self.class_names.add(class_name)
+        ref = ParamsRef(class_name)
+        self.component_params[where] = ref  # before the fields: a schema may refer to itself
+        node = self.component(where)
+        fields = self._params_fields(node, where, class_name, module)
+        self.params[class_name] = params_type(class_name, where, module, fields)
+        return ref
+
+    def description(self, node: Any, where: str) -> str:
+        if isinstance(node, dict) and "$ref" in node and "description" not in node:
+            node, _ = self.resolver.deref(node, where)
+        return html_to_text(str(node.get("description", ""))) if isinstance(node, dict) else ""
+
+
+def page_kind(node: dict[str, Any], fields: list[Field]) -> tuple[Paging | None, TypeRef | None]:
+    """Stripe-style pages: ``object: "list"`` with ``data`` and ``has_more``, or
+    ``object: "search_result"`` with ``next_page``."""
+    props = node.get("properties") or {}
+    kind = (props.get("object") or {}).get("enum")
+    data = next((f for f in fields if f.wire_name == "data"), None)
+    if data is None or not isinstance(data.type, ListOf) or "has_more" not in props:
+        return None, None
+    if kind == ["list"]:
+        return "list", data.type.item
+    if kind == ["search_result"] and "next_page" in props:
+        return "search", data.type.item
+    return None, None
+
+
+def params_type(name: str, where: str, module: str, fields: tuple[ParamsField, ...]) -> ParamsType:
+    return ParamsType(
+        name=name,
+        module=module,
+        where=where,
+        fields=fields,
+        identifiers_only=all(naming.identifier(f.wire_name) == f.wire_name for f in fields),
+    )
