@@ -134,4 +134,6 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         ),
         error_types=tuple(sorted((str(k), str(v)) for k, v in raw.get("error_types", {}).items())),
         rate_limit_codes=tuple(str(c) for c in raw.get("rate_limit_codes", ())),
+        id_prefixes=tuple(sorted((str(k), str(v)) for k, v in raw.get("id_prefixes", {}).items())),
+        base_url_env=str(raw.get("base_url_env", f"{naming.constant(base)}_BASE_URL")),
     )

@@ -6,9 +6,10 @@ built (see ``naming``) and stored here; templates never invent or transform name
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyEncoding = Literal["form", "json", "multipart"]
@@ -83,6 +84,18 @@ def walk(t: TypeRef) -> Iterator[TypeRef]:
             yield from walk(member)
 
 
+@dataclass(frozen=True)
+class Value:
+    """A value the spec gives (an ``example`` or a ``default``), kept as JSON text so the IR
+    stays hashable; a ``null`` default is ``Value("null")``, no default at all is ``None``."""
+
+    json: str
+
+    @property
+    def value(self) -> Any:
+        return json.loads(self.json)
+
+
 # Response models --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Field:
@@ -126,6 +139,10 @@ class ParamsField:
     type: TypeRef
     required: bool
     description: str
+    default: Value | None = None
+    example: Value | None = None  # the spec's example, for docs and snippets
+    format: str | None = None  # the schema's ``format`` (uri, date-time, unix-time, ...)
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,9 @@ class Parameter:
     required: bool
     description: str
     deprecated: str | None = None  # the deprecation message, when deprecated
+    default: Value | None = None
+    example: Value | None = None  # the spec's example, for docs and snippets
+    format: str | None = None  # the schema's ``format`` (uri, date-time, unix-time, ...)
 
 
 @dataclass(frozen=True)
@@ -207,6 +227,9 @@ class Profile:
     client_headers: tuple[tuple[str, str], ...]  # (constructor keyword, header name)
     error_types: tuple[tuple[str, str], ...]  # (error body ``type``, exception class)
     rate_limit_codes: tuple[str, ...]
+    # (parameter or field name, ID prefix): example IDs in docs and snippets ("acct_" + ...)
+    id_prefixes: tuple[tuple[str, str], ...] = ()
+    base_url_env: str = ""  # where the try-it command line reads a base URL from
 
 
 @dataclass(frozen=True)

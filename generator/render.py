@@ -32,7 +32,14 @@ from generator.ir import (
 )
 
 TOOL = "openapi-client-generator"
-RUNTIME_FILES = ("_base_client.py", "_encode.py", "_errors.py", "_models.py", "_pagination.py")
+RUNTIME_FILES = (
+    "_base_client.py",
+    "_encode.py",
+    "_errors.py",
+    "_models.py",
+    "_pagination.py",
+    "_snippet.py",
+)
 
 
 def templates_root() -> Any:

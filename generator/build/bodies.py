@@ -7,6 +7,7 @@ from typing import Any
 from generator import naming
 from generator.build.parameters import deprecation
 from generator.build.schemas import Schemas
+from generator.build.values import spec_values
 from generator.errors import join
 from generator.ir import Body, BodyEncoding, Location, Parameter
 from generator.text import html_to_text
@@ -66,6 +67,7 @@ def body(
                     required=required_body and wire in required,
                     description=s.description(pschema, pwhere),
                     deprecated=deprecation(s, pschema, pwhere, wire),
+                    **spec_values(s, (pschema, pwhere)),
                 )
             )
     else:
@@ -77,6 +79,7 @@ def body(
                 type=s.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
                 required=required_body,
                 description=html_to_text(str(node.get("description", ""))),
+                **spec_values(s, (content[media], cwhere), (schema, join(cwhere, "schema"))),
             )
         )
     if bodyless:

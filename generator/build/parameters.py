@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator import naming
 from generator.build.reserved import METHOD_RESERVED
 from generator.build.schemas import Schemas
+from generator.build.values import spec_values
 from generator.errors import join
 from generator.ir import Location, Parameter
 from generator.text import first_sentence
@@ -60,6 +62,7 @@ def parameters(
                 description=s.description(pnode, pwhere)
                 or s.description(schema, join(pwhere, "schema")),
                 deprecated=deprecation(s, pnode, pwhere, wire),
+                **spec_values(s, (pnode, pwhere), (schema, join(pwhere, "schema"))),
             )
         )
     return params
@@ -80,15 +83,4 @@ def deprecation(s: Schemas, node: Any, where: str, wire: str) -> str | None:
 def name_parameters(params: list[Parameter]) -> list[Parameter]:
     """Keyword names: the wire name where Python allows it, otherwise a safe unique name."""
     names = naming.parameter_names([p.wire_name or "body" for p in params], METHOD_RESERVED)
-    return [
-        Parameter(
-            py_name=n,
-            wire_name=p.wire_name,
-            location=p.location,
-            type=p.type,
-            required=p.required,
-            description=p.description,
-            deprecated=p.deprecated,
-        )
-        for p, n in zip(params, names, strict=True)
-    ]
+    return [replace(p, py_name=n) for p, n in zip(params, names, strict=True)]

@@ -21,6 +21,7 @@ from generator.build.typeops import (
     with_none,
 )
 from generator.build.unions import lower_union
+from generator.build.values import spec_values
 from generator.errors import join
 from generator.ir import (
     Alias,
@@ -372,6 +373,8 @@ class Schemas:
                 type=self.lower(schema, pwhere, "request", name + naming.pascal(wire), owner),
                 required=wire in required,
                 description=self.description(schema, pwhere),
+                deprecated=isinstance(schema, dict) and bool(schema.get("deprecated")),
+                **spec_values(self, (schema, pwhere)),
             )
             for wire, schema, pwhere in props
         )
