@@ -14,6 +14,7 @@ from ._options import RequestOptions
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APITimeoutError,
     AuthenticationError,
     CardError,
@@ -59,6 +60,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APITimeoutError",
     "AuthenticationError",
     "CardError",

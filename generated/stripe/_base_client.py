@@ -33,6 +33,7 @@ import httpx
 from ._encode import encode, flatten, path_segment
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     ClientError,
     error_from_response,
@@ -393,7 +394,7 @@ class _Base:
         self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]
     ) -> Any:
         if response.is_success:
-            result = op.parser(self._config.package)(response.content)
+            result = self._parse_success(op, response)
             # Pages are models of the pagination module, which is only imported by packages
             # that have list or search answers: when it is not loaded, nothing is a page.
             pagination = sys.modules.get(f"{self._config.package}._pagination")
@@ -402,6 +403,18 @@ class _Base:
                 result.bind(lambda next_args: self._call(op, next_args), args)  # type: ignore[attr-defined]
             return result
         raise self._error(response)
+
+    def _parse_success(self, op: Operation[Any], response: httpx.Response) -> Any:
+        try:
+            return op.parser(self._config.package)(response.content)
+        except ValueError as exc:  # json.JSONDecodeError and pydantic's ValidationError included
+            raise APIResponseValidationError(
+                f"HTTP {response.status_code} answer does not match the spec: {exc}",
+                status_code=response.status_code,
+                request_id=request_id_of(response.headers),
+                body=response.text,
+                headers=response.headers,
+            ) from exc
 
     def _error(self, response: httpx.Response) -> ClientError:
         try:

@@ -57,7 +57,10 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
 
     The fast path validates the bytes directly. When a server sends something its spec does not
     allow (a value of another type, ``null`` inside a map), the offending values are dropped,
-    logged, and validation runs again: a 2xx answer must never turn into an exception.
+    logged, and validation runs again: a field that drifted must never fail a 2xx answer. Only a
+    whole body that cannot be what the spec declares (not JSON at all, or an array where an
+    object is declared) raises ``ValueError``, which the client reports as
+    ``APIResponseValidationError``.
     """
     adapter: TypeAdapter[Any] | None = None
     if isinstance(target, type) and issubclass(target, BaseModel):
@@ -72,8 +75,14 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
             return fast(content)
         except ValidationError as exc:
             error = exc
-        data = json.loads(content)
+        try:
+            data = json.loads(content)
+        except ValueError:
+            raise ValueError("the answer is not valid JSON") from None
         for _ in range(_MAX_REPAIRS):
+            whole = next((e for e in error.errors() if not e["loc"]), None)
+            if whole is not None:  # nothing to drop: the body itself is of another JSON type
+                raise ValueError(f"the answer is a JSON {_json_kind(data)}: {whole['msg']}")
             dropped = [_drop(data, e["loc"]) for e in error.errors()]
             log.warning(
                 "answer does not match the spec; dropped %s", ", ".join(d for d in dropped if d)
@@ -85,6 +94,18 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
         return data  # nothing typed could be made of it: the plain JSON, still a result
 
     return parse
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    return "null" if value is None else "number"
 
 
 def _drop(data: Any, loc: tuple[int | str, ...]) -> str:

@@ -80,6 +80,12 @@ class APITimeoutError(APIConnectionError):
     """No answer in time."""
 
 
+class APIResponseValidationError(ClientError):
+    """A successful (2xx) answer whose body cannot be what the spec declares: not JSON although
+    JSON is declared, or JSON of another type (an array where an object is declared). ``body``
+    holds the raw text."""
+
+
 _BY_STATUS: dict[int, type[ClientError]] = {
     400: InvalidRequestError,
     404: InvalidRequestError,
