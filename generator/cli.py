@@ -1,4 +1,5 @@
-"""Command line: ``generate`` and ``check`` (``python -m generator`` or the console script)."""
+"""Command line: ``generate``, ``check`` and ``gateway`` (``python -m generator`` or the console
+script)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
             "--profile", help="ad-hoc target: a profile from [tool.generator.profiles]"
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    # Parsed by generator.gateway.serve (see main): listed here for --help only.
+    verbs.add_parser("gateway", help="serve the credential-injecting gateway (gateway --help)")
     return parser
 
 
@@ -65,6 +68,9 @@ DEBUG_ENV = "GENERATOR_DEBUG"  # set it to see the traceback of an internal erro
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["gateway"]:
+        return _gateway(argv[1:])
     args = _parser().parse_args(argv)
     progress = pipeline.quiet if args.quiet else pipeline.stderr_progress
     limit = sys.getrecursionlimit()
@@ -109,3 +115,16 @@ def main(argv: list[str] | None = None) -> int:
 def one_line(text: str) -> str:
     """A message as one terminal line: line breaks and other control characters escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _gateway(argv: list[str]) -> int:
+    try:
+        from generator.gateway.serve import main as serve
+    except ImportError as exc:
+        print(
+            f"error: the gateway needs its extra ({exc.name} is missing): "
+            'pip install "openapi-client-generator[gateway]"',
+            file=sys.stderr,
+        )
+        return 2
+    return serve(argv)

@@ -136,4 +136,16 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         rate_limit_codes=tuple(str(c) for c in raw.get("rate_limit_codes", ())),
         id_prefixes=tuple(sorted((str(k), str(v)) for k, v in raw.get("id_prefixes", {}).items())),
         base_url_env=str(raw.get("base_url_env", f"{naming.constant(base)}_BASE_URL")),
+        error_shape=_error_shape(raw.get("error_shape", "problem")),
     )
+
+
+ERROR_SHAPES = ("stripe", "problem")
+
+
+def _error_shape(value: Any) -> str:
+    if value not in ERROR_SHAPES:
+        raise GeneratorError(
+            f"profile error_shape {value!r} is not one of {', '.join(ERROR_SHAPES)}"
+        )
+    return str(value)

@@ -28,10 +28,16 @@ class Prim:
 
 @dataclass(frozen=True)
 class Lit:
-    """A closed set of values; ``open`` adds ``| str`` so unknown values from a server still parse."""
+    """A closed set of values; ``open`` adds ``| str`` so unknown values from a server still parse.
+
+    ``lenient``: the API accepts values beyond these in requests too (Stripe's
+    ``x-stripeBypassValidation``), so a gateway must not refuse them. The client's type stays
+    closed; the flag takes no part in comparisons, so it never splits otherwise equal types.
+    """
 
     values: tuple[str | int | float | bool | None, ...]
     open: bool = False
+    lenient: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -230,6 +236,7 @@ class Profile:
     # (parameter or field name, ID prefix): example IDs in docs and snippets ("acct_" + ...)
     id_prefixes: tuple[tuple[str, str], ...] = ()
     base_url_env: str = ""  # where the try-it command line reads a base URL from
+    error_shape: str = "problem"  # how a gateway words its own errors: "stripe" or "problem"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,258 @@
+"""Check a request against its operation in the IR: a pure function, no I/O.
+
+The gateway runs it before forwarding; the explorer's preview can run it on a form's values.
+Values come as they arrive: from a query string or form body every scalar is a string (``"42"``,
+``"true"``), from a JSON body they are JSON values. Form lists come from the decoder as dicts
+with digit keys (``expand[0]``) or as lists (``expand[]``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from generator.gateway.forms import Problem
+from generator.ir import (
+    Api,
+    ListOf,
+    Lit,
+    MapOf,
+    ModelRef,
+    Operation,
+    ParamsRef,
+    ParamsType,
+    Prim,
+    TypeRef,
+    UnionOf,
+)
+
+_INT = re.compile(r"^-?\d+$")
+_types_cache: dict[int, tuple[Api, dict[str, ParamsType]]] = {}
+
+
+def validate(
+    api: Api,
+    operation: Operation,
+    *,
+    path: Mapping[str, str] | None = None,
+    query: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    body: Any = None,
+    form: bool = True,
+) -> list[Problem]:
+    """Problems with a request, each naming its parameter; empty when it may be forwarded.
+
+    ``path`` and ``query`` hold decoded values, ``headers`` lower-case names, ``body`` the
+    decoded body (``None``: none was sent) and ``form`` whether its scalars are strings.
+    """
+    checker = _Checker(_params_types(api))
+    given: dict[str, Mapping[str, Any]] = {
+        "path": path or {},
+        "query": query or {},
+        "header": {k.lower(): v for k, v in (headers or {}).items()},
+    }
+    problems: list[Problem] = []
+    whole = next(
+        (p for p in operation.parameters if p.location == "body" and not p.wire_name), None
+    )
+    if operation.body is None and body not in (None, {}):
+        problems.append(Problem(None, "this operation takes no request body"))
+    elif whole is not None:
+        if body is None and whole.required:
+            problems.append(Problem(None, "a request body is required", "parameter_missing"))
+        elif body is not None:
+            problems += checker.check(whole.type, body, "", stringly=form)
+    elif operation.body is not None:
+        if body is not None and not isinstance(body, dict):
+            problems.append(Problem(None, "the request body must be an object"))
+        else:
+            given["body"] = body or {}
+    for location, values in given.items():
+        params = [p for p in operation.parameters if p.location == location and p.wire_name]
+        by_name = {
+            (p.wire_name.lower() if location == "header" else p.wire_name): p for p in params
+        }
+        for name, param in by_name.items():
+            if name not in values:
+                if param.required:
+                    problems.append(
+                        Problem(
+                            param.wire_name,
+                            f"missing required parameter: {param.wire_name}",
+                            "parameter_missing",
+                        )
+                    )
+                continue
+            problems += checker.check(
+                param.type, values[name], param.wire_name, stringly=location != "body" or form
+            )
+        if location in ("query", "body"):
+            problems += [
+                Problem(name, f"unknown parameter: {name}", "parameter_unknown")
+                for name in values
+                if name not in by_name
+            ]
+    return problems
+
+
+def _params_types(api: Api) -> dict[str, ParamsType]:
+    cached = _types_cache.get(id(api))
+    if cached is None or cached[0] is not api:
+        cached = (api, {t.name: t for t in api.params_types})
+        _types_cache[id(api)] = cached
+    return cached[1]
+
+
+class _Checker:
+    def __init__(self, types: Mapping[str, ParamsType]) -> None:
+        self.types = types
+
+    def check(self, t: TypeRef, value: Any, where: str, *, stringly: bool) -> list[Problem]:
+        if isinstance(t, Prim):
+            return [] if _prim_ok(t.name, value, stringly) else [_bad(where, _PRIM_WORDS[t.name])]
+        if isinstance(t, Lit):
+            return self._lit(t, value, where, stringly)
+        if isinstance(t, ListOf):
+            items = _as_list(value) if stringly else value
+            if not isinstance(items, list):
+                return [_bad(where, "a list")]
+            return [
+                p
+                for i, item in enumerate(items)
+                for p in self.check(t.item, item, f"{where}[{i}]", stringly=stringly)
+            ]
+        if isinstance(t, MapOf):
+            if not isinstance(value, dict):
+                return [_bad(where, "an object")]
+            return [
+                p
+                for key, item in value.items()
+                for p in self.check(t.value, item, _sub(where, key), stringly=stringly)
+            ]
+        if isinstance(t, ParamsRef):
+            return self._object(self.types[t.name], value, where, stringly)
+        if isinstance(t, UnionOf):
+            return self._union(t, value, where, stringly)
+        assert isinstance(t, ModelRef)  # response-side only; nothing to check in a request
+        return []
+
+    def _lit(self, t: Lit, value: Any, where: str, stringly: bool) -> list[Problem]:
+        if t.open or t.lenient:  # the API accepts values beyond the listed ones
+            return [] if isinstance(value, str) else [_bad(where, "a string")]
+        for allowed in t.values:
+            if value == allowed and type(value) is type(allowed):
+                return []
+            if stringly and isinstance(value, str) and value == _form_text(allowed):
+                return []
+        shown = ", ".join(_form_text(v) if v != "" else '"" (empty)' for v in t.values)
+        return [_bad(where, f"one of {shown}")]
+
+    def _object(self, t: ParamsType, value: Any, where: str, stringly: bool) -> list[Problem]:
+        if not isinstance(value, dict):
+            return [_bad(where, "an object")]
+        fields = {f.wire_name: f for f in t.fields}
+        problems = [
+            Problem(_sub(where, k), f"unknown parameter: {_sub(where, k)}", "parameter_unknown")
+            for k in value
+            if k not in fields
+        ]
+        for name, f in fields.items():
+            if name in value:
+                problems += self.check(f.type, value[name], _sub(where, name), stringly=stringly)
+            elif f.required:
+                problems.append(
+                    Problem(
+                        _sub(where, name),
+                        f"missing required parameter: {_sub(where, name)}",
+                        "parameter_missing",
+                    )
+                )
+        return problems
+
+    def _union(self, t: UnionOf, value: Any, where: str, stringly: bool) -> list[Problem]:
+        results = [self.check(m, value, where, stringly=stringly) for m in t.members]
+        if any(not r for r in results):
+            return []
+        # Report against the member of the value's own kind (an object against the object
+        # member of Stripe's emptyable ``object | ""``), else a summary.
+        same_kind = [r for m, r in zip(t.members, results, strict=True) if _kind_fits(m, value)]
+        if len(same_kind) == 1:
+            return same_kind[0]
+        return [_bad(where, "a value of one of the allowed types")]
+
+
+def _prim_ok(name: str, value: Any, stringly: bool) -> bool:
+    if name in ("Any", "FileInput", "bytes"):
+        return True
+    if stringly and isinstance(value, str):
+        if name == "str":
+            return True
+        if name == "int":
+            return bool(_INT.match(value))
+        if name == "float":
+            try:
+                return math.isfinite(float(value))
+            except ValueError:
+                return False
+        if name == "bool":
+            return value in ("true", "false")
+        return name == "None" and value == ""
+    if name == "str":
+        return isinstance(value, str)
+    if name == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if name == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if name == "bool":
+        return isinstance(value, bool)
+    return value is None
+
+
+_PRIM_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "None": "null",
+    "Any": "anything",
+    "bytes": "a file",
+    "FileInput": "a file",
+}
+
+
+def _kind_fits(t: TypeRef, value: Any) -> bool:
+    if isinstance(value, dict):
+        return isinstance(t, ParamsRef | MapOf) or (
+            isinstance(t, ListOf) and _as_list(value) is not None
+        )
+    if isinstance(value, list):
+        return isinstance(t, ListOf)
+    return isinstance(t, Prim | Lit)
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    """A form list: ``[...]`` from ``name[]``, or the dict of ``name[0]``, ``name[1]``, ... in
+    index order."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict) and value and all(_INT.match(k) and k[0] != "-" for k in value):
+        return [value[k] for k in sorted(value, key=int)]
+    if value == "":  # ``expand=``: Stripe's way of sending an empty list
+        return []
+    return None
+
+
+def _form_text(value: str | int | float | bool | None) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _sub(where: str, key: str) -> str:
+    return f"{where}[{key}]" if where else key
+
+
+def _bad(where: str, expected: str) -> Problem:
+    return Problem(where or None, f"invalid value for {where or 'the body'}: expected {expected}")

@@ -1,0 +1,136 @@
+"""Real server processes for tests: a gateway (uvicorn) and a Redis server, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Gateway:
+    url: str
+    process: subprocess.Popen[bytes]
+    stderr_path: Path
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}: {log.read_text()}")
+        try:
+            if httpx.get(f"{url}/_gateway/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not become ready: {log.read_text()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@contextmanager
+def gateway(
+    args: Sequence[str], env: Mapping[str, str], *, port: int | None = None
+) -> Iterator[Gateway]:
+    """``python -m generator gateway ARGS`` on a free port, until the block ends. ``env`` is the
+    whole environment besides PATH (so no secret of the test runner's leaks in)."""
+    port = port or free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "stderr"
+        with log.open("wb") as err:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "generator", "gateway", "--port", str(port), *args],
+                cwd=ROOT,
+                env={"PATH": os.environ.get("PATH", ""), **env},
+                stdout=err,
+                stderr=err,
+            )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_ready(url, process, "gateway", log)
+            yield Gateway(url, process, log)
+        finally:
+            _stop(process)
+
+
+def ensure_redis_server() -> str | None:
+    """The path of ``redis-server``, installing Debian's package when missing and possible;
+    None (with the reason printed) where it cannot be had."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "redis-server"]):
+            subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
+    return shutil.which("redis-server")
+
+
+@dataclass
+class Redis:
+    url: str
+    process: subprocess.Popen[bytes]
+    port: int
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+@contextmanager
+def redis_server(binary: str) -> Iterator[Redis]:
+    """A throwaway Redis on a free loopback port: no persistence, no config file."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", tmp, "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                        sock.sendall(b"PING\r\n")
+                        if sock.recv(16).startswith(b"+PONG"):
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start")
+                time.sleep(0.05)
+            yield Redis(f"redis://127.0.0.1:{port}/0", process, port)
+        finally:
+            _stop(process)
