@@ -311,7 +311,9 @@ class Schemas:
         non_null = tuple(v for v in scalars if v is not None)
         # Responses may carry values a newer API added; requests stay strict.
         open_ = side == "response" and all(isinstance(v, str) for v in non_null)
-        lit: TypeRef = Lit(distinct(non_null), open=open_) if non_null else NONE
+        # ...except where the API says it takes others too (the client's type stays closed).
+        lenient = side == "request" and node.get("x-stripeBypassValidation") is True
+        lit: TypeRef = Lit(distinct(non_null), open=open_, lenient=lenient) if non_null else NONE
         return with_none(lit) if None in scalars else lit
 
     def _lower_object(

@@ -22,6 +22,7 @@ def union(types: list[TypeRef]) -> TypeRef:
         merged = Lit(
             distinct(v for lit in lits for v in lit.values),
             open=any(lit.open for lit in lits),
+            lenient=any(lit.lenient for lit in lits),
         )
         flat = [m for m in flat if not isinstance(m, Lit)]
         flat.insert(0, merged)

@@ -167,7 +167,7 @@ class Proxy:
                 headers[name] = value
         key = self._authenticate(headers.get(b"authorization"), entry)
         match = self.router.match(scope["method"], raw_path)
-        if match is None:
+        if match is None or _steered(headers):
             raise _Refusal(404, "Unrecognized request URL: no operation of this API matches it")
         op = match.operation
         entry.operation, entry.path = op.operation_id, op.path
@@ -298,6 +298,18 @@ class Proxy:
             out.append((lower.encode("latin-1"), value.replace(self._secret, b"[redacted]")))
         entry.upstream_request_id = response.headers.get("request-id")
         return response.status_code, out, content
+
+
+def _steered(headers: dict[bytes, bytes]) -> bool:
+    """Whether the request names a host other than the one it was sent to (``X-Forwarded-Host``
+    or ``Forwarded: host=``): the gateway has one upstream and takes no directions."""
+    host = headers.get(b"host", b"").strip().lower()
+    named = [v.strip() for v in headers.get(b"x-forwarded-host", b"").split(b",") if v.strip()]
+    for element in headers.get(b"forwarded", b"").replace(b",", b";").split(b";"):
+        key, _, value = element.partition(b"=")
+        if key.strip().lower() == b"host":
+            named.append(value.strip().strip(b'"'))
+    return any(name.lower() != host for name in named)
 
 
 def _text(raw: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -31,8 +32,11 @@ class Gateway:
     url: str
     process: subprocess.Popen[bytes]
     stderr_path: Path
+    final_stderr: str | None = None  # kept when the process has stopped (its folder is gone)
 
     def stderr(self) -> str:
+        if self.final_stderr is not None:
+            return self.final_stderr
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -76,12 +80,13 @@ def gateway(
                 stdout=err,
                 stderr=err,
             )
+        running = Gateway(f"http://127.0.0.1:{port}", process, log)
         try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_ready(url, process, "gateway", log)
-            yield Gateway(url, process, log)
+            _wait_ready(running.url, process, "gateway", log)
+            yield running
         finally:
             _stop(process)
+            running.final_stderr = log.read_text(encoding="utf-8", errors="replace")
 
 
 def ensure_redis_server() -> str | None:
@@ -92,7 +97,10 @@ def ensure_redis_server() -> str | None:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "redis-server"]):
+        for command in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "redis-server"],
+        ):
             subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
     return shutil.which("redis-server")
 
@@ -134,3 +142,33 @@ def redis_server(binary: str) -> Iterator[Redis]:
             yield Redis(f"redis://127.0.0.1:{port}/0", process, port)
         finally:
             _stop(process)
+
+
+@dataclass
+class RawAnswer:
+    status: int
+    head: str  # the status line and headers as sent
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.head + "\r\n\r\n" + self.body.decode("utf-8", "replace")
+
+
+def raw_request(url: str, request: bytes, timeout: float = 10.0) -> RawAnswer:
+    """Send ``request`` byte for byte (no client normalises its target) and read the answer
+    until the server closes; the request should carry ``Connection: close``."""
+    address = httpx.URL(url)
+    with socket.create_connection((address.host, address.port or 80), timeout=timeout) as sock:
+        # the server may answer (413) before reading all of it: read that answer then
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(request)
+        data = b""
+        try:
+            while chunk := sock.recv(65536):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = data.partition(b"\r\n\r\n")
+    text = head.decode("latin-1")
+    return RawAnswer(int(text.split(" ", 2)[1]), text, body)
