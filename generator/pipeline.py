@@ -38,26 +38,25 @@ class Output:
     files: dict[str, str]  # path relative to the package directory -> text
 
 
-def produce(target: Target, progress: Progress = quiet) -> Output:
-    """Everything ``generate`` would write for a target, in memory."""
+def build(target: Target, progress: Progress = quiet) -> Api:
+    """The target's IR: the spec loaded, validated and lowered (no rendering)."""
+    return _load_and_build(target, progress)[1]
+
+
+def _load_and_build(target: Target, progress: Progress) -> tuple[str, Api]:
+    """The spec's sha256 (for the manifest) and the target's IR."""
     # Imported here, not at the top: a run whose output is cached never needs them.
     from generator.build import BuildInput, build_api
     from generator.config import make_profile
-    from generator.format import format_files
     from generator.load import load_document
     from generator.parse import parse_document
-    from generator.render import manifest, render_package
 
     started = time.monotonic()
-
-    def step(message: str) -> None:
-        progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: {message}")
-
     doc = load_document(target.spec)
-    step(f"loaded {target.spec_label}")
+    progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: loaded {target.spec_label}")
     parse_document(doc)
     title = str(doc.data.get("info", {}).get("title", ""))
-    api = build_api(
+    return doc.sha256, build_api(
         BuildInput(
             data=doc.data,
             file=str(target.spec),
@@ -66,12 +65,25 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
             operations=target.operations,
         )
     )
+
+
+def produce(target: Target, progress: Progress = quiet) -> Output:
+    """Everything ``generate`` would write for a target, in memory."""
+    from generator.format import format_files
+    from generator.render import manifest, render_package
+
+    started = time.monotonic()
+
+    def step(message: str) -> None:
+        progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: {message}")
+
+    sha256, api = _load_and_build(target, progress)
     step(
         f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
     )
     _report(target, api.warnings, progress)
     files = render_package(api)
-    files["manifest.json"] = manifest(api, doc.sha256)
+    files["manifest.json"] = manifest(api, sha256)
     step(f"rendered {len(files)} files")
     files = format_files(files, step)
     step("formatted")
