@@ -122,6 +122,11 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
     for argument in raw.get("client_headers", {}):
         if naming.identifier(str(argument)) != argument:
             raise GeneratorError(f"profile client_headers key {argument!r} is not a usable keyword")
+    param_style = raw.get("param_style")
+    if param_style not in (None, "brackets"):
+        raise GeneratorError(
+            f"profile param_style {param_style!r} is not one of: 'brackets' (or leave it out)"
+        )
     return Profile(
         client_class=client,
         async_client_class=str(raw.get("async_client_class", "Async" + client)),
@@ -137,6 +142,7 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         id_prefixes=tuple(sorted((str(k), str(v)) for k, v in raw.get("id_prefixes", {}).items())),
         base_url_env=str(raw.get("base_url_env", f"{naming.constant(base)}_BASE_URL")),
         error_shape=_error_shape(raw.get("error_shape", "problem")),
+        param_style=param_style,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Location = Literal["path", "query", "header", "cookie", "body"]
-BodyEncoding = Literal["form", "json", "multipart"]
+BodyEncoding = Literal["form", "json", "multipart", "raw"]
 ResponseKind = Literal["model", "binary", "none", "any"]
 Paging = Literal["list", "search"]
 Side = Literal["request", "response"]
@@ -21,9 +21,10 @@ Side = Literal["request", "response"]
 # Types ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Prim:
-    """A builtin scalar: str, int, float, bool, bytes, Any, None, or the upload type FileInput."""
+    """A builtin scalar: str, int, float, bool, bytes, Any, None, the upload type FileInput, or
+    RawContent (a raw body: bytes, text or a file object)."""
 
-    name: Literal["str", "int", "float", "bool", "bytes", "Any", "None", "FileInput"]
+    name: Literal["str", "int", "float", "bool", "bytes", "Any", "None", "FileInput", "RawContent"]
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,40 @@ class Parameter:
     default: Value | None = None
     example: Value | None = None  # the spec's example, for docs and snippets
     format: str | None = None  # the schema's ``format`` (uri, date-time, unix-time, ...)
+    # How the value is serialized (OpenAPI's style/explode/allowReserved, defaults applied):
+    # path simple|label|matrix, query form|spaceDelimited|pipeDelimited|deepObject, header
+    # simple, cookie form; "" for body properties.
+    style: str = ""
+    explode: bool = False
+    allow_reserved: bool = False
+    nullable: bool = False  # a JSON body property where None is sent as null (NOT_GIVEN default)
+    part_type: str | None = None  # content type of its multipart part, from the spec's encoding
+
+    @property
+    def style_code(self) -> str:
+        """The serialization as the runtime names it: the style, ``*`` appended when exploded."""
+        return self.style + ("*" if self.explode else "")
+
+
+# The runtime's style code of each location's default serialization.
+DEFAULT_STYLE_CODES: dict[str, str] = {
+    "path": "simple",
+    "query": "form*",
+    "header": "simple",
+    "cookie": "form*",
+}
 
 
 @dataclass(frozen=True)
 class Body:
+    """``encoding``: json (application/json and every +json type), form, multipart, or raw (any
+    other media type, sent as the bytes given). ``alternatives``: the other media types the
+    spec offers, which the client does not use."""
+
     media_type: str
     encoding: BodyEncoding
     required: bool
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,6 +265,7 @@ class Profile:
     id_prefixes: tuple[tuple[str, str], ...] = ()
     base_url_env: str = ""  # where the try-it command line reads a base URL from
     error_shape: str = "problem"  # how a gateway words its own errors: "stripe" or "problem"
+    param_style: str | None = None  # "brackets": every query parameter bracket-encoded (Stripe)
 
 
 @dataclass(frozen=True)

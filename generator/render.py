@@ -18,6 +18,7 @@ import jinja2
 
 from generator import __version__, pytypes
 from generator.ir import (
+    DEFAULT_STYLE_CODES,
     Alias,
     Api,
     Lit,
@@ -241,20 +242,23 @@ def _model_index(api: Api) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _client_imports(
-    api: Api, operations: Iterable[Operation]
-) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _client_imports(api: Api, operations: Iterable[Operation]) -> dict[str, Any]:
     models_home = {m.name: m.module for m in api.models} | {a.name: a.module for a in api.aliases}
     params_home = {p.name: p.module for p in api.params_types}
     used: set[str] = set()
+    not_given = raw_content = False
     for op in operations:
         for p in op.parameters:
             used |= pytypes.model_names(p.type)
+            not_given |= p.nullable and not p.required
+            raw_content |= p.type == Prim("RawContent")
         if op.response.type is not None:
             used |= pytypes.model_names(op.response.type)
     return {
         "models": _imports((n for n in used if n in models_home), models_home, ""),
         "params": _imports((n for n in used if n in params_home), params_home, ""),
+        "not_given": not_given,  # a method defaults an argument to NOT_GIVEN
+        "raw_content": raw_content,  # a method takes a raw body
     }
 
 
@@ -319,6 +323,29 @@ def renamed_params(op: Operation) -> list[Parameter]:
     return [p for p in op.parameters if p.wire_name and p.py_name != p.wire_name]
 
 
+def param_styles(op: Operation) -> list[tuple[str, str]]:
+    """(keyword, style code) of the parameters that do not use their location's default."""
+    return [
+        (p.py_name, p.style_code)
+        for p in op.parameters
+        if p.style and p.style_code != DEFAULT_STYLE_CODES[p.location]
+    ]
+
+
+def body_media_type(op: Operation) -> str | None:
+    """The Content-Type the runtime must set itself: a raw or +json body's (plain JSON goes
+    through httpx's json=, which sets application/json)."""
+    body = op.body
+    if body is None or body.encoding not in ("json", "raw"):
+        return None
+    media = body.media_type
+    if "*" in media:  # a wildcard (*/*, image/*) cannot be sent as a Content-Type
+        return "application/octet-stream"
+    if body.encoding == "json" and media.split(";")[0].strip().lower() == "application/json":
+        return None
+    return media
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load_template),
@@ -336,6 +363,8 @@ def _environment() -> jinja2.Environment:
         return_type=return_type,
         response_target=response_target,
         renamed_params=renamed_params,
+        param_styles=param_styles,
+        body_media_type=body_media_type,
     )
     return env
 

@@ -257,12 +257,17 @@ def test_path_query_and_deprecated_parameters() -> None:
         ("customer", "path"),
         ("expand", "query"),
         ("old", "query"),
+        ("sid", "cookie"),
     ]
     assert op.parameters[2].deprecated == "'old' is deprecated: Use new instead."
+    assert [(p.style, p.explode) for p in op.parameters] == [
+        ("simple", False),
+        ("form", True),
+        ("form", True),
+        ("form", True),
+    ]
     assert op.response.kind == "binary"
-    assert api.warnings == (
-        "#/paths/~1v1~1customers~1{customer}/get/parameters/3: parameters in 'cookie' are not supported; skipped",
-    )
+    assert api.warnings == ()
 
 
 def test_expandable_polymorphic_field_keeps_the_id_beside_the_tagged_models() -> None:

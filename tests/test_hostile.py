@@ -185,9 +185,9 @@ def _parameter_names() -> Generates:
                 "expect": {
                     "method": "GET",
                     "path": "/search",
-                    "query": [
-                        ["q[][0]", "a"],
-                        ["q[][1]", "b"],
+                    "query": [  # an array in form style, exploded (OpenAPI's default)
+                        ["q[]", "a"],
+                        ["q[]", "b"],
                         ["filter.type", "x"],
                         ["type", "t"],
                         ["id", "3"],
@@ -368,16 +368,28 @@ def _unsupported() -> Generates:
         calls=[
             {
                 "method": "create_item",
-                "kwargs": {"q": "x", "name": "n"},
-                "expect": {"method": "POST", "query": [["q", "x"]], "json": {"name": "n"}},
+                "kwargs": {"q": "x", "name": "n", "session": "s 1"},
+                "expect": {
+                    "method": "POST",
+                    "query": [["q", "x"]],
+                    "json": {"name": "n"},
+                    "headers": {"Cookie": "session=s%201"},
+                },
             },
-            {"method": "upload", "answer": "raw", "expect": {"method": "PUT", "path": "/upload"}},
+            {  # the most structured of the two raw media types; a str is sent as UTF-8
+                "method": "upload",
+                "kwargs": {"body": "<a>é</a>"},
+                "answer": "raw",
+                "expect": {
+                    "method": "PUT",
+                    "path": "/upload",
+                    "headers": {"Content-Type": "application/xml"},
+                },
+            },
         ],
         warnings=(
-            "/paths/~1items/post/parameters/0",
             "/paths/~1items/post/parameters/1",
             "/paths/~1items/post/requestBody/content/application~1json/schema/properties/",
-            "/paths/~1upload/put/requestBody/content",
             "/components/schemas/Item/properties/shape",
         ),
     )

@@ -30,7 +30,17 @@ from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar
 
 import httpx
 
-from ._encode import encode, flatten, path_segment
+from ._encode import (
+    NOT_GIVEN,
+    cookie_param,
+    encode,
+    flatten,
+    header_param,
+    multipart,
+    path_param,
+    query_param,
+    raw_content,
+)
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -57,6 +67,9 @@ MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this many sec
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _RETRY_STATUSES = frozenset({409, 429})
 _NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A multipart body without a single part (every field left out): httpx cannot write one.
+_BOUNDARY = "ocg-empty-multipart"
+_EMPTY_MULTIPART = f"--{_BOUNDARY}--\r\n".encode()
 # Failures worth another attempt: the network or the server let us down. Anything else
 # (an unsupported URL scheme, a header httpx refuses to send, a proxy refusing the tunnel) would
 # fail the same way again.
@@ -97,27 +110,41 @@ class ClientConfig:
     client_headers: Mapping[str, str] = field(default_factory=dict)  # keyword -> header
     error_types: Mapping[str, str] = field(default_factory=dict)  # body "type" -> class name
     rate_limit_codes: tuple[str, ...] = ()
+    # "brackets": every query parameter is bracket-encoded as in a form body (``expand[0]=a``),
+    # whatever its style; None: each parameter in its own OpenAPI style.
+    param_style: str | None = None
 
 
 class Operation(Generic[T]):
     """One API operation: where each argument goes and how to read the answer.
 
     Arguments are sent under their own name unless ``wire_names`` says otherwise; those not
-    listed as path, query or header parameters go in the body.
+    listed as path, query, header or cookie parameters go in the body. ``styles`` gives the
+    OpenAPI style of a parameter that does not use its location's default (see ``_encode``),
+    ``reserved`` the query parameters sent with ``allowReserved``. ``body`` is how the body is
+    sent: "json" (as ``media_type``, ``application/json`` by default), "form", "multipart"
+    (``parts`` gives a part's content type) or "raw" (bytes, text or a file, as ``media_type``).
+    ``nullable`` names body arguments for which ``None`` is sent as JSON ``null``.
     """
 
     __slots__ = (
         "_parse",
         "body",
+        "cookies",
         "deprecated",
         "headers",
+        "media_type",
         "method",
+        "nullable",
         "options_arg",
+        "parts",
         "path",
         "path_params",
         "query",
+        "reserved",
         "response",
         "server",
+        "styles",
         "whole_body",
         "wire_names",
     )
@@ -131,12 +158,18 @@ class Operation(Generic[T]):
         query: str = "",
         headers: str = "",
         wire_names: Mapping[str, str] | None = None,
-        body: Literal["form", "json", "multipart"] | None = None,
+        body: Literal["form", "json", "multipart", "raw"] | None = None,
         whole_body: str | None = None,
         response: str | None = None,
         server: str | None = None,
         deprecated: Mapping[str, str] | None = None,
         options_arg: str = "request_options",
+        cookies: str = "",
+        styles: Mapping[str, str] | None = None,
+        reserved: str = "",
+        media_type: str | None = None,
+        parts: Mapping[str, str] | None = None,
+        nullable: str = "",
     ) -> None:
         self.method = method
         self.path = path
@@ -155,6 +188,12 @@ class Operation(Generic[T]):
         self.server = server
         self.deprecated = deprecated or {}  # argument name ("" = the operation) -> message
         self.options_arg = options_arg
+        self.cookies = tuple(cookies.split())
+        self.styles = styles or {}
+        self.reserved = tuple(reserved.split())
+        self.media_type = media_type
+        self.parts = parts or {}
+        self.nullable = tuple(nullable.split())
         self._parse: Callable[[bytes], Any] | None = None
 
     def parser(self, package: str) -> Callable[[bytes], Any]:
@@ -253,6 +292,7 @@ class _Prepared:
     files: list[tuple[str, Any]] | None
     timeout: float | httpx.Timeout | None
     max_retries: int
+    content: bytes | None = None  # a raw body, sent as it is (its Content-Type is in headers)
 
 
 class _Base:
@@ -308,24 +348,40 @@ class _Base:
                 warnings.warn(message, DeprecationWarning, stacklevel=4)
         options = cast(RequestOptions, args.get(op.options_arg) or {})
         path = op.path
-        query: dict[str, Any] = {}
+        query: dict[str, Any] = {}  # bracket style (the profile's): encoded as a whole
+        styled: list[str] = []  # every other query: encoded parameter by parameter
+        cookies: list[str] = []
+        brackets = self._config.param_style == "brackets"
         headers = dict(self._headers)
         body: dict[str, Any] = {}
         whole_body: Any = None
         for name, value in args.items():
-            if value is None or name == "self" or name == op.options_arg:
+            if value is None:
+                if name not in op.nullable:
+                    continue
+            elif value is NOT_GIVEN or name == "self" or name == op.options_arg:
                 continue
             wire = op.wire_names.get(name, name)
             if name in op.path_params:
-                path = path.replace("{" + wire + "}", path_segment(value))
+                segment = path_param(wire, value, op.styles.get(name, "simple"))
+                path = path.replace("{" + wire + "}", segment)
             elif name in op.query:
-                query[wire] = value
+                if brackets:
+                    query[wire] = value
+                else:
+                    styled += query_param(
+                        wire, value, op.styles.get(name, "form*"), name in op.reserved
+                    )
             elif name in op.headers:
-                _set_header(headers, wire, str(value))
+                _set_header(headers, wire, header_param(value, op.styles.get(name, "simple")))
+            elif name in op.cookies:
+                cookies += cookie_param(wire, value, op.styles.get(name, "form*"))
             elif name == op.whole_body:
                 whole_body = value
             else:
                 body[wire] = value
+        if cookies:
+            _set_header(headers, "Cookie", "; ".join(cookies))
         for keyword, header in self._config.client_headers.items():
             value = options.get(keyword)
             if value is not None:
@@ -343,23 +399,37 @@ class _Base:
                 or str(uuid.uuid4())
             )
             _set_header(headers, IDEMPOTENCY_HEADER, key)
-        form = files = json_body = None
+        form = files = json_body = content = None
         if op.body == "form":
             form = flatten(body)
         elif op.body == "multipart":
-            form, files = _split_files(body)
+            files = multipart(body, op.parts)
         elif op.body == "json":
             json_body = body
             if whole_body is not None:
                 json_body = _merge_extra_body(whole_body, options.get("extra_body"))
+            if op.media_type:  # a +json type: httpx's json= would say application/json
+                content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
+                _set_header(headers, "Content-Type", op.media_type)
+        elif op.body == "raw" and whole_body is not None:
+            content = raw_content(whole_body)
+            _set_header(headers, "Content-Type", op.media_type or "application/octet-stream")
+        if files == []:  # httpx would send an empty form instead of an empty multipart body
+            content, files = _EMPTY_MULTIPART, None
+            _set_header(headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}")
+        url = self._server(op) + path
+        if styled:  # the query goes in the URL as it is: httpx would re-encode a params string
+            url += "?" + "&".join(styled + ([encode(flatten(query))] if query else []))
+            query = {}
         return _Prepared(
             method=method,
-            url=self._server(op) + path,
+            url=url,
             query=flatten(query),
             headers=headers,
             form=form,
             json=json_body,
             files=files,
+            content=content,
             timeout=options.get("timeout", self.timeout),
             max_retries=max(0, options.get("max_retries", self.max_retries)),
         )
@@ -377,8 +447,9 @@ class _Base:
         kwargs: dict[str, Any] = {"headers": prepared.headers, "timeout": prepared.timeout}
         if prepared.query:
             kwargs["params"] = encode(prepared.query)
-        if prepared.files is not None:
-            kwargs["data"] = dict(prepared.form or [])
+        if prepared.content is not None:
+            kwargs["content"] = prepared.content
+        elif prepared.files is not None:
             kwargs["files"] = prepared.files
         elif prepared.form is not None:
             kwargs["content"] = encode(prepared.form).encode()
@@ -546,29 +617,6 @@ def _set_header(headers: dict[str, str], name: str, value: str) -> None:
     for key in [k for k in headers if k.lower() == lower]:
         del headers[key]
     headers[name] = value
-
-
-def _split_files(body: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
-    fields: dict[str, Any] = {}
-    files: list[tuple[str, Any]] = []
-    for key, value in body.items():
-        if isinstance(value, tuple):
-            files.append((key, (value[0], _replayable(value[1]), *value[2:])))
-        elif isinstance(value, bytes | bytearray) or hasattr(value, "read"):
-            files.append((key, _replayable(value)))
-        else:
-            fields[key] = value
-    return flatten(fields), files
-
-
-def _replayable(content: Any) -> Any:
-    """File content that a retry can send again: httpx rewinds seekable files itself; a stream
-    that cannot seek (a pipe, a socket) is read into memory once, here."""
-    if hasattr(content, "read"):
-        seekable = getattr(content, "seekable", None)
-        if not (callable(seekable) and seekable()):
-            return content.read()
-    return content
 
 
 async def _sleep(seconds: float) -> None:

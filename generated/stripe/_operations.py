@@ -27,6 +27,7 @@ CONFIG = ClientConfig(
         "invalid_request_error": "InvalidRequestError",
     },
     rate_limit_codes=("rate_limit",),
+    param_style="brackets",
 )
 
 POST_ACCOUNT_LINKS: Operation[AccountLink] = Operation(

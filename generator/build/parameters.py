@@ -1,4 +1,5 @@
-"""Operation parameters (path, query, header) → keyword parameters of the generated methods."""
+"""Operation parameters (path, query, header, cookie) → keyword parameters of the generated
+methods, each with its OpenAPI serialization (style, explode, allowReserved; defaults applied)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,21 @@ from generator.errors import join
 from generator.ir import Location, Parameter
 from generator.text import first_sentence
 
-_PARAM_LOCATIONS: dict[str, Location] = {"path": "path", "query": "query", "header": "header"}
+_PARAM_LOCATIONS: dict[str, Location] = {
+    "path": "path",
+    "query": "query",
+    "header": "header",
+    "cookie": "cookie",
+}
+# The styles OpenAPI allows in each location; the first is the default.
+STYLES: dict[str, tuple[str, ...]] = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+# Headers OpenAPI says to ignore as parameters: the client sets them itself.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 def raw_parameters(
@@ -45,6 +60,9 @@ def parameters(
         if not wire:
             s.warn(pwhere, "a parameter with an empty name is not supported; skipped")
             continue
+        if location == "header" and wire.lower() in _IGNORED_HEADERS:
+            continue  # OpenAPI: such a parameter definition SHALL be ignored
+        style, explode = serialization(s, pnode, pwhere, location)
         schema = pnode.get("schema")
         if schema is None and "content" in pnode:
             s.warn(pwhere, "a parameter described by 'content' instead of 'schema' is typed as Any")
@@ -63,9 +81,27 @@ def parameters(
                 or s.description(schema, join(pwhere, "schema")),
                 deprecated=deprecation(s, pnode, pwhere, wire),
                 **spec_values(s, (pnode, pwhere), (schema, join(pwhere, "schema"))),
+                style=style,
+                explode=explode,
+                allow_reserved=location == "query" and pnode.get("allowReserved") is True,
             )
         )
     return params
+
+
+def serialization(s: Schemas, pnode: dict[str, Any], where: str, location: str) -> tuple[str, bool]:
+    """The parameter's style and explode, OpenAPI's defaults where the spec says nothing
+    (``form`` explodes by default, every other style does not)."""
+    allowed = STYLES[location]
+    style = pnode.get("style", allowed[0])
+    if style not in allowed:
+        s.warn(
+            join(where, "style"),
+            f"style {style!r} is not allowed in {location}; {allowed[0]!r} is used",
+        )
+        style = allowed[0]
+    explode = pnode.get("explode", style == "form")
+    return str(style), explode is True
 
 
 def deprecation(s: Schemas, node: Any, where: str, wire: str) -> str | None:
