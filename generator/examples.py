@@ -41,6 +41,7 @@ _SCALARS: dict[str, Any] = {
     "None": None,
     "bytes": b"example",
     "FileInput": ("example.pdf", b"%PDF-1.4 example"),
+    "RawContent": b"example",
 }
 
 

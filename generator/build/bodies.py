@@ -77,7 +77,17 @@ def body(
     location: Location = "query" if bodyless else "body"
     description = html_to_text(str(node.get("description", "")))
     if encoding == "raw":
-        params.append(Parameter("body", "", "body", Prim("RawContent"), required_body, description))
+        params.append(
+            Parameter(
+                py_name="body",
+                wire_name="",
+                location="body",
+                type=Prim("RawContent"),
+                required=required_body,
+                description=description,
+                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
+            )
+        )
     elif isinstance(snode, dict) and s.is_object(snode, swhere):
         encodings = media_node.get("encoding") or {}
         props, required = s.object_properties(snode, swhere)
@@ -114,7 +124,7 @@ def body(
                 type=s.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
                 required=required_body,
                 description=description,
-                **spec_values(s, (content[media], cwhere), (schema, join(cwhere, "schema"))),
+                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )
     if bodyless:

@@ -24,7 +24,7 @@ PACKAGE_NAMES = frozenset(
         "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
         "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse",
         # _operations.py and the clients bind these beside the response types they annotate
-        "Operation", "ClientConfig", "CONFIG",
+        "Operation", "ClientConfig", "CONFIG", "NotGiven", "NOT_GIVEN", "RawContent",
     }
 )  # fmt: skip
 # Names a generated method binds besides its parameters.

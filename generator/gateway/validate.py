@@ -184,7 +184,7 @@ class _Checker:
 
 
 def _prim_ok(name: str, value: Any, stringly: bool) -> bool:
-    if name in ("Any", "FileInput", "bytes"):
+    if name in ("Any", "FileInput", "RawContent", "bytes"):
         return True
     if stringly and isinstance(value, str):
         if name == "str":
@@ -219,6 +219,7 @@ _PRIM_WORDS = {
     "Any": "anything",
     "bytes": "a file",
     "FileInput": "a file",
+    "RawContent": "a file",
 }
 
 
