@@ -11,13 +11,14 @@ import json
 import marshal
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator import cache
+from generator.bundle import Bundler, combined_sha256, has_external_refs
 from generator.errors import GeneratorError, pointer
 
 # libyaml's C loader is ~4x faster; fall back to pure Python where PyYAML was built without it.
@@ -71,17 +72,16 @@ _YamlLoader.add_constructor(
 class Document:
     path: Path
     data: dict[str, Any]
-    sha256: str
+    sha256: str  # of the file; of every file (``bundle.combined_sha256``) for a multi-file spec
+    # Every file the document was read from, relative to the entry file's folder -> sha256.
+    files: dict[str, str] = field(default_factory=dict)
+    # Local defects read around (``#/pointer: message``), from bundling and validation.
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_document(path: Path) -> Document:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(path)) from None
-    digest = hashlib.sha256(raw).hexdigest()
-    data = _parse_cached(raw, digest, path)
-    check_structure(data, str(path))
+    """The spec at ``path``; relative ``$ref``s to other files are bundled in (``bundle``)."""
+    raw, digest, data = _load_file(path)
     if not isinstance(data, dict):
         found = "empty" if data is None else f"a {_KINDS.get(type(data), 'value')}"
         raise GeneratorError(
@@ -89,7 +89,29 @@ def load_document(path: Path) -> Document:
             file=str(path),
             where="",
         )
-    return Document(path=path, data=data, sha256=digest)
+    if not has_external_refs(raw):
+        return Document(path=path, data=data, sha256=digest, files={path.name: digest})
+    bundler = Bundler(path, data, digest, _load_referred)
+    data = bundler.bundle()
+    files = bundler.files()
+    sha = digest if len(files) == 1 else combined_sha256(files)
+    return Document(path=path, data=data, sha256=sha, files=files, warnings=bundler.warnings)
+
+
+def _load_referred(path: Path) -> tuple[Any, str]:
+    _, digest, data = _load_file(path)
+    return data, digest
+
+
+def _load_file(path: Path) -> tuple[bytes, str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(path)) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    data = _parse_cached(raw, digest, path)
+    check_structure(data, str(path))
+    return raw, digest, data
 
 
 def _parse_cached(raw: bytes, digest: str, path: Path) -> Any:

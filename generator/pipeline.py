@@ -20,6 +20,7 @@ from generator.write import stale_files, write_package
 
 if TYPE_CHECKING:
     from generator.ir import Api
+    from generator.load import Document
 
 Progress = Callable[[str], None]
 
@@ -36,6 +37,7 @@ def quiet(message: str) -> None:
 class Output:
     api: Api
     files: dict[str, str]  # path relative to the package directory -> text
+    inputs: dict[str, str]  # the spec's files (relative to its folder) -> sha256
 
 
 def build(target: Target, progress: Progress = quiet) -> Api:
@@ -43,8 +45,8 @@ def build(target: Target, progress: Progress = quiet) -> Api:
     return _load_and_build(target, progress)[1]
 
 
-def _load_and_build(target: Target, progress: Progress) -> tuple[str, Api]:
-    """The spec's sha256 (for the manifest) and the target's IR."""
+def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
+    """The spec as loaded (its hash and files, for the manifest and the cache) and the IR."""
     # Imported here, not at the top: a run whose output is cached never needs them.
     from generator.build import BuildInput, build_api
     from generator.config import make_profile
@@ -56,13 +58,14 @@ def _load_and_build(target: Target, progress: Progress) -> tuple[str, Api]:
     progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: loaded {target.spec_label}")
     parse_document(doc)
     title = str(doc.data.get("info", {}).get("title", ""))
-    return doc.sha256, build_api(
+    return doc, build_api(
         BuildInput(
             data=doc.data,
             file=str(target.spec),
             spec_path=target.spec_label,
             profile=make_profile(target.profile, title),
             operations=target.operations,
+            warnings=tuple(doc.warnings),
         )
     )
 
@@ -77,17 +80,17 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     def step(message: str) -> None:
         progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: {message}")
 
-    sha256, api = _load_and_build(target, progress)
+    doc, api = _load_and_build(target, progress)
     step(
         f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
     )
     _report(target, api.warnings, progress)
     files = render_package(api)
-    files["manifest.json"] = manifest(api, sha256)
+    files["manifest.json"] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
     files = format_files(files, step)
     step("formatted")
-    return Output(api=api, files=files)
+    return Output(api=api, files=files, inputs=doc.files)
 
 
 def generate(target: Target, progress: Progress = quiet) -> list[str]:
@@ -117,16 +120,30 @@ def expected_files(target: Target, progress: Progress = quiet) -> dict[str, str]
     blob = cache.read(entry)
     if blob is not None:
         try:
-            files, warnings = marshal.loads(blob)
+            files, warnings, inputs = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             files = None
-        if isinstance(files, dict):
+        # The key covers the entry file; a multi-file spec's other files are checked here.
+        if isinstance(files, dict) and _unchanged(target.spec.parent, inputs):
             progress(f"{target.package}: inputs unchanged since an earlier run; output from cache")
             _report(target, warnings, progress)  # a cached run says what the first one said
             return files
     output = produce(target, progress)
-    cache.write_quietly(entry, marshal.dumps((output.files, list(output.api.warnings))))
+    record = (output.files, list(output.api.warnings), output.inputs)
+    cache.write_quietly(entry, marshal.dumps(record))
     return output.files
+
+
+def _unchanged(folder: Path, inputs: dict[str, str]) -> bool:
+    if len(inputs) <= 1:
+        return True
+    for name, sha in inputs.items():
+        try:
+            if hashlib.sha256((folder / name).read_bytes()).hexdigest() != sha:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _report(target: Target, warnings: Iterable[str], progress: Progress) -> None:

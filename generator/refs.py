@@ -12,6 +12,23 @@ MAX_REF_HOPS = 64
 _KINDS = {str: "string", int: "number", float: "number", list: "list", type(None): "null"}
 
 
+def walk(data: Any, fragment: str) -> tuple[Any, str] | None:
+    """The node at JSON pointer ``fragment`` in ``data`` and its normalized pointer, or None."""
+    node: Any = data
+    parts: list[str | int] = []
+    for raw in fragment.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            parts.append(part)
+        elif isinstance(node, list) and re.fullmatch(r"[0-9]+", part) and int(part) < len(node):
+            node = node[int(part)]
+            parts.append(int(part))
+        else:
+            return None
+    return node, pointer(*parts)
+
+
 class Resolver:
     def __init__(self, data: dict[str, Any], file: str) -> None:
         self.data = data
@@ -47,9 +64,9 @@ class Resolver:
                 file=self.file,
                 where=at,
             )
-        found = self._walk(fragment)
+        found = walk(self.data, fragment)
         if found is None and "%" in fragment:
-            found = self._walk(unquote(fragment))
+            found = walk(self.data, unquote(fragment))
         if found is None:
             raise GeneratorError(
                 f"dangling $ref: target {fragment or '/'} does not exist",
@@ -57,21 +74,6 @@ class Resolver:
                 where=at,
             )
         return found
-
-    def _walk(self, fragment: str) -> tuple[Any, str] | None:
-        node: Any = self.data
-        parts: list[str | int] = []
-        for raw in fragment.split("/")[1:]:
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-                parts.append(part)
-            elif isinstance(node, list) and re.fullmatch(r"[0-9]+", part) and int(part) < len(node):
-                node = node[int(part)]
-                parts.append(int(part))
-            else:
-                return None
-        return node, pointer(*parts)
 
     def deref(self, node: Any, where: str) -> tuple[Any, str]:
         """Follow ``$ref`` chains until a node that is not a reference.

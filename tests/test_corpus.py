@@ -23,9 +23,7 @@ pytestmark = pytest.mark.slow
 
 # Documents the generator cannot read yet, with the reason: each is an expected failure that
 # must start passing (strict) once the reason is gone.
-NOT_YET: dict[str, str] = {
-    "digitalocean": "multi-file specs ($ref to other files, $ref on operation objects)",
-}
+NOT_YET: dict[str, str] = {}
 
 MODELS_NOT_YET: dict[str, str] = {
     "plaid": "a schema named Warning is read as the builtin Warning",

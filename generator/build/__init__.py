@@ -28,6 +28,7 @@ class BuildInput:
     spec_path: str  # relative to the project root, for headers
     profile: Profile
     operations: tuple[str, ...] = ()  # filter by operation ID; empty means all
+    warnings: tuple[str, ...] = ()  # from reading the document (``Document.warnings``)
 
 
 def build_api(inp: BuildInput) -> Api:
@@ -58,7 +59,8 @@ def build_api(inp: BuildInput) -> Api:
         aliases=tuple(s.aliases),
         params_types=tuple(s.params.values()),
         profile=inp.profile,
-        warnings=tuple(dict.fromkeys(s.warnings)),  # a place lowered twice warns once
+        # a place lowered twice warns once
+        warnings=tuple(dict.fromkeys([*inp.warnings, *s.warnings])),
     )
 
 
