@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyEncoding = Literal["form", "json", "multipart", "raw"]
-ResponseKind = Literal["model", "binary", "none", "any"]
+ResponseKind = Literal["model", "binary", "text", "none", "any"]
 Paging = Literal["list", "search"]
 Side = Literal["request", "response"]
 
@@ -22,9 +22,24 @@ Side = Literal["request", "response"]
 @dataclass(frozen=True)
 class Prim:
     """A builtin scalar: str, int, float, bool, bytes, Any, None, the upload type FileInput, or
-    RawContent (a raw body: bytes, text or a file object)."""
+    RawContent (a raw body: bytes, text or a file object); in answers also ``datetime``, ``date``
+    and ``UUID`` (strings of those formats, read leniently: a string that does not parse stays
+    ``str``)."""
 
-    name: Literal["str", "int", "float", "bool", "bytes", "Any", "None", "FileInput", "RawContent"]
+    name: Literal[
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "Any",
+        "None",
+        "FileInput",
+        "RawContent",
+        "datetime",
+        "date",
+        "UUID",
+    ]
 
 
 @dataclass(frozen=True)
@@ -54,11 +69,14 @@ class MapOf:
 @dataclass(frozen=True)
 class UnionOf:
     """Members in spec order. ``discriminator`` is a property whose constant value tells members
-    apart (Stripe's ``object``); ``tags`` gives each member's value then."""
+    apart (Stripe's ``object``); ``tags`` gives each member's value then. Without one, ``matched``
+    says the model members are told apart by what an answer holds (required fields present,
+    constants agreeing, value types agreeing with their fields)."""
 
     members: tuple[TypeRef, ...]
     discriminator: str | None = None
     tags: tuple[str, ...] = ()
+    matched: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,12 +229,26 @@ class Body:
 
 
 @dataclass(frozen=True)
+class MediaAnswer:
+    """One media type a success answer may come in, and what it is read as: JSON as ``type``
+    (kind "model" or "any"), ``text/*`` as str ("text"), anything else as bytes ("binary")."""
+
+    media_type: str
+    kind: ResponseKind
+    type: TypeRef | None
+
+
+@dataclass(frozen=True)
 class Response:
+    """The success answer. ``kind``, ``type`` and ``media_type`` describe the first of ``media``
+    (JSON first), which lists every media type the 2xx answers declare, in ``Accept`` order."""
+
     kind: ResponseKind
     type: TypeRef | None
     media_type: str | None
     paging: Paging | None = None
     item_type: TypeRef | None = None  # what a page holds, when paging
+    media: tuple[MediaAnswer, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,13 @@ def request_type(t: TypeRef) -> str:
     return _render(t, request=True)
 
 
+# Strings of these formats, read leniently by the runtime (``_models``): the value or the str.
+LENIENT = {"datetime": "DateTimeOrStr", "date": "DateOrStr", "UUID": "UUIDOrStr"}
+
+
 def _render(t: TypeRef, request: bool) -> str:
     if isinstance(t, Prim):
-        return t.name
+        return LENIENT.get(t.name, t.name)
     if isinstance(t, Lit):
         # Literal cannot hold floats (PEP 586): a float value widens the type to float.
         exact = [v for v in t.values if not isinstance(v, float)]
@@ -58,6 +62,8 @@ def _render(t: TypeRef, request: bool) -> str:
     if isinstance(t, UnionOf):
         if t.discriminator and not request:
             return _discriminated(t)
+        if t.matched and not request:
+            return _matched(t)
         return " | ".join(_render(m, request) for m in t.members)
     raise TypeError(f"unknown IR type {t!r}")
 
@@ -73,6 +79,52 @@ def _discriminated(t: UnionOf) -> str:
         f"Discriminator(tag_by({literal(t.discriminator or '')}, ({tags},)))]"
     )
     return union + (" | None" if len(refs) != len(t.members) else "")
+
+
+def _matched(t: UnionOf) -> str:
+    refs = [m for m in t.members if isinstance(m, ModelRef)]
+    members = ", ".join(f"Annotated[{m.name}, Tag({literal(m.name)})]" for m in refs)
+    union = (
+        f"Annotated[Union[{members}, Annotated[UnknownObject, Tag(OTHER)]], "
+        f"Discriminator(match_by({', '.join(m.name for m in refs)}))]"
+    )
+    none = Prim("None")
+    others = [_render(m, False) for m in t.members if not isinstance(m, ModelRef) and m != none]
+    return " | ".join([*others, union, *(["None"] if none in t.members else [])])
+
+
+def json_types(t: TypeRef) -> set[str] | None:
+    """The JSON types a value of ``t`` may have on the wire; None for any."""
+    if isinstance(t, Prim):
+        return _JSON_TYPES.get(t.name)
+    if isinstance(t, Lit):
+        found = {_JSON_OF_VALUE[type(v)] for v in t.values}
+        return found | {"string"} if t.open else found
+    if isinstance(t, ListOf):
+        return {"array"}
+    if isinstance(t, MapOf | ModelRef | ParamsRef):
+        return {"object"}
+    found = set()
+    for m in t.members:
+        inner = json_types(m)
+        if inner is None:
+            return None
+        found |= inner
+    return found
+
+
+_JSON_TYPES: dict[str, set[str] | None] = {
+    "str": {"string"}, "datetime": {"string"}, "date": {"string"}, "UUID": {"string"},
+    "bytes": {"string"}, "FileInput": {"string"}, "int": {"integer"}, "float": {"number"},
+    "bool": {"boolean"}, "None": {"null"}, "Any": None,
+}  # fmt: skip
+_JSON_OF_VALUE = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
 
 
 def model_names(t: TypeRef) -> set[str]:

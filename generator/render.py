@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from generator.ir import (
     Parameter,
     ParamsType,
     Prim,
+    TypeRef,
     UnionOf,
     walk,
 )
@@ -67,6 +68,7 @@ class ModuleView:
     params: tuple[ParamsType, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names), sorted
     uses: Uses | None = None  # what a models module imports from typing, pydantic, the runtime
+    shapes: dict[str, str] = field(default_factory=dict)  # model -> its Shape(...), if matched
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class Uses:
         return "\n\n".join("\n".join(group) for group in (stdlib, third, local) if group)
 
 
-def _uses(models: list[Model], aliases: list[Alias]) -> Uses:
+def _uses(models: list[Model], aliases: list[Alias], shapes: dict[str, str]) -> Uses:
     """Names a models module needs, so it imports (and builds) nothing more."""
     types = [f.type for m in models for f in m.fields] + [a.type for a in aliases]
     types += [t for m in models for t in (m.extra_values, m.item_type) if t is not None]
@@ -103,6 +105,15 @@ def _uses(models: list[Model], aliases: list[Alias]) -> Uses:
         typing |= {"Annotated", "Union"}
         pydantic |= {"Discriminator", "Tag"}
         runtime |= {"OTHER", "UnknownObject", "tag_by"}
+    if any(isinstance(u, UnionOf) and u.matched for u in flat):
+        typing |= {"Annotated", "Union"}
+        pydantic |= {"Discriminator", "Tag"}
+        runtime |= {"OTHER", "UnknownObject", "match_by"}
+    if any(shapes.get(m.name) for m in models):
+        runtime.add("Shape")
+    runtime |= {
+        pytypes.LENIENT[u.name] for u in flat if isinstance(u, Prim) and u.name in pytypes.LENIENT
+    }
     if any(isinstance(u, Lit) for u in flat):
         typing.add("Literal")
     if any(u == Prim("Any") for u in flat):
@@ -182,6 +193,7 @@ def manifest(api: Api, spec_sha256: str) -> str:
 # Views -------------------------------------------------------------------------------------
 def _model_modules(api: Api) -> list[ModuleView]:
     home = {m.name: m.module for m in api.models} | {a.name: a.module for a in api.aliases}
+    shapes = _shapes(api)
     models: dict[str, list[Model]] = defaultdict(list)
     aliases: dict[str, list[Alias]] = defaultdict(list)
     for m in api.models:
@@ -200,10 +212,51 @@ def _model_modules(api: Api) -> list[ModuleView]:
                 aliases=tuple(aliases[name]),
                 params=(),
                 imports=_imports(deps, home, name),
-                uses=_uses(models[name], aliases[name]),
+                uses=_uses(models[name], aliases[name], shapes),
+                shapes={m.name: shapes[m.name] for m in models[name] if m.name in shapes},
             )
         )
     return views
+
+
+def _shapes(api: Api) -> dict[str, str]:
+    """``Shape(...)`` source of every model some union without a discriminator matches."""
+    types = [f.type for m in api.models for f in m.fields] + [a.type for a in api.aliases]
+    types += [t for m in api.models for t in (m.extra_values, m.item_type) if t is not None]
+    types += [a.type for op in api.operations for a in op.response.media if a.type is not None]
+    matched = {
+        r.name
+        for t in types
+        for u in walk(t)
+        if isinstance(u, UnionOf) and u.matched
+        for r in u.members
+        if isinstance(r, ModelRef)
+    }
+    return {m.name: _shape(m) for m in api.models if m.name in matched}
+
+
+def _shape(model: Model) -> str:
+    required = [f.wire_name for f in model.fields if f.required]
+    types: dict[str, str] = {}
+    consts: dict[str, str] = {}
+    for f in model.fields:
+        found = pytypes.json_types(f.type)
+        if found is not None and not f.required:
+            found.add("null")  # the model takes null for a property it does not require
+        types[f.wire_name] = " ".join(sorted(found)) if found is not None else ""
+        if isinstance(f.type, Lit) and len(f.type.values) == 1:
+            consts[f.wire_name] = pytypes.literal(f.type.values[0])
+    literal = pytypes.literal
+    parts = []
+    if required:
+        parts.append(f"required=({''.join(literal(r) + ', ' for r in required)})")
+    if types:
+        parts.append(
+            f"types={{{', '.join(f'{literal(k)}: {literal(v)}' for k, v in types.items())}}}"
+        )
+    if consts:
+        parts.append(f"consts={{{', '.join(f'{literal(k)}: {v}' for k, v in consts.items())}}}")
+    return f"Shape({', '.join(parts)})"
 
 
 def _params_modules(api: Api) -> list[ModuleView]:
@@ -252,8 +305,9 @@ def _client_imports(api: Api, operations: Iterable[Operation]) -> dict[str, Any]
             used |= pytypes.model_names(p.type)
             not_given |= p.nullable and not p.required
             raw_content |= p.type == Prim("RawContent")
-        if op.response.type is not None:
-            used |= pytypes.model_names(op.response.type)
+        for t in [op.response.type, *(a.type for a in op.response.media)]:
+            if t is not None:
+                used |= pytypes.model_names(t)
     return {
         "models": _imports((n for n in used if n in models_home), models_home, ""),
         "params": _imports((n for n in used if n in params_home), params_home, ""),
@@ -299,11 +353,17 @@ def return_type(op: Operation) -> str:
     r = op.response
     if r.kind == "none":
         return "None"
-    if r.kind == "binary":
-        return "bytes"
-    if r.type is None:
-        return "Any"
-    return pytypes.response_type(r.type)
+    if not r.media:
+        return (
+            "bytes"
+            if r.kind == "binary"
+            else "Any"
+            if r.type is None
+            else pytypes.response_type(r.type)
+        )
+    return " | ".join(
+        dict.fromkeys(pytypes.response_type(a.type) for a in r.media if a.type is not None)
+    )
 
 
 def response_target(op: Operation) -> str | None:
@@ -311,10 +371,22 @@ def response_target(op: Operation) -> str | None:
     r = op.response
     if r.kind == "none":
         return None
-    if r.kind == "binary":
-        return "bytes"
-    if isinstance(r.type, ModelRef):
-        return f"models.{r.type.module}:{r.type.name}"
+    return _target(r.kind, r.type)
+
+
+def response_targets(op: Operation) -> dict[str, str]:
+    """Media type -> how the runtime reads an answer in it ("text" for str), in ``Accept``
+    order; empty when the one declared type is application/json (the runtime's default)."""
+    targets = {a.media_type: _target(a.kind, a.type) for a in op.response.media}
+    primary = response_target(op)
+    return {} if primary is None or targets == {"application/json": primary} else targets
+
+
+def _target(kind: str, type_: TypeRef | None) -> str:
+    if kind in ("binary", "text"):
+        return "bytes" if kind == "binary" else "text"
+    if isinstance(type_, ModelRef):
+        return f"models.{type_.module}:{type_.name}"
     return "json"
 
 
@@ -362,6 +434,7 @@ def _environment() -> jinja2.Environment:
         docstring=docstring,
         return_type=return_type,
         response_target=response_target,
+        response_targets=response_targets,
         renamed_params=renamed_params,
         param_styles=param_styles,
         body_media_type=body_media_type,

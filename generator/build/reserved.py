@@ -8,7 +8,8 @@ MODEL_MODULE_NAMES = frozenset(
     {
         "str", "int", "float", "bool", "bytes", "list", "dict", "Any", "Literal", "Field",
         "REQUIRED", "Annotated", "Union", "Tag", "Discriminator", "UnknownObject", "OTHER",
-        "tag_by", "Iterator", "AsyncIterator",
+        "tag_by", "Iterator", "AsyncIterator", "match_by", "Shape", "DateTimeOrStr", "DateOrStr",
+        "UUIDOrStr",
         # methods of pages (ListObject, SearchResult), which models may be
         "bind", "next_page_args", "auto_paging_iter",
     }
@@ -22,7 +23,8 @@ PACKAGE_NAMES = frozenset(
         "BaseObject", "ListObject", "SearchResult", "UnknownObject", "REQUIRED", "OTHER",
         "FileInput", "RequestOptions", "APIConnectionError", "APIError", "APITimeoutError",
         "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
-        "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse",
+        "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse", "Shape",
+        "DateTimeOrStr", "DateOrStr", "UUIDOrStr",
         # _operations.py and the clients bind these beside the response types they annotate
         "Operation", "ClientConfig", "CONFIG", "NotGiven", "NOT_GIVEN", "RawContent",
     }

@@ -1,4 +1,8 @@
-"""An operation's success answer → the ``Response`` its method returns."""
+"""An operation's success answers → the ``Response`` its method returns.
+
+Every media type the 2xx answers declare is kept (JSON first, then the others in spec order):
+the client asks for them in ``Accept`` and reads an answer by the type it actually comes in.
+"""
 
 from __future__ import annotations
 
@@ -8,39 +12,78 @@ from generator import naming
 from generator.build.schemas import Schemas
 from generator.build.typeops import ANY, model_refs
 from generator.errors import join
-from generator.ir import Alias, ModelRef, Prim, Response
+from generator.ir import Alias, MediaAnswer, ModelRef, Prim, Response
 
 
 def response(s: Schemas, op: dict[str, Any], where: str, prefix: str) -> Response:
     responses = op.get("responses") or {}
     codes = sorted(str(c) for c in responses if str(c).startswith("2"))
-    if not codes:
+    declared: dict[str, tuple[Any, str]] = {}  # media type -> (its schema, pointer); first wins
+    for code in codes:
+        node, rwhere = s.resolver.deref(
+            responses[code] if code in responses else responses[int(code)],
+            join(where, "responses", code),
+        )
+        content = node.get("content") if isinstance(node, dict) else None
+        for raw, entry in (content if isinstance(content, dict) else {}).items():
+            media = media_essence(str(raw))
+            if media and media not in declared:
+                schema = entry.get("schema") if isinstance(entry, dict) else None
+                declared[media] = (schema, join(rwhere, "content", str(raw), "schema"))
+    if not declared:
         return Response(kind="none", type=None, media_type=None)
-    code = codes[0]
-    node, rwhere = s.resolver.deref(
-        responses[code] if code in responses else responses[int(code)],
-        join(where, "responses", code),
+    order = sorted(declared, key=lambda m: not is_json(m))  # stable: spec order otherwise
+    answers: list[MediaAnswer] = []
+    paging = item = None
+    for media in order:
+        if not is_json(media):
+            text = media.startswith("text/")
+            answers.append(
+                MediaAnswer(media, "text" if text else "binary", Prim("str" if text else "bytes"))
+            )
+            continue
+        json_index = sum(1 for a in answers if a.kind in ("model", "any"))
+        # The first JSON answer keeps the name it always had; others are numbered.
+        name = prefix + "Response" + (str(json_index + 1) if json_index else "")
+        answer, page = _json_answer(s, media, *declared[media], name)
+        if json_index == 0:
+            paging, item = page
+        answers.append(answer)
+    first = answers[0]
+    return Response(
+        kind=first.kind,
+        type=first.type,
+        media_type=first.media_type,
+        paging=paging,
+        item_type=item,
+        media=tuple(answers),
     )
-    content = node.get("content") or {}
-    if not content:
-        return Response(kind="none", type=None, media_type=None)
-    media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
-    if media is None:
-        return Response(kind="binary", type=Prim("bytes"), media_type=next(iter(content)))
-    schema = content[media].get("schema")
-    swhere = join(rwhere, "content", media, "schema")
+
+
+def _json_answer(
+    s: Schemas, media: str, schema: Any, swhere: str, name: str
+) -> tuple[MediaAnswer, tuple[Any, Any]]:
     if schema is None:
-        return Response(kind="any", type=ANY, media_type=media)
-    module = naming.module_name(prefix + "Response")
-    type_ = s.lower(schema, swhere, "response", prefix + "Response", module)
+        return MediaAnswer(media, "any", ANY), (None, None)
+    module = naming.module_name(name)
+    type_ = s.lower(schema, swhere, "response", name, module)
     if type_ == ANY:
-        return Response(kind="any", type=ANY, media_type=media)
+        return MediaAnswer(media, "any", ANY), (None, None)
     model = s.models.get(type_.name) if isinstance(type_, ModelRef) else None
-    paging, item = (model.paging, model.item_type) if model else (None, None)
+    page = (model.paging, model.item_type) if model else (None, None)
     if not isinstance(type_, ModelRef):  # name it, so the client can load it by name
-        (name,) = naming.uniquify([naming.class_name(prefix + "Response")], s.class_names)
-        s.class_names.add(name)
+        (alias,) = naming.uniquify([naming.class_name(name)], s.class_names)
+        s.class_names.add(alias)
         deps = tuple(sorted({r.name for r in model_refs(type_)}))
-        s.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
-        type_ = ModelRef(name, module)
-    return Response(kind="model", type=type_, media_type=media, paging=paging, item_type=item)
+        s.aliases.append(Alias(name=alias, module=module, type=type_, deps=deps))
+        type_ = ModelRef(alias, module)
+    return MediaAnswer(media, "model", type_), page
+
+
+def media_essence(media: str) -> str:
+    """``type/subtype`` in lower case, without parameters (``; charset=utf-8``)."""
+    return media.split(";", 1)[0].strip().lower()
+
+
+def is_json(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")

@@ -246,10 +246,7 @@ class Schemas:
             if key in node and isinstance(node[key], list) and node[key]:
                 return lower_union(self, node, key, where, side, name, owner)
         if "allOf" in node:
-            members = node["allOf"]
-            if isinstance(members, list) and len(members) == 1 and "properties" not in node:
-                return self.lower(members[0], join(where, "allOf", 0), side, name, owner)
-            return self._lower_object(node, where, side, name, owner)
+            return self._lower_all_of(node, where, side, name, owner)
         if "const" in node:
             value = node["const"]
             if isinstance(value, str | int | float | bool) or value is None:
@@ -278,6 +275,8 @@ class Schemas:
         if type_ == "string":
             if node.get("format") == "binary":
                 return Prim("FileInput") if side == "request" else Prim("bytes")
+            if side == "response" and node.get("format") in _FORMATS:
+                return _FORMATS[node["format"]]
             return Prim("str")
         if type_ == "integer":
             return Prim("int")
@@ -290,6 +289,23 @@ class Schemas:
         if type_ is not None:
             self.warn(where, f"unknown schema type {type_!r}; typed as Any")
         return ANY
+
+    def _lower_all_of(
+        self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
+    ) -> TypeRef:
+        members = node["allOf"] if isinstance(node["allOf"], list) else []
+        # A member that only annotates (``{nullable: true}``, a description) adds no type:
+        # ``allOf: [X, {nullable: true}]`` is the nullable form of X, not a new object.
+        typed = [(i, m) for i, m in enumerate(members) if not _annotates_only(m)]
+        nullable = any(isinstance(m, dict) and m.get("nullable") is True for m in members)
+        if len(typed) == 1 and "properties" not in node:
+            i, member = typed[0]
+            type_ = self.lower(member, join(where, "allOf", i), side, name, owner)
+        elif not typed and "properties" not in node:
+            type_ = ANY
+        else:
+            type_ = self._lower_object(node, where, side, name, owner)
+        return with_none(type_) if nullable else type_
 
     def _nested(self, inner: TypeRef, where: str) -> TypeRef:
         """``inner`` to put inside a list or dict, or Any when the annotation would nest deeper
@@ -412,6 +428,21 @@ class Schemas:
         if isinstance(node, dict) and "$ref" in node and "description" not in node:
             node, _ = self.resolver.deref(node, where)
         return html_to_text(str(node.get("description", ""))) if isinstance(node, dict) else ""
+
+
+# String formats answers read as Python values (leniently: a string that does not parse stays str).
+_FORMATS = {"date-time": Prim("datetime"), "date": Prim("date"), "uuid": Prim("UUID")}
+# Schema keywords that describe a value without constraining its type.
+_ANNOTATIONS = frozenset(
+    {"nullable", "description", "title", "example", "examples", "default", "deprecated",
+     "readOnly", "writeOnly", "externalDocs", "xml", "$comment"}
+)  # fmt: skip
+
+
+def _annotates_only(member: Any) -> bool:
+    return isinstance(member, dict) and all(
+        k in _ANNOTATIONS or str(k).startswith("x-") for k in member
+    )
 
 
 def page_kind(node: dict[str, Any], fields: list[Field]) -> tuple[Paging | None, TypeRef | None]:

@@ -13,7 +13,10 @@ ANY = Prim("Any")
 
 def union(types: list[TypeRef]) -> TypeRef:
     flat: list[TypeRef] = []
+    matched = False
     for t in types:
+        if isinstance(t, UnionOf) and t.discriminator is None:
+            matched = matched or t.matched
         for m in t.members if isinstance(t, UnionOf) and t.discriminator is None else (t,):
             if m not in flat:
                 flat.append(m)
@@ -28,7 +31,11 @@ def union(types: list[TypeRef]) -> TypeRef:
         flat.insert(0, merged)
     if NONE in flat:  # None last reads best: X | None
         flat = [m for m in flat if m != NONE] + [NONE]
-    return flat[0] if len(flat) == 1 else UnionOf(tuple(flat))
+    if len(flat) == 1:
+        return flat[0]
+    # A matched union stays matched with more members (``with_none``), while it has models to match.
+    matched = matched and sum(isinstance(m, ModelRef) for m in flat) > 1
+    return UnionOf(tuple(flat), matched=matched)
 
 
 def distinct(values: Iterable[str | int | float | bool | None]) -> tuple[Any, ...]:
@@ -44,7 +51,7 @@ def nesting(t: TypeRef) -> int:
     if isinstance(t, MapOf):
         return 1 + nesting(t.value)
     if isinstance(t, UnionOf):
-        return max(nesting(m) for m in t.members) + (3 if t.discriminator else 0)
+        return max(nesting(m) for m in t.members) + (3 if t.discriminator or t.matched else 0)
     return 1 if isinstance(t, Lit) else 0
 
 

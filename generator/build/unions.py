@@ -38,7 +38,8 @@ def _needs_name(member: Any, where: str) -> bool:
 def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     """Tell the model members apart by a property with one constant value per model
     (Stripe's ``object``). Other members (an expandable field's ID string, None) stay
-    beside the discriminated part: ``str | <Card or BankAccount by object> | None``."""
+    beside the discriminated part: ``str | <Card or BankAccount by object> | None``. Without
+    such a property, the union is ``matched``: each answer goes to the model it fits."""
     prop = (node.get("discriminator") or {}).get("propertyName") or "object"
     refs = [m for m in found.members if isinstance(m, ModelRef)]
     if len(refs) < 2:
@@ -47,7 +48,8 @@ def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     for member in refs:
         tag = _constant_of(s, member, prop)
         if tag is None or tag in tags:
-            return found
+            # No property tells them apart: an answer is matched to the member it fits.
+            return UnionOf(found.members, matched=True)
         tags.append(tag)
     tagged = UnionOf(tuple(refs), discriminator=prop, tags=tuple(tags))
     others = [m for m in found.members if not isinstance(m, ModelRef)]

@@ -125,7 +125,8 @@ class Operation(Generic[T]):
     """
 
     __slots__ = (
-        "_parse",
+        "_parsers",
+        "accept",
         "body",
         "cookies",
         "deprecated",
@@ -140,6 +141,7 @@ class Operation(Generic[T]):
         "query",
         "reserved",
         "response",
+        "responses",
         "server",
         "styles",
         "whole_body",
@@ -167,6 +169,7 @@ class Operation(Generic[T]):
         media_type: str | None = None,
         parts: Mapping[str, str] | None = None,
         nullable: str = "",
+        responses: Mapping[str, str] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -182,6 +185,12 @@ class Operation(Generic[T]):
         # None for no content.
         # A string, so the model is imported on the first call, not when the client loads.
         self.response = response
+        # Media type -> how an answer in it is read ("text" for str), JSON first: the media
+        # types the operation declares. Given only when it is not just JSON as ``response``.
+        if responses is None and response is not None:
+            responses = {_DEFAULT_MEDIA.get(response, "application/json"): response}
+        self.responses = dict(responses or {})
+        self.accept = ", ".join(self.responses) or None  # the Accept header
         self.server = server
         self.deprecated = deprecated or {}  # argument name ("" = the operation) -> message
         self.options_arg = options_arg
@@ -191,17 +200,31 @@ class Operation(Generic[T]):
         self.media_type = media_type
         self.parts = parts or {}
         self.nullable = tuple(nullable.split())
-        self._parse: Callable[[bytes], Any] | None = None
+        self._parsers: dict[str, Callable[[bytes], Any]] = {}
 
-    def parser(self, package: str) -> Callable[[bytes], Any]:
-        if self._parse is None:
-            self._parse = _make_parser(package, self.response)
-        return self._parse
+    def target(self, media: str | None) -> str | None:
+        """How to read an answer of media type ``media`` (no Content-Type: the first declared
+        type); None when the operation does not declare it."""
+        if media is None:
+            return next(iter(self.responses.values()), None)
+        found = self.responses.get(media)
+        if found is None:  # a declared range: text/*, */*
+            found = self.responses.get(media.partition("/")[0] + "/*") or self.responses.get("*/*")
+        return found
+
+    def parser(self, package: str, target: str) -> Callable[[bytes], Any]:
+        """The parser for ``target`` (one of the values of ``responses``), made on first use."""
+        found = self._parsers.get(target)
+        if found is None:
+            found = self._parsers[target] = _make_parser(package, target)
+        return found
 
 
-def _make_parser(package: str, response: str | None) -> Callable[[bytes], Any]:
-    if response is None:
-        return lambda content: None
+# What a legacy descriptor (``response`` alone) answers in.
+_DEFAULT_MEDIA = {"bytes": "*/*"}
+
+
+def _make_parser(package: str, response: str) -> Callable[[bytes], Any]:
     if response == "bytes":
         return lambda content: content
     if response == "json":
@@ -348,6 +371,8 @@ class _Base:
         cookies: list[str] = []
         brackets = self._config.param_style == "brackets"
         headers = dict(self._headers)
+        if op.accept is not None:  # extra_headers may still override it
+            headers["Accept"] = op.accept
         body: dict[str, Any] = {}
         whole_body: Any = None
         for name, value in args.items():
@@ -467,8 +492,27 @@ class _Base:
         raise self._error(response)
 
     def _parse_success(self, op: Operation[Any], response: httpx.Response) -> Any:
+        """A 2xx answer read by the media type it comes in, among those the operation declares."""
+        if not op.responses or response.status_code in (204, 205):
+            return None
+        content_type = response.headers.get("content-type")
+        if content_type is None and not response.content:
+            return None  # nothing sent, and nothing said about it
+        media = content_type.partition(";")[0].strip().lower() if content_type else None
+        target = op.target(media)
+        if target is None:
+            raise APIResponseValidationError(
+                f"HTTP {response.status_code} answer in {media}, a media type this operation does "
+                f"not declare (it declares {', '.join(op.responses)})",
+                status_code=response.status_code,
+                request_id=request_id_of(response.headers),
+                body=response.text,
+                headers=response.headers,
+            )
+        if target == "text":
+            return response.text  # decoded by the answer's charset
         try:
-            return op.parser(self._config.package)(response.content)
+            return op.parser(self._config.package, target)(response.content)
         except ValueError as exc:  # json.JSONDecodeError and pydantic's ValidationError included
             raise APIResponseValidationError(
                 f"HTTP {response.status_code} answer does not match the spec: {exc}",

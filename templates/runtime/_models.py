@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from typing import Any
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+)
 
 # Default of a field the spec marks required. Servers drift (a "required" field goes missing in
 # a real response), and a successful call must never fail on that, so the field may be absent:
@@ -46,6 +56,173 @@ def tag_by(field: str, known: tuple[str, ...]) -> Callable[[Any], str]:
         return found if isinstance(found, str) and found in known_set else OTHER
 
     return tag
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a model of a union without a discriminator looks like on the wire: its required
+    properties, each declared property's JSON types (space-separated; empty means any) and the
+    properties with one allowed value."""
+
+    required: tuple[str, ...] = ()
+    types: Mapping[str, str] = field(default_factory=dict)
+    consts: Mapping[str, Any] = field(default_factory=dict)
+
+
+def match_by(*variants: type[BaseModel]) -> Callable[[Any], str]:
+    """Discriminator for a union whose models no one property tells apart: an answer goes to
+    the model it fits. Nothing may contradict a model (a constant of another value, a value of
+    another JSON type, a required constant missing); then a model with all its required
+    properties present comes first, one a constant names second (a server may leave out other
+    required fields), the most declared properties present next, the first declared last. A value
+    that fits none is an UnknownObject (its data kept), never a model it does not fit. Tags are
+    the class names."""
+    shapes = [(cls.__name__, cls, cls.__match__) for cls in variants]  # type: ignore[attr-defined]
+
+    def tag(value: Any) -> str:
+        if not isinstance(value, dict):  # an instance, when a model is dumped or revalidated
+            return next((name for name, cls, _ in shapes if type(value) is cls), OTHER)
+        best, best_rank = OTHER, (False, -1)
+        for name, _, shape in shapes:
+            rank = _fit(shape, value)
+            if rank is not None and rank > best_rank:
+                best, best_rank = name, rank
+        return best
+
+    return tag
+
+
+def _fit(shape: Shape, value: dict[str, Any]) -> tuple[bool, int] | None:
+    """(all required properties present, declared properties present) when ``value`` fits
+    ``shape``; None when something contradicts it or nothing says it is one."""
+    for name, const in shape.consts.items():
+        if name not in value:
+            if name in shape.required:
+                return None
+        elif type(value[name]) is not type(const) or value[name] != const:
+            return None
+    score = 0
+    for name, types in shape.types.items():
+        if name not in value:
+            continue
+        if types and not _json_type_in(value[name], types.split()):
+            return None
+        score += 1
+    complete = all(name in value for name in shape.required)
+    if not complete and not any(name in value for name in shape.consts):
+        return None
+    return complete, score
+
+
+def _json_type_in(value: Any, types: list[str]) -> bool:
+    kind = _json_kind(value)
+    if kind == "number" and "integer" in types:
+        return float(value).is_integer()
+    return kind in types or (kind == "integer" and "number" in types)
+
+
+# Strings of a date, date-time or UUID format -------------------------------------------------
+# An answer's ``format: date-time`` string becomes a datetime when it parses and stays a str when
+# a server sends something else (lenient, like the rest). The parsed value remembers its text, so
+# ``model_dump(mode="json")`` gives back exactly what came.
+class _WireDateTime(datetime):
+    __slots__ = ("raw",)
+    raw: str
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # pickles (and deep copies) keep the text
+        raw = getattr(self, "raw", None)
+        return (_read_datetime, (raw,)) if raw is not None else super().__reduce_ex__(protocol)
+
+    def __repr__(self) -> str:
+        return "datetime." + datetime.__repr__(self).replace(type(self).__name__, "datetime", 1)
+
+
+class _WireDate(date):
+    __slots__ = ("raw",)
+    raw: str
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raw = getattr(self, "raw", None)
+        return (_read_date, (raw,)) if raw is not None else super().__reduce_ex__(protocol)
+
+    def __repr__(self) -> str:
+        return "datetime." + date.__repr__(self).replace(type(self).__name__, "date", 1)
+
+
+class _WireUUID(uuid.UUID):
+    __slots__ = ("raw",)
+    raw: str
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raw = getattr(self, "raw", None)
+        return (_read_uuid, (raw,)) if raw is not None else (uuid.UUID, (str(self),))
+
+    def __repr__(self) -> str:
+        return f"UUID('{self}')"
+
+
+def _read_datetime(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a date-time is a string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) <= 10:  # a date alone is not a date-time
+        return value
+    found = _WireDateTime.combine(parsed.date(), parsed.timetz())
+    found.raw = value
+    return found
+
+
+def _read_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a date is a string")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return value
+    found = _WireDate(parsed.year, parsed.month, parsed.day)
+    found.raw = value
+    return found
+
+
+def _read_uuid(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a UUID is a string")
+    try:
+        found = _WireUUID(value)
+    except ValueError:
+        return value
+    object.__setattr__(found, "raw", value)  # UUIDs refuse plain attribute assignment
+    return found
+
+
+def _dump_wire(value: Any) -> Any:
+    raw = getattr(value, "raw", None)
+    if raw is not None:
+        return raw
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+DateTimeOrStr = Annotated[
+    datetime | str, PlainValidator(_read_datetime), PlainSerializer(_dump_wire, when_used="json")
+]
+"""A ``date-time`` string of an answer: a datetime, or the str itself when it does not parse."""
+DateOrStr = Annotated[
+    date | str, PlainValidator(_read_date), PlainSerializer(_dump_wire, when_used="json")
+]
+"""A ``date`` string of an answer: a date, or the str itself when it does not parse."""
+UUIDOrStr = Annotated[
+    uuid.UUID | str, PlainValidator(_read_uuid), PlainSerializer(_dump_wire, when_used="json")
+]
+"""A ``uuid`` string of an answer: a UUID, or the str itself when it does not parse."""
 
 
 _MAX_REPAIRS = 5
@@ -102,6 +279,8 @@ def _json_kind(value: Any) -> str:
         return "string"
     if isinstance(value, bool):
         return "boolean"
+    if isinstance(value, int):
+        return "integer"
     return "null" if value is None else "number"
 
 

@@ -131,7 +131,12 @@ def check_call(package: Any, client_class: str, call: dict[str, Any]) -> list[st
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json=call.get("answer", {}))
+        # Answer in the first type asked for, as a server would (JSON unless told otherwise).
+        media = request.headers.get("accept", "application/json").split(",")[0].strip()
+        if media == "application/json" or media.endswith("+json") or media == "*/*":
+            media = "application/json" if media == "*/*" else media
+            return httpx.Response(200, json=call.get("answer", {}), headers={"Content-Type": media})
+        return httpx.Response(200, content=b"<ok/>", headers={"Content-Type": media})
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
     client = getattr(package, client_class)(
