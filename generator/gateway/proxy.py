@@ -19,13 +19,20 @@ from typing import Any
 import httpx
 
 from generator.gateway.errors import Headers, error_body, problems_message
-from generator.gateway.forms import FormError, Problem, decode, encode_pairs, parse_pairs
+from generator.gateway.forms import (
+    FormError,
+    Problem,
+    decode,
+    decode_styled,
+    encode_pairs,
+    parse_pairs,
+)
 from generator.gateway.ratelimit import Limiter, LimiterUnavailable
 from generator.gateway.routing import Router
 from generator.gateway.settings import Tokens, token_id
 from generator.gateway.upstream import UpstreamTransport
 from generator.gateway.validate import validate
-from generator.ir import Api
+from generator.ir import Api, Operation
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -109,6 +116,7 @@ class Proxy:
         self.tokens = tokens
         self.limiter = limiter
         self.body_limit = body_limit
+        self.brackets = api.profile.param_style == "brackets"  # Stripe's query strings
         self._auth = f"Bearer {api_key}".encode()
         self._secret = api_key.encode()
         passed = {"accept", "idempotency-key", "user-agent"}
@@ -185,43 +193,18 @@ class Proxy:
                     headers=[(b"retry-after", str(max(1, math.ceil(wait))).encode())],
                 )
         raw_body = await self._read_body(headers, receive)
-        query_pairs, query = _decoded(scope["query_string"].decode("latin-1"), "query")
-        body_value: Any = None
-        out_body = b""
-        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        out_headers: Headers = []
-        if op.body is None:
-            if raw_body:
-                raise _Refusal(400, "This operation takes no request body")
-        elif op.body.encoding == "form":
-            if raw_body and content_type != _FORM.encode():
-                raise _Refusal(400, f"The request body must be {_FORM}")
-            pairs, body_value = _decoded(_text(raw_body), "body")
-            out_body = encode_pairs(pairs).encode()
-            out_headers.append((b"content-type", _FORM.encode()))
-        elif op.body.encoding == "json":
-            if raw_body:
-                if content_type != b"application/json" and not content_type.endswith(b"+json"):
-                    raise _Refusal(400, "The request body must be application/json")
-                try:
-                    body_value = json.loads(raw_body)
-                except ValueError:
-                    raise _Refusal(400, "The request body is not valid JSON") from None
-                # Forward what was validated, not bytes another parser might read otherwise.
-                out_body = json.dumps(body_value, separators=(",", ":")).encode()
-                out_headers.append((b"content-type", b"application/json"))
-        else:  # multipart: forwarded as sent (its fields are not validated; see the README)
-            if raw_body and content_type != b"multipart/form-data":
-                raise _Refusal(400, "The request body must be multipart/form-data")
-            out_body = raw_body
-            out_headers.append((b"content-type", headers[b"content-type"]))
+        query_pairs, query = _decoded(
+            scope["query_string"].decode("latin-1"), "query", op, self.brackets
+        )
+        body_value, out_body, out_headers = _body(op, raw_body, headers.get(b"content-type", b""))
+        checked = self._checked.get(op.operation_id)  # multipart: validated without its body
         problems = validate(
             self.api,
-            self._checked.get(op.operation_id, op),
+            checked or op,
             path=match.path_params,
             query=query,
             headers={k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
-            body=body_value,
+            body=None if checked else body_value,
             form=op.body is None or op.body.encoding == "form",
         )
         if problems:
@@ -312,6 +295,37 @@ def _steered(headers: dict[bytes, bytes]) -> bool:
     return any(name.lower() != host for name in named)
 
 
+def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, Headers]:
+    """The decoded body to validate, the bytes to forward and their content type."""
+    kind = content_type.split(b";")[0].strip().lower().decode("latin-1")
+    if op.body is None:
+        if raw:
+            raise _Refusal(400, "This operation takes no request body")
+        return None, b"", []
+    if not raw:
+        return None, b"", []
+    media = op.body.media_type
+    if op.body.encoding == "form":
+        if kind != _FORM:
+            raise _Refusal(400, f"The request body must be {_FORM}")
+        pairs, value = _decoded(_text(raw), "body", op, True)  # bodies are bracket-encoded
+        return value, encode_pairs(pairs).encode(), [(b"content-type", _FORM.encode())]
+    if op.body.encoding == "json":
+        if kind != "application/json" and not kind.endswith("+json"):
+            raise _Refusal(400, f"The request body must be {media}")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise _Refusal(400, "The request body is not valid JSON") from None
+        # Forward what was validated, not bytes another parser might read otherwise.
+        out = json.dumps(value, separators=(",", ":")).encode()
+        return value, out, [(b"content-type", media.encode())]
+    if op.body.encoding == "multipart" and kind != "multipart/form-data":
+        raise _Refusal(400, "The request body must be multipart/form-data")
+    # multipart fields and raw bodies are forwarded as sent (see the README)
+    return raw, raw, [(b"content-type", content_type)]
+
+
 def _text(raw: bytes) -> str:
     try:
         return raw.decode("ascii")
@@ -319,10 +333,12 @@ def _text(raw: bytes) -> str:
         raise _Refusal(400, "The form body must be percent-encoded ASCII") from None
 
 
-def _decoded(text: str, where: str) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+def _decoded(
+    text: str, where: str, op: Operation, brackets: bool
+) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     try:
         pairs = parse_pairs(text)
-        return pairs, decode(pairs)
+        return pairs, decode(pairs) if brackets else decode_styled(pairs, op.parameters)
     except FormError as exc:
         p = exc.problem
         raise _Refusal(400, f"Malformed {where}: {p.message}", param=p.param) from None
