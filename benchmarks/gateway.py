@@ -79,7 +79,7 @@ http {{
 
 
 @contextmanager
-def nginx(binary: str, server: str) -> Iterator[None]:
+def nginx(binary: str, server: str) -> Iterator[int]:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         (tmp / "nginx.conf").write_text(_nginx_conf(tmp, server))
@@ -89,7 +89,7 @@ def nginx(binary: str, server: str) -> Iterator[None]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            yield
+            yield process.pid
         finally:
             process.terminate()
             process.wait(10)
@@ -120,7 +120,7 @@ def proxy_server(port: int, upstream: int) -> str:
 
 
 @contextmanager
-def our_gateway(port: int, upstream: int) -> Iterator[None]:
+def our_gateway(port: int, upstream: int) -> Iterator[int]:
     env = {"PATH": os.environ["PATH"], "STRIPE_API_KEY": SECRET, "GATEWAY_TOKENS": TOKEN}
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "gateway", "--spec", "spec/stripe.yaml",
@@ -132,10 +132,26 @@ def our_gateway(port: int, upstream: int) -> Iterator[None]:
         stderr=subprocess.DEVNULL,  # one access-log line per call: written, not kept
     )  # fmt: skip
     try:
-        yield
+        yield process.pid
     finally:
         process.terminate()
         process.wait(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (nginx's worker), so far."""
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pids += [int(c) for c in children]
+    return total
 
 
 def wait_ready(port: int, path: str) -> None:
@@ -218,25 +234,28 @@ class Result:
     name: str
     loaded: Run
     alone: Run
+    cpu_per_call: float  # seconds of the serving process's CPU per call under load
 
     @property
     def throughput(self) -> float:
         return len(self.loaded.latencies) / self.loaded.seconds
 
 
-def measure(name: str, port: int, token: str, args: argparse.Namespace) -> Result:
+def measure(name: str, port: int, pid: int, token: str, args: argparse.Namespace) -> Result:
     asyncio.run(load(port, token, 500, args.concurrency))  # warm-up: connections, caches
+    before = cpu_seconds(pid)
     loaded = asyncio.run(load(port, token, args.calls, args.concurrency))
+    used = cpu_seconds(pid) - before
     alone = asyncio.run(load(port, token, args.sequential, 1))
-    return Result(name, loaded, alone)
+    return Result(name, loaded, alone, used / args.calls)
 
 
 def table(results: list[Result]) -> str:
     direct, nginx_result = results[0], results[-1]
     rows = [
         "| path | calls/s | p50 / p99 at load (ms) | added p50 / p99 at load | alone p50 / p99 (ms)"
-        " | added alone p50 / p99 | failures | throughput vs nginx |",
-        "|---|---|---|---|---|---|---|---|",
+        " | added alone p50 / p99 | CPU per call (µs) | failures | throughput vs nginx |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lp50, lp99 = pct(r.loaded.latencies, 0.5), pct(r.loaded.latencies, 0.99)
@@ -248,7 +267,7 @@ def table(results: list[Result]) -> str:
         ratio = "-" if r is direct else f"{r.throughput / nginx_result.throughput:.2f}x"
         rows.append(
             f"| {r.name} | {r.throughput:,.0f} | {lp50:.2f} / {lp99:.2f} | {added} | "
-            f"{ap50:.3f} / {ap99:.3f} | {added_alone} | "
+            f"{ap50:.3f} / {ap99:.3f} | {added_alone} | {r.cpu_per_call * 1e6:.0f} | "
             f"{r.loaded.failures + r.alone.failures} | {ratio} |"
         )
     return "\n".join(rows)
@@ -262,21 +281,24 @@ def main() -> int:
     args = parser.parse_args()
     binary = nginx_binary()
     up, ours, theirs = free_port(), free_port(), free_port()
+    load_before = os.getloadavg()[0]
     with (
-        nginx(binary, upstream_server(up)),
-        nginx(binary, proxy_server(theirs, up)),
-        our_gateway(ours, up),
+        nginx(binary, upstream_server(up)) as up_pid,
+        nginx(binary, proxy_server(theirs, up)) as nginx_pid,
+        our_gateway(ours, up) as our_pid,
     ):
         for port, path in ((up, "/"), (theirs, "/"), (ours, "/_gateway/health")):
             wait_ready(port, path)
         results = [
-            measure("direct to the upstream", up, SECRET, args),
-            measure("our gateway (1 worker)", ours, TOKEN, args),
-            measure("nginx injecting the header", theirs, "unused", args),
+            measure("direct to the upstream", up, up_pid, SECRET, args),
+            measure("our gateway (1 worker)", ours, our_pid, TOKEN, args),
+            measure("nginx injecting the header", theirs, nginx_pid, "unused", args),
         ]
     print(
         f"{args.calls} account-link POSTs at {args.concurrency} concurrent, then "
-        f"{args.sequential} one at a time; loopback, {os.cpu_count()} cores shared by all"
+        f"{args.sequential} one at a time; loopback, {os.cpu_count()} cores shared by all; "
+        f"load average {load_before:.1f} before the run. CPU per call: the serving process "
+        "(the upstream nginx for direct, the proxy otherwise) under load."
     )
     print(table(results))
     return 1 if any(r.loaded.failures or r.alone.failures for r in results) else 0

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from support.processes import free_port
 
-pytest.importorskip("h11", reason="the gateway extra is not installed")
+pytest.importorskip("starlette", reason="the gateway extra is not installed")
 
 from generator.gateway.upstream import UpstreamTransport
 
@@ -131,3 +131,44 @@ def test_stall_times_out() -> None:
                 _call(UpstreamTransport(httpx.Timeout(0.3)), url)
         finally:
             release.set()
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "content", "connections"),
+    [
+        # no length: the body runs to the close, and the connection is not reused
+        (b"HTTP/1.1 200 OK\r\nRequest-Id: r\r\n\r\nuntil-close", 200, b"until-close", 2),
+        (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", 200, b"ok", 2),
+        (b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, b"ok", 2),
+        (b"HTTP/1.1 204 No Content\r\n\r\n", 204, b"", 1),
+        (
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            200,
+            b"ok",
+            1,
+        ),
+    ],
+)
+def test_message_framing(answer: bytes, status: int, content: bytes, connections: int) -> None:
+    closes = (b"Content-Length" not in answer and status != 204) or b"close" in answer
+    with server(lambda n: answer, close_after_answer=closes) as (url, accepted):
+        responses = asyncio.run(_calls(UpstreamTransport(httpx.Timeout(5.0)), url, 2))
+    assert [(r.status_code, r.content) for r in responses] == [(status, content)] * 2
+    assert len(accepted) == connections
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"SMTP ready\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\n folded: header\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+)
+def test_malformed_answers_are_read_errors(answer: bytes) -> None:
+    with (
+        server(lambda n: answer, close_after_answer=True) as (url, _),
+        pytest.raises(httpx.ReadError),
+    ):
+        _call(UpstreamTransport(httpx.Timeout(5.0)), url)

@@ -29,8 +29,8 @@ class RateLimit:
 
     @classmethod
     def parse(cls, text: str) -> RateLimit:
-        """``25/s``, ``600/m``, ``25/s,burst=50``; the burst defaults to one second's worth
-        (at least 1)."""
+        """``25/s``, ``600/m``, ``25/s,burst=50``; the burst defaults to the number given
+        (25 for ``25/s``, at least 1)."""
         found = _RATE.match(text)
         if found is None:
             raise GeneratorError(f"rate limit {text!r} is not like 25/s or 25/s,burst=50")
