@@ -168,6 +168,9 @@ class ParamsField:
     example: Value | None = None  # the spec's example, for docs and snippets
     format: str | None = None  # the schema's ``format`` (uri, date-time, unix-time, ...)
     deprecated: bool = False
+    # the spec's own prose (HTML or Markdown) for pages that render it sanitised; it takes no
+    # part in comparisons, so it never splits types that are otherwise equal
+    description_source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,9 @@ class Parameter:
     default: Value | None = None
     example: Value | None = None  # the spec's example, for docs and snippets
     format: str | None = None  # the schema's ``format`` (uri, date-time, unix-time, ...)
+    # the spec's own prose (HTML or Markdown) for pages that render it sanitised; it takes no
+    # part in comparisons, so it never splits types that are otherwise equal
+    description_source: str = field(default="", compare=False)
     # How the value is serialized (OpenAPI's style/explode/allowReserved, defaults applied):
     # path simple|label|matrix, query form|spaceDelimited|pipeDelimited|deepObject, header
     # simple, cookie form; "" for body properties.
@@ -270,6 +276,7 @@ class Operation:
     )
     deprecated: bool
     tags: tuple[str, ...]
+    description_source: str = ""  # the spec's own prose (HTML or Markdown), for pages
 
 
 @dataclass(frozen=True)

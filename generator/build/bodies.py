@@ -85,6 +85,7 @@ def body(
                 type=Prim("RawContent"),
                 required=required_body,
                 description=description,
+                description_source=str(node.get("description", "")),
                 **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )
@@ -104,6 +105,7 @@ def body(
                     type=type_,
                     required=required_body and wire in required,
                     description=s.description(pschema, pwhere),
+                    description_source=s.prose(pschema, pwhere),
                     deprecated=deprecation(s, pschema, pwhere, wire),
                     **spec_values(s, (pschema, pwhere)),
                     # as Stripe's libraries send them: see the docstring
@@ -124,6 +126,7 @@ def body(
                 type=s.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
                 required=required_body,
                 description=description,
+                description_source=str(node.get("description", "")),
                 **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )

@@ -92,6 +92,7 @@ def _operation(
         where=where,
         summary=html_to_text(str(op.get("summary", ""))),
         description=html_to_text(str(op.get("description", ""))),
+        description_source=str(op.get("description", "")),
         parameters=tuple(params),
         body=request_body,
         response=response(s, op, where, type_prefix),

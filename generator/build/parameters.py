@@ -79,6 +79,8 @@ def parameters(
                 # a parameter without prose of its own often has it on its schema
                 description=s.description(pnode, pwhere)
                 or s.description(schema, join(pwhere, "schema")),
+                description_source=s.prose(pnode, pwhere)
+                or s.prose(schema, join(pwhere, "schema")),
                 deprecated=deprecation(s, pnode, pwhere, wire),
                 **spec_values(s, (pnode, pwhere), (schema, join(pwhere, "schema"))),
                 style=style,

@@ -393,6 +393,7 @@ class Schemas:
                 description=self.description(schema, pwhere),
                 deprecated=isinstance(schema, dict) and bool(schema.get("deprecated")),
                 **spec_values(self, (schema, pwhere)),
+                description_source=self.prose(schema, pwhere),
             )
             for wire, schema, pwhere in props
         )
@@ -425,9 +426,13 @@ class Schemas:
         return ref
 
     def description(self, node: Any, where: str) -> str:
+        return html_to_text(self.prose(node, where))
+
+    def prose(self, node: Any, where: str) -> str:
+        """The description as the spec writes it (a ``$ref``'s target's when it has none)."""
         if isinstance(node, dict) and "$ref" in node and "description" not in node:
             node, _ = self.resolver.deref(node, where)
-        return html_to_text(str(node.get("description", ""))) if isinstance(node, dict) else ""
+        return str(node.get("description", "")) if isinstance(node, dict) else ""
 
 
 # String formats answers read as Python values (leniently: a string that does not parse stays str).
