@@ -36,6 +36,9 @@ def test_generate_from_a_wheel_install(tmp_path: Path) -> None:
         text=True,
     )
     assert install.returncode == 0, install.stderr[-2000:]
+    # the gateway's explorer pages: templates, CSS and JS ship too
+    for shipped in ("explorer/__init__.py", "templates/explorer/explorer.js"):
+        assert (site / "generator" / shipped).is_file(), shipped
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = (

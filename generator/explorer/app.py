@@ -1,0 +1,232 @@
+"""The explorer's routes (see ``generator.explorer``): pages, assets and the preview endpoint."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from generator.explorer.fields import operation_fields
+from generator.explorer.preview import preview
+from generator.explorer.sanitize import sanitize
+from generator.gateway.settings import GatewaySettings
+from generator.ir import Api, Operation
+from generator.render import templates_root
+
+ASSETS = {
+    "explorer.css": "text/css; charset=utf-8",
+    "explorer.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+PREVIEW_LIMIT = 64 * 1024  # bytes of form values a preview reads
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+
+
+def routes(api: Api, settings: GatewaySettings) -> list[BaseRoute]:
+    explorer = _Explorer(api, settings)
+    return [
+        Route("/", explorer.index, methods=["GET", "HEAD"]),
+        Route("/operations/{operation_id}", explorer.operation, methods=["GET", "HEAD"]),
+        Route("/assets/{name}", explorer.asset, methods=["GET", "HEAD"]),
+        Route("/preview/{operation_id}", explorer.preview, methods=["POST"]),
+    ]
+
+
+class _Explorer:
+    def __init__(self, api: Api, settings: GatewaySettings) -> None:
+        self.api = api
+        self.package = package_path(api, settings.root)
+        self.by_id = {op.operation_id: op for op in api.operations}
+        self.token_required = not settings.insecure_no_client_auth
+        self.unserved = _unserved(api, settings)
+        self.env = _environment()
+        self.pages: dict[str, str] = {}
+
+    async def index(self, request: Request) -> Response:
+        groups: dict[str, list[Operation]] = defaultdict(list)
+        for op in self.api.operations:
+            groups[_group(self.api, op)].append(op)
+        html = self.env.get_template("index.html.jinja").render(
+            api=self.api,
+            description=sanitize(self.api.description),
+            groups=sorted(groups.items()),
+            unserved=self.unserved,
+            root="./",
+        )
+        return _page(html)
+
+    async def operation(self, request: Request) -> Response:
+        op = self.by_id.get(request.path_params["operation_id"])
+        if op is None:
+            return _page(self._not_found(), status=404)
+        page = self.pages.get(op.operation_id)
+        if page is None:  # pages depend only on the IR: render each once
+            page = self.pages[op.operation_id] = self._operation_page(op)
+        return _page(page)
+
+    def _operation_page(self, op: Operation) -> str:
+        return self.env.get_template("operation.html.jinja").render(
+            api=self.api,
+            op=op,
+            description=sanitize(op.description_source),
+            deprecation=sanitize(_deprecation(op)),
+            fields=operation_fields(self.api, op),
+            served=op.operation_id not in self.unserved,
+            token_required=self.token_required,
+            root="../",
+        )
+
+    def _not_found(self) -> str:
+        return self.env.get_template("not_found.html.jinja").render(api=self.api, root="../")
+
+    async def asset(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ASSETS:
+            return Response("not found\n", 404, headers=SECURITY_HEADERS, media_type="text/plain")
+        text = _asset(name)
+        headers = {**SECURITY_HEADERS, "cache-control": "no-cache"}
+        return Response(text, headers=headers, media_type=ASSETS[name])
+
+    async def preview(self, request: Request) -> Response:
+        op = self.by_id.get(request.path_params["operation_id"])
+        if op is None:
+            return _json({"error": "no such operation"}, 404)
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return _json({"error": "send the form's values as application/json"}, 415)
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > PREVIEW_LIMIT:
+                return _json({"error": "too many form values"}, 413)
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return _json({"error": "the form's values are not JSON"}, 400)
+        values = data.get("values") if isinstance(data, dict) else None
+        if not isinstance(values, dict):
+            return _json({"error": "expected an object with 'values'"}, 400)
+        base_url = _base_url(data.get("base_url"))
+        result = preview(self.api, op, values, package=self.package, base_url=base_url)
+        return _json(result.as_json(), 200)
+
+
+def package_path(api: Api, root: Path) -> str:
+    """The import path of the package generated from this API's spec (``generated.stripe``),
+    from the configured target that generates it; else a name from the API's title."""
+    from generator.config import find_root, load_targets
+    from generator.errors import GeneratorError
+
+    project = find_root(root)
+    try:
+        targets = load_targets(project)
+    except GeneratorError:
+        targets = []
+    for target in targets:
+        if target.spec_label == api.spec_path:
+            try:
+                parts = target.package_dir.relative_to(project.resolve()).parts
+            except ValueError:
+                parts = (target.package,)
+            if all(p.isidentifier() for p in parts):
+                return ".".join(parts)
+    from generator import naming
+
+    return naming.module_name(api.title, "client")
+
+
+def _unserved(api: Api, settings: GatewaySettings) -> frozenset[str]:
+    """Operations the gateway does not forward (their server is not mapped)."""
+    from generator.gateway.app import upstreams
+
+    mapped = upstreams(api, settings)
+    return frozenset(op.operation_id for op in api.operations if op.server not in mapped)
+
+
+def _group(api: Api, op: Operation) -> str:
+    """Where the index lists an operation: its first tag, else its path's first segment after
+    what all paths share (Stripe's ``/v1/account_links`` -> ``account_links``)."""
+    if op.tags:
+        return op.tags[0]
+    shared = _shared_prefix(tuple(o.path for o in api.operations))
+    rest = op.path[len(shared) :].strip("/").split("/")
+    return rest[0] if rest and rest[0] and not rest[0].startswith("{") else "other"
+
+
+@cache
+def _shared_prefix(paths: tuple[str, ...]) -> str:
+    segments = [p.strip("/").split("/") for p in paths]
+    shared: list[str] = []
+    for column in zip(*segments, strict=False):
+        if len(set(column)) != 1 or column[0].startswith("{"):
+            break
+        shared.append(column[0])
+    if len(paths) == 1 and shared:
+        shared.pop()  # one operation: keep its last segment as the group
+    return "/" + "/".join(shared) if shared else ""
+
+
+def _deprecation(op: Operation) -> str:
+    return "This operation is deprecated." if op.deprecated else ""
+
+
+def _base_url(value: Any) -> str | None:
+    """The gateway's address as the page sees it, for the snippet's ``base_url``: an http(s)
+    origin with an optional path, nothing else."""
+    if not isinstance(value, str) or len(value) > 2000:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        return None
+    if parts.username or parts.password:
+        return None
+    return value.rstrip("/")
+
+
+def _page(html: str, status: int = 200) -> Response:
+    headers = {**SECURITY_HEADERS, "cache-control": "no-cache"}
+    return HTMLResponse(html, status, headers=headers)
+
+
+def _json(data: Any, status: int) -> Response:
+    return JSONResponse(data, status, headers={**SECURITY_HEADERS, "cache-control": "no-store"})
+
+
+@cache
+def _asset(name: str) -> str:
+    text: str = (templates_root() / "explorer" / name).read_text(encoding="utf-8")
+    return text
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load_template),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["segment"] = lambda text: quote(str(text), safe="")
+    env.filters["prose"] = lambda text: Markup(sanitize(str(text)))
+    return env
+
+
+def _load_template(name: str) -> str:
+    text: str = (templates_root() / "explorer" / name).read_text(encoding="utf-8")
+    return text
