@@ -106,7 +106,7 @@ def _field(
     }
     if isinstance(inner, Prim):
         kinds: dict[str, Kind] = {"int": "integer", "float": "number", "bool": "checkbox"}
-        if inner.name in ("bytes", "FileInput"):
+        if inner.name in ("bytes", "FileInput", "RawContent"):
             return Field(kind="file", **common)
         return Field(
             kind="json" if inner.name == "Any" else kinds.get(inner.name, "text"), **common

@@ -16,9 +16,10 @@ from typing import Any
 
 from generator import runtime
 from generator.explorer.fields import coerce
-from generator.gateway.forms import FormError, Problem, decode, parse_pairs
+from generator.gateway.forms import FormError, Problem, decode, decode_styled, parse_pairs
 from generator.gateway.validate import validate
-from generator.ir import Api, Operation
+from generator.ir import DEFAULT_STYLE_CODES, Api, Operation
+from generator.render import body_media_type
 from generator.snippets import snippet_for
 
 FORM = "application/x-www-form-urlencoded"
@@ -49,58 +50,92 @@ def preview(
 ) -> Preview:
     """The request ``op`` sends for the form's ``values`` (keyed by Python keyword; nested
     objects by wire name) and the snippet that sends it."""
+    args = arguments(api, op, values)
+    request = _request(api, op, args)
+    problems = list(request.problems)
+    problems += _check(api, op, request)
+    snippet = snippet_for(api, op, args, package=package, base_url=base_url)
+    target = request.path + (f"?{request.query}" if request.query else "")
+    return Preview(op.method, target, request.headers, request.body, snippet, problems)
+
+
+def arguments(api: Api, op: Operation, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The client method's keyword arguments for the form's values, in parameter order."""
     types = {t.name: t for t in api.params_types}
-    args = {
+    return {
         p.py_name: coerce(types, p.type, values[p.py_name])
         for p in op.parameters
         if values.get(p.py_name) is not None
     }
-    encoder = runtime.load("_encode")
-    path = op.path
-    given: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "body": {}}
+
+
+@dataclass
+class _Request:
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: str | None
+    path_values: dict[str, str] = field(default_factory=dict)  # decoded, for validation
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _request(api: Api, op: Operation, args: Mapping[str, Any]) -> _Request:
+    """The request the generated client builds for ``args``: each parameter encoded by the
+    runtime's own function for its location and style, placed as ``_base_client`` places it."""
+    enc = runtime.load("_encode")
+    brackets = api.profile.param_style == "brackets"
+    out = _Request(op.path, "", {}, None)
+    query: dict[str, Any] = {}  # the profile's bracket style: encoded as a whole
+    styled: list[str] = []  # any other style: parameter by parameter
+    cookies: list[str] = []
+    body: dict[str, Any] = {}
     whole: Any = None
     for p in op.parameters:
         if p.py_name not in args:
             continue
         value = args[p.py_name]
+        style = p.style_code if p.style else DEFAULT_STYLE_CODES.get(p.location, "")
         if p.location == "path":
-            path = path.replace("{" + p.wire_name + "}", encoder.path_segment(value))
-            given["path"][p.wire_name] = str(value)
-        elif p.location == "body" and not p.wire_name:
+            segment = enc.path_param(p.wire_name, value, style)
+            out.path = out.path.replace("{" + p.wire_name + "}", segment)
+            out.path_values[p.wire_name] = enc.text(value)
+        elif p.location == "query" and brackets:
+            query[p.wire_name] = value
+        elif p.location == "query":
+            styled += enc.query_param(p.wire_name, value, style, p.allow_reserved)
+        elif p.location == "header":
+            out.headers[p.wire_name] = enc.header_param(value, style)
+        elif p.location == "cookie":
+            cookies += enc.cookie_param(p.wire_name, value, style)
+        elif not p.wire_name:
             whole = value
-        elif p.location in given:
-            given[p.location][p.wire_name] = value
-    headers = {name: str(value) for name, value in given["header"].items()}
-    query = encoder.encode(encoder.flatten(given["query"]))
-    body: str | None = None
-    problems: list[Problem] = []
-    if op.body is not None and op.body.encoding == "form":
-        body = encoder.encode(encoder.flatten(given["body"]))
-        headers["Content-Type"] = FORM
-    elif op.body is not None and op.body.encoding == "json":
-        payload = whole if whole is not None else given["body"]
-        body = json.dumps(payload, separators=(",", ":"))
-        headers["Content-Type"] = "application/json"
-    elif op.body is not None:
-        problems.append(Problem(None, "file uploads cannot be sent from the explorer"))
-    problems += _check(api, op, given["path"], query, headers, body)
-    snippet = snippet_for(api, op, args, package=package, base_url=base_url)
-    target = path + (f"?{query}" if query else "")
-    return Preview(op.method, target, headers, body, snippet, problems)
+        else:
+            body[p.wire_name] = value
+    if cookies:
+        out.headers["Cookie"] = "; ".join(cookies)
+    bracketed = [enc.encode(enc.flatten(query))] if query else []
+    out.query = "&".join(styled + bracketed)
+    encoding = op.body.encoding if op.body is not None else None
+    if encoding == "form":
+        out.body = enc.encode(enc.flatten(body))
+        out.headers["Content-Type"] = FORM
+    elif encoding == "json":
+        payload = whole if whole is not None else body
+        out.body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        out.headers["Content-Type"] = body_media_type(op) or "application/json"
+    elif encoding is not None and (whole is not None or body):  # files: multipart or raw
+        out.problems.append(Problem(None, "file uploads cannot be sent from the explorer"))
+    return out
 
 
-def _check(
-    api: Api,
-    op: Operation,
-    path: dict[str, Any],
-    query: str,
-    headers: dict[str, str],
-    body: str | None,
-) -> list[Problem]:
+def _check(api: Api, op: Operation, request: _Request) -> list[Problem]:
     """What the gateway will say about this request: the encoded form is decoded back, as the
     gateway decodes what arrives."""
+    body = request.body
     try:
-        decoded_query = decode(parse_pairs(query))
+        pairs = parse_pairs(request.query)
+        brackets = api.profile.param_style == "brackets"
+        decoded_query = decode(pairs) if brackets else decode_styled(pairs, op.parameters)
         if op.body is not None and op.body.encoding == "json" and body is not None:
             decoded_body: Any = json.loads(body)
             form = False
@@ -109,6 +144,13 @@ def _check(
             form = True
     except FormError as exc:
         return [exc.problem]
+    headers = {k: v for k, v in request.headers.items() if k != "Content-Type"}
     return validate(
-        api, op, path=path, query=decoded_query, headers=headers, body=decoded_body, form=form
+        api,
+        op,
+        path=request.path_values,
+        query=decoded_query,
+        headers=headers,
+        body=decoded_body,
+        form=form,
     )
