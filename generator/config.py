@@ -11,6 +11,7 @@ from typing import Any
 from generator import naming
 from generator.errors import GeneratorError
 from generator.ir import Profile
+from generator.profiles import BUILTIN, STANDARD_STATUS_ERRORS
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,21 @@ def _section(root: Path) -> dict[str, Any]:
 
 
 def load_profiles(root: Path) -> dict[str, dict[str, Any]]:
-    profiles: dict[str, dict[str, Any]] = _section(root).get("profiles", {})
-    return profiles
+    return _with_builtin(_section(root).get("profiles", {}))
+
+
+def _with_builtin(configured: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The built-in profiles, each overridden key by key by a configured one of its name."""
+    merged = {name: dict(table) for name, table in BUILTIN.items()}
+    for name, table in configured.items():
+        merged[name] = {**merged.get(name, {}), **table}
+    return merged
 
 
 def load_targets(root: Path) -> list[Target]:
     pyproject = root / "pyproject.toml"
     section = _section(root)
-    profiles = section.get("profiles", {})
+    profiles = _with_builtin(section.get("profiles", {}))
     targets = []
     for i, raw in enumerate(section.get("targets", [])):
         where = f"[[tool.generator.targets]] #{i + 1}"
@@ -143,6 +151,12 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         base_url_env=str(raw.get("base_url_env", f"{naming.constant(base)}_BASE_URL")),
         error_shape=_error_shape(raw.get("error_shape", "problem")),
         param_style=param_style,
+        status_errors=_status_errors(raw.get("status_errors", STANDARD_STATUS_ERRORS)),
+        error_message=raw.get("error_message"),
+        raw_error_body=bool(raw.get("raw_error_body", False)),
+        idempotency_header=raw.get("idempotency_header"),
+        env_prefix=str(raw.get("env_prefix", naming.constant(base))),
+        credentials=_credentials(raw.get("credentials", {})),
     )
 
 
@@ -155,3 +169,31 @@ def _error_shape(value: Any) -> str:
             f"profile error_shape {value!r} is not one of {', '.join(ERROR_SHAPES)}"
         )
     return str(value)
+
+
+def _status_errors(table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(status, class): exact statuses first, then classes ("4XX"), then "default"."""
+    pairs = []
+    for key, cls in table.items():
+        status = str(key).upper() if str(key) != "default" else "default"
+        known = (status.isdigit() and len(status) == 3) or status in {"4XX", "5XX", "default"}
+        if not known or not str(cls).isidentifier():
+            raise GeneratorError(
+                f"profile status_errors entry {key!r} = {cls!r}: keys are statuses (402), "
+                "classes (4XX, 5XX) or default; values are class names"
+            )
+        pairs.append((status, str(cls)))
+    return tuple(sorted(pairs, key=lambda p: (p[0] == "default", "X" in p[0], p[0])))
+
+
+def _credentials(table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(security scheme key, constructor argument; "" where the profile drops the scheme)."""
+    pairs = []
+    for scheme, argument in table.items():
+        name = "" if argument is False else str(argument)
+        if name and naming.identifier(name) != name:
+            raise GeneratorError(
+                f"profile credentials {scheme!r} = {argument!r}: not an identifier"
+            )
+        pairs.append((str(scheme), name))
+    return tuple(sorted(pairs))

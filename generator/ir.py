@@ -277,6 +277,16 @@ class Operation:
     deprecated: bool
     tags: tuple[str, ...]
     description_source: str = ""  # the spec's own prose (HTML or Markdown), for pages
+    errors: tuple[ErrorResponse, ...] = ()  # declared error answers, in spec order
+
+
+@dataclass(frozen=True)
+class ErrorResponse:
+    """A declared non-2xx answer: ``status`` is "404", "4XX" or "default"."""
+
+    status: str
+    type: ModelRef | None  # the error model, when its JSON body has one
+    media_type: str | None
 
 
 @dataclass(frozen=True)
@@ -305,6 +315,14 @@ class Profile:
     base_url_env: str = ""  # where the try-it command line reads a base URL from
     error_shape: str = "problem"  # how a gateway words its own errors: "stripe" or "problem"
     param_style: str | None = None  # "brackets": every query parameter bracket-encoded (Stripe)
+    # Errors: (status "404" / class "4XX" / "default", exception class), the standard
+    # Stainless-style table unless the profile gives its own; a JSON pointer to the message.
+    status_errors: tuple[tuple[str, str], ...] = ()
+    error_message: str | None = None
+    raw_error_body: bool = False  # .body stays the raw JSON (Stripe), not the declared model
+    idempotency_header: str | None = None  # sent on every write and makes writes retryable
+    env_prefix: str = ""  # credentials fall back to the variables <env_prefix>_<ARGUMENT>
+    credentials: tuple[tuple[str, str], ...] = ()  # (scheme key, argument name; "" = unused)
 
 
 @dataclass(frozen=True)

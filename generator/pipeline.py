@@ -52,18 +52,27 @@ def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
     from generator.config import make_profile
     from generator.load import load_document
     from generator.parse import parse_document
+    from generator.profiles import BUILTIN, recognise
 
     started = time.monotonic()
     doc = load_document(target.spec)
     progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: loaded {target.spec_label}")
     parse_document(doc)
     title = str(doc.data.get("info", {}).get("title", ""))
+    profile = target.profile
+    if not profile:
+        recognised = recognise(doc.data)
+        if recognised is not None:
+            progress(
+                f"{target.package}: recognised the spec as {recognised}'s: using the built-in {recognised} profile"
+            )
+            profile = BUILTIN[recognised]
     return doc, build_api(
         BuildInput(
             data=doc.data,
             file=str(target.spec),
             spec_path=target.spec_label,
-            profile=make_profile(target.profile, title),
+            profile=make_profile(profile, title),
             operations=target.operations,
             warnings=tuple(doc.warnings),
         )

@@ -32,6 +32,7 @@ from generator.ir import (
     UnionOf,
     walk,
 )
+from generator.profiles import RUNTIME_ERRORS
 
 TOOL = "openapi-client-generator"
 RUNTIME_FILES = (
@@ -144,6 +145,7 @@ def render_package(api: Api) -> dict[str, str]:
         "params_modules": params_modules,
         "model_index": _model_index(api),
         "client_imports": _client_imports(api, api.operations),
+        "errors": error_view(api),
     }
     files: dict[str, str] = {}
 
@@ -170,6 +172,7 @@ def render_package(api: Api) -> dict[str, str]:
     )
     emit("_operations.py", "_operations.py.jinja")
     emit("_options.py", "_options.py.jinja")
+    emit("_exceptions.py", "_exceptions.py.jinja")
     emit("models/__init__.py", "models_init.py.jinja")
     emit("params/__init__.py", "params_init.py.jinja")
     for view in model_modules:
@@ -191,6 +194,64 @@ def manifest(api: Api, spec_sha256: str) -> str:
 
 
 # Views -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ErrorView:
+    """The exception classes of a package: those the runtime defines that it exports, and
+    those the profile adds (with a docstring saying when each is raised)."""
+
+    runtime: tuple[str, ...]  # exported from _errors
+    extra: tuple[tuple[str, str], ...]  # (class name, docstring), defined in _exceptions
+    tables: tuple[str, ...]  # runtime classes the tables of _exceptions name
+
+    @property
+    def exported(self) -> tuple[str, ...]:
+        return tuple(sorted([*self.runtime, *(name for name, _ in self.extra)]))
+
+    @property
+    def exceptions_imports(self) -> tuple[str, ...]:
+        """What _exceptions.py imports from _errors."""
+        needs = {"ClientError", *self.tables} | ({"APIStatusError"} if self.extra else set())
+        return tuple(sorted(needs))
+
+
+def error_view(api: Api) -> ErrorView:
+    profile = api.profile
+    used = {cls for _, cls in profile.status_errors} | {cls for _, cls in profile.error_types}
+    if profile.rate_limit_codes:
+        used.add("RateLimitError")
+    base = {"APIStatusError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError"}
+    extra = []
+    for name in sorted(used - RUNTIME_ERRORS):
+        statuses = [_status_words(st) for st, cls in profile.status_errors if cls == name]
+        types = [f"``{t}``" for t, cls in profile.error_types if cls == name]
+        when = []
+        if statuses:
+            when.append(" or ".join(statuses))
+        if types:
+            when.append(f"an error body whose ``type`` is {' or '.join(types)}")
+        extra.append((name, "Raised for " + ", or for ".join(when) + "."))
+    return ErrorView(
+        runtime=tuple(sorted((used & RUNTIME_ERRORS) | base)),
+        extra=tuple(extra),
+        tables=tuple(
+            sorted(
+                {cls for _, cls in (*profile.status_errors, *profile.error_types)} & RUNTIME_ERRORS
+            )
+        ),
+    )
+
+
+def _status_words(status: str) -> str:
+    if status == "default":
+        return "any other error status"
+    return f"HTTP {status.lower() if 'X' in status else status}"
+
+
+def error_targets(op: Operation) -> list[tuple[str, str]]:
+    """(status, "module:Name") of each declared error answer that has a model."""
+    return [(e.status, f"models.{e.type.module}:{e.type.name}") for e in op.errors if e.type]
+
+
 def _model_modules(api: Api) -> list[ModuleView]:
     home = {m.name: m.module for m in api.models} | {a.name: a.module for a in api.aliases}
     shapes = _shapes(api)
@@ -438,6 +499,7 @@ def _environment() -> jinja2.Environment:
         renamed_params=renamed_params,
         param_styles=param_styles,
         body_media_type=body_media_type,
+        error_targets=error_targets,
     )
     return env
 

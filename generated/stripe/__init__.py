@@ -13,17 +13,15 @@ from ._client import StripeClient
 from ._options import RequestOptions
 from ._errors import (
     APIConnectionError,
-    APIError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     AuthenticationError,
-    CardError,
-    IdempotencyError,
-    InvalidRequestError,
     PermissionDeniedError,
     RateLimitError,
 )
 from ._errors import ClientError as StripeError
+from ._exceptions import APIError, CardError, IdempotencyError, InvalidRequestError
 from ._models import UnknownObject
 
 if TYPE_CHECKING:
@@ -61,6 +59,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
+    "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "CardError",

@@ -6,9 +6,11 @@ behaviour lives here, in plain Python shared by the sync and async clients.
 
 Retries: connection errors, timeouts, 409, 429 and 5xx answers are retried up to ``max_retries``
 times, after an exponential backoff with jitter (or the server's ``Retry-After``, capped); the
-API's retry-hint header (Stripe's ``Stripe-Should-Retry``) overrides the status either way.
-Every call whose method is not GET, HEAD or OPTIONS carries one ``Idempotency-Key``, made once
-per call and sent unchanged on every retry, so a retried call never acts twice.
+API's retry-hint header (from its profile) overrides the status either way. A write (POST,
+PATCH) is retried like that only when the profile names an idempotency header: the call then
+carries one key, made once per call and sent unchanged on every retry, so a retried call never
+acts twice. Without one, a write is retried only when it cannot have reached the server
+(refused or failed while connecting) or the server said it did not act (429, 503).
 """
 
 from __future__ import annotations
@@ -42,11 +44,13 @@ from ._encode import (
     raw_content,
 )
 from ._errors import (
+    MESSAGE_FIELDS,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     ClientError,
     error_from_response,
+    pointer_path,
     request_id_of,
 )
 from ._models import lenient_parser
@@ -64,12 +68,17 @@ DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5  # seconds before the first retry; doubles on each one after it
 MAX_RETRY_DELAY = 8.0  # backoff never waits longer than this
 MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this many seconds
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 _RETRY_STATUSES = frozenset({409, 429})
 _NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A multipart body without a single part (every field left out): httpx cannot write one.
 _BOUNDARY = "ocg-empty-multipart"
 _EMPTY_MULTIPART = f"--{_BOUNDARY}--\r\n".encode()
+# Methods HTTP does not promise are idempotent: repeating one may act twice.
+_WRITE_METHODS = frozenset({"POST", "PATCH"})
+# Answers that say the server did not act on the request, so even a write may be sent again.
+_NOT_ACTED_STATUSES = frozenset({429, 503})
+# Failures before the request left (no connection, or none free in time): safe to repeat.
+_NOT_SENT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Failures worth another attempt: the network or the server let us down. Anything else
 # (an unsupported URL scheme, a header httpx refuses to send, a proxy refusing the tunnel) would
 # fail the same way again.
@@ -83,8 +92,6 @@ class RequestOptions(TypedDict, total=False):
     keeps that name and the options move to ``request_options_2`` (``_3`` if that is taken too).
     """
 
-    idempotency_key: str
-    """Sent as ``Idempotency-Key`` (non-GET calls) instead of a generated one, on every retry."""
     timeout: float | httpx.Timeout | None
     """Seconds (or an ``httpx.Timeout``) for this call; ``None`` waits forever."""
     max_retries: int
@@ -108,11 +115,23 @@ class ClientConfig:
     version_header: str | None = None
     retry_hint_header: str | None = None
     client_headers: Mapping[str, str] = field(default_factory=dict)  # keyword -> header
-    error_types: Mapping[str, str] = field(default_factory=dict)  # body "type" -> class name
+    # Errors: status ("404", "4XX", "default") -> class, body "type" -> class (_exceptions.py)
+    status_errors: Mapping[str, type[ClientError]] = field(default_factory=dict)
+    error_types: Mapping[str, type[ClientError]] = field(default_factory=dict)
     rate_limit_codes: tuple[str, ...] = ()
     # "brackets": every query parameter is bracket-encoded as in a form body (``expand[0]=a``),
     # whatever its style; None: each parameter in its own OpenAPI style.
     param_style: str | None = None
+    error_message: str | None = None  # JSON pointer to an error body's message
+    idempotency_header: str | None = None  # sent on every write, which makes writes retryable
+
+    @property
+    def option_keys(self) -> frozenset[str]:
+        """The keys ``request_options`` may have: any other is a typo, or an option of another API."""
+        keys = set(RequestOptions.__annotations__) | set(self.client_headers)
+        if self.idempotency_header:
+            keys.add("idempotency_key")
+        return frozenset(keys)
 
 
 class Operation(Generic[T]):
@@ -128,11 +147,13 @@ class Operation(Generic[T]):
     """
 
     __slots__ = (
+        "_error_models",
         "_parsers",
         "accept",
         "body",
         "cookies",
         "deprecated",
+        "errors",
         "headers",
         "media_type",
         "method",
@@ -173,6 +194,7 @@ class Operation(Generic[T]):
         parts: Mapping[str, str] | None = None,
         nullable: str = "",
         responses: Mapping[str, str] | None = None,
+        errors: Mapping[str, str] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -204,6 +226,10 @@ class Operation(Generic[T]):
         self.parts = parts or {}
         self.nullable = tuple(nullable.split())
         self._parsers: dict[str, Callable[[bytes], Any]] = {}
+        # Declared error answers: status ("404", "4XX", "default") -> "module:Name" of the
+        # error model, imported on the first error answer that needs it.
+        self.errors = errors or {}
+        self._error_models: dict[str, Any] = {}
 
     def target(self, media: str | None) -> str | None:
         """How to read an answer of media type ``media`` (no Content-Type: the first declared
@@ -221,6 +247,19 @@ class Operation(Generic[T]):
         if found is None:
             found = self._parsers[target] = _make_parser(package, target)
         return found
+
+    def error_model(self, package: str, status: int) -> Any:
+        """The model the spec declares for an error answer of ``status``, or None."""
+        key = next(
+            (k for k in (str(status), f"{status // 100}XX", "default") if k in self.errors), None
+        )
+        if key is None:
+            return None
+        if key not in self._error_models:
+            module_name, _, attr = self.errors[key].partition(":")
+            module = importlib.import_module(f"{package}.{module_name}")
+            self._error_models[key] = getattr(module, attr)
+        return self._error_models[key]
 
 
 # What a legacy descriptor (``response`` alone) answers in.
@@ -370,6 +409,12 @@ class _Base:
             if name == "" or args.get(name) is not None:
                 warnings.warn(message, DeprecationWarning, stacklevel=4)
         options = cast(RequestOptions, args.get(op.options_arg) or {})
+        unknown = set(options) - self._config.option_keys
+        if unknown:
+            raise TypeError(
+                f"unknown request_options key {', '.join(map(repr, sorted(unknown)))}; this "
+                f"client takes {', '.join(sorted(self._config.option_keys))}"
+            )
         path = op.path
         query: dict[str, Any] = {}  # bracket style (the profile's): encoded as a whole
         styled: list[str] = []  # every other query: encoded parameter by parameter
@@ -416,14 +461,15 @@ class _Base:
         for header, value in (options.get("extra_headers") or {}).items():
             _set_header(headers, header, value)
         method = op.method.upper()
-        if method not in _NO_BODY_METHODS:
+        idempotency = self._config.idempotency_header
+        if idempotency and method not in _NO_BODY_METHODS:
             # One key per logical call, made here (once) and sent on every retry of it.
             key = (
-                options.get("idempotency_key")
-                or _get_header(headers, IDEMPOTENCY_HEADER)
+                cast(Mapping[str, str], options).get("idempotency_key")
+                or _get_header(headers, idempotency)
                 or str(uuid.uuid4())
             )
-            _set_header(headers, IDEMPOTENCY_HEADER, key)
+            _set_header(headers, idempotency, key)
         form = files = json_body = content = None
         if op.body == "form":
             form = flatten(body)
@@ -498,7 +544,7 @@ class _Base:
                 # let it fetch the pages after it with the same call
                 result.bind(lambda next_args: self._call(op, next_args), args)  # type: ignore[attr-defined]
             return result
-        raise self._error(response)
+        raise self._error(op, response)
 
     def _parse_success(self, op: Operation[Any], response: httpx.Response) -> Any:
         """A 2xx answer read by the media type it comes in, among those the operation declares."""
@@ -531,17 +577,22 @@ class _Base:
                 headers=response.headers,
             ) from exc
 
-    def _error(self, response: httpx.Response) -> ClientError:
+    def _error(self, op: Operation[Any], response: httpx.Response) -> ClientError:
         try:
             body: Any = response.json()
         except ValueError:
             body = response.text or None
+        config = self._config
+        pointer = config.error_message
         return error_from_response(
             response.status_code,
             body,
             response.headers,
-            error_types=self._config.error_types,
-            rate_limit_codes=self._config.rate_limit_codes,
+            model=op.error_model(config.package, response.status_code),
+            by_status=config.status_errors,
+            by_type=config.error_types,
+            rate_limit_codes=config.rate_limit_codes,
+            message_paths=(pointer_path(pointer),) if pointer else MESSAGE_FIELDS,
         )
 
     def _step(
@@ -562,22 +613,35 @@ class _Base:
             kind = type(failure).__name__
             timed_out = isinstance(failure, httpx.TimeoutException)
             self._log_attempt(prepared, attempt, started, None, kind)
-            if last or not isinstance(failure, _RETRY_FAILURES):
+            unsafe = self._unsafe_write(prepared) and not isinstance(failure, _NOT_SENT_FAILURES)
+            if last or unsafe or not isinstance(failure, _RETRY_FAILURES):
+                note = (
+                    f"; not retried: the {prepared.method} was sent and may have reached the "
+                    "server, so sending it again could repeat it"
+                    if unsafe and not last and isinstance(failure, _RETRY_FAILURES)
+                    else ""
+                )
                 if timed_out:
-                    raise APITimeoutError(f"request timed out ({kind})") from failure
-                raise APIConnectionError(f"connection failed ({kind})") from failure
+                    raise APITimeoutError(f"request timed out ({kind}){note}") from failure
+                raise APIConnectionError(f"connection failed ({kind}){note}") from failure
             return False, self._retry_delay(prepared, attempt, None)
         self._log_attempt(prepared, attempt, started, response)
         if response.is_success and raw:
             return True, RawResponse(response, lambda: self._outcome(op, response, args))
-        if response.is_success or last or not self._should_retry(response):
+        if response.is_success or last or not self._should_retry(prepared, response):
             return True, self._outcome(op, response, args)
         return False, self._retry_delay(prepared, attempt, response)
 
-    def _should_retry(self, response: httpx.Response) -> bool:
+    def _unsafe_write(self, prepared: _Prepared) -> bool:
+        """A write that carries no idempotency key: the server could act on it twice."""
+        return prepared.method in _WRITE_METHODS and not self._config.idempotency_header
+
+    def _should_retry(self, prepared: _Prepared, response: httpx.Response) -> bool:
         hint = self._config.retry_hint_header
         if hint and hint in response.headers:  # the server knows best: "true" or "false"
             return response.headers[hint].strip().lower() == "true"
+        if self._unsafe_write(prepared):
+            return response.status_code in _NOT_ACTED_STATUSES
         return response.status_code in _RETRY_STATUSES or response.status_code >= 500
 
     def _retry_delay(

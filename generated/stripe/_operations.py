@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import ClientConfig, Operation
+from ._exceptions import STATUS_ERRORS, TYPE_ERRORS
 
 if TYPE_CHECKING:
     from .models.account_link import AccountLink
@@ -21,13 +22,12 @@ CONFIG = ClientConfig(
         "stripe_account": "Stripe-Account",
         "stripe_version": "Stripe-Version",
     },
-    error_types={
-        "card_error": "CardError",
-        "idempotency_error": "IdempotencyError",
-        "invalid_request_error": "InvalidRequestError",
-    },
+    status_errors=STATUS_ERRORS,
+    error_types=TYPE_ERRORS,
     rate_limit_codes=("rate_limit",),
     param_style="brackets",
+    error_message="/error/message",
+    idempotency_header="Idempotency-Key",
 )
 
 POST_ACCOUNT_LINKS: Operation[AccountLink] = Operation(

@@ -9,7 +9,7 @@ from generator import naming
 from generator.build.bodies import body
 from generator.build.parameters import name_parameters, parameters, raw_parameters
 from generator.build.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTIONS_ARG
-from generator.build.responses import response
+from generator.build.responses import error_responses, response
 from generator.build.schemas import Schemas
 from generator.errors import GeneratorError, join
 from generator.ir import Operation
@@ -101,6 +101,7 @@ def _operation(
         options_arg=naming.uniquify([OPTIONS_ARG], [p.py_name for p in params])[0],
         deprecated=bool(op.get("deprecated")),
         tags=tuple(str(t) for t in op.get("tags", []) or []),
+        errors=() if s.profile.raw_error_body else error_responses(s, op, where, type_prefix),
     )
 
 

@@ -25,6 +25,8 @@ PACKAGE_NAMES = frozenset(
         "AuthenticationError", "CardError", "IdempotencyError", "InvalidRequestError",
         "PermissionDeniedError", "RateLimitError", "ClientError", "RawResponse", "Shape",
         "DateTimeOrStr", "DateOrStr", "UUIDOrStr",
+        "APIStatusError", "APIResponseValidationError", "BadRequestError", "NotFoundError",
+        "ConflictError", "UnprocessableEntityError", "InternalServerError",
         # _operations.py and the clients bind these beside the response types they annotate
         "Operation", "ClientConfig", "CONFIG", "NotGiven", "NOT_GIVEN", "RawContent",
     }

@@ -12,7 +12,7 @@ from generator import naming
 from generator.build.schemas import Schemas
 from generator.build.typeops import ANY, model_refs
 from generator.errors import join
-from generator.ir import Alias, MediaAnswer, ModelRef, Prim, Response
+from generator.ir import Alias, ErrorResponse, MediaAnswer, ModelRef, Prim, Response
 
 
 def response(s: Schemas, op: dict[str, Any], where: str, prefix: str) -> Response:
@@ -87,3 +87,31 @@ def media_essence(media: str) -> str:
 
 def is_json(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
+
+
+def error_responses(
+    s: Schemas, op: dict[str, Any], where: str, prefix: str
+) -> tuple[ErrorResponse, ...]:
+    """The declared 4xx/5xx/``4XX``/``default`` answers, with the model each error body is."""
+    found = []
+    for code, raw in (op.get("responses") or {}).items():
+        status = str(code).upper() if str(code) != "default" else "default"
+        if not (status == "default" or status[:1] in "45"):
+            continue
+        node, rwhere = s.resolver.deref(raw, join(where, "responses", str(code)))
+        content = node.get("content") or {}
+        media = next((m for m in content if is_json(media_essence(str(m)))), None)
+        type_: ModelRef | None = None
+        schema = content[media].get("schema") if media else None
+        if media and isinstance(schema, dict):
+            word = "Default" if status == "default" else status
+            lowered = s.lower(
+                schema,
+                join(rwhere, "content", media, "schema"),
+                "response",
+                f"{prefix}{word}Error",
+                naming.module_name(f"{prefix}{word}Error"),
+            )
+            type_ = lowered if isinstance(lowered, ModelRef) else None
+        found.append(ErrorResponse(status=status, type=type_, media_type=media))
+    return tuple(found)

@@ -51,6 +51,7 @@ MAX_TYPE_NESTING = 64
 class Schemas:
     def __init__(self, data: dict[str, Any], file: str, profile: Profile) -> None:
         self.data = data
+        self.profile = profile
         self.resolver = Resolver(data, file)
         self.warnings: list[str] = []
         self.class_names: set[str] = {
@@ -58,6 +59,8 @@ class Schemas:
             profile.client_class,
             profile.async_client_class,
             profile.error_base,
+            *(cls for _, cls in profile.status_errors),
+            *(cls for _, cls in profile.error_types),
         }
         # Component schemas that become models: pointer -> (class name, module)
         self.components: dict[str, tuple[str, str]] = {}

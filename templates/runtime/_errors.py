@@ -1,8 +1,11 @@
 """Exceptions raised by the client.
 
-Classified the way Stripe's libraries do it: by the error body's ``type`` first, by HTTP status
-second. The API-specific part (which ``type`` values map to which class) comes from the
-generated client's configuration.
+Every error is a ``ClientError`` (exported under the API's own name, e.g. ``PetShopError``). An
+answer with an error status raises an ``APIStatusError`` subclass picked by the status (the
+table comes from the generated ``_exceptions.py``: the standard one below, or the API
+profile's), or by the error body's ``type`` where the profile maps types to classes (Stripe).
+``body`` is the error model the spec declares for that status when the body fits it, else the
+raw JSON (or text); ``message`` is that body's message field, verbatim.
 """
 
 from __future__ import annotations
@@ -44,32 +47,40 @@ class ClientError(Exception):
         )
 
 
-class InvalidRequestError(ClientError):
-    """The request had invalid parameters (400, 404)."""
+class APIStatusError(ClientError):
+    """The API answered with an error status (any status without a class of its own)."""
 
 
-class AuthenticationError(ClientError):
-    """The API key was missing or wrong (401)."""
+class BadRequestError(APIStatusError):
+    """HTTP 400: the request was malformed or had invalid parameters."""
 
 
-class CardError(ClientError):
-    """The card could not be charged (402)."""
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the credentials were missing or wrong."""
 
 
-class PermissionDeniedError(ClientError):
-    """The key lacks permission for this request (403)."""
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the credentials lack permission for this request."""
 
 
-class IdempotencyError(ClientError):
-    """An idempotency key was reused with different parameters."""
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such resource."""
 
 
-class RateLimitError(ClientError):
-    """Too many requests (429)."""
+class ConflictError(APIStatusError):
+    """HTTP 409: the request conflicts with the resource's current state."""
 
 
-class APIError(ClientError):
-    """A server error (5xx), or any answer that fits no other class."""
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: the request was well-formed but its content was refused."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx: the server failed."""
 
 
 class APIConnectionError(ClientError):
@@ -86,27 +97,18 @@ class APIResponseValidationError(ClientError):
     holds the raw text."""
 
 
-_BY_STATUS: dict[int, type[ClientError]] = {
-    400: InvalidRequestError,
-    404: InvalidRequestError,
-    401: AuthenticationError,
-    402: CardError,
-    403: PermissionDeniedError,
-    429: RateLimitError,
-}
-
-ERROR_CLASSES: dict[str, type[ClientError]] = {
-    cls.__name__: cls
-    for cls in (
-        InvalidRequestError,
-        AuthenticationError,
-        CardError,
-        PermissionDeniedError,
-        IdempotencyError,
-        RateLimitError,
-        APIError,
-    )
-}
+# Where an error body keeps its message, tried in order when the profile names no pointer:
+# plain APIs, RFC 7807 problem details (detail, then title), OAuth 2 (error_description), and
+# the nested shapes of Stripe-like and GraphQL-like APIs.
+MESSAGE_FIELDS: tuple[tuple[str | int, ...], ...] = (
+    ("message",),
+    ("detail",),
+    ("title",),
+    ("error_description",),
+    ("error", "message"),
+    ("errors", 0, "message"),
+    ("error",),
+)
 
 
 def request_id_of(headers: Mapping[str, str]) -> str | None:
@@ -115,33 +117,95 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
     return headers.get("request-id") or headers.get("x-request-id")
 
 
+def pointer_path(pointer: str) -> tuple[str | int, ...]:
+    """A JSON pointer (``/error/message``, ``/errors/0/message``) as a path of keys and indexes."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+
+def _at(body: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(part, int) and isinstance(body, list) and 0 <= part < len(body):
+            body = body[part]
+        elif isinstance(part, str) and isinstance(body, dict):
+            body = body.get(part)
+        else:
+            return None
+    return body
+
+
+def message_of(body: Any, paths: tuple[tuple[str | int, ...], ...]) -> str | None:
+    """The first non-empty string found at one of ``paths`` in a JSON error body."""
+    for path in paths:
+        found = _at(body, path)
+        if isinstance(found, str) and found:
+            return found
+    return None
+
+
+def error_class(
+    status: int,
+    body: Any,
+    *,
+    by_status: Mapping[str, type[ClientError]],
+    by_type: Mapping[str, type[ClientError]],
+    rate_limit_codes: tuple[str, ...],
+) -> type[ClientError]:
+    """The class for an error answer: the body's ``code`` when it is a rate-limit code, its
+    ``type`` when the profile maps it, else the status (exact, then its class, then default)."""
+    detail = _detail(body)
+    kind, code = detail.get("type"), detail.get("code")
+    if isinstance(code, str) and code in rate_limit_codes:
+        return RateLimitError
+    if isinstance(kind, str) and kind in by_type:
+        return by_type[kind]
+    for key in (str(status), f"{status // 100}XX", "default"):
+        if key in by_status:
+            return by_status[key]
+    return APIStatusError
+
+
+def _detail(body: Any) -> dict[str, Any]:
+    """The object describing the error: ``body["error"]`` when that is one (Stripe), else the
+    body itself."""
+    if not isinstance(body, dict):
+        return {}
+    nested = body.get("error")
+    return nested if isinstance(nested, dict) else body
+
+
 def error_from_response(
     status: int,
     body: Any,
     headers: Mapping[str, str],
     *,
-    error_types: Mapping[str, str],
-    rate_limit_codes: tuple[str, ...],
+    model: Any = None,
+    by_status: Mapping[str, type[ClientError]],
+    by_type: Mapping[str, type[ClientError]],
+    rate_limit_codes: tuple[str, ...] = (),
+    message_paths: tuple[tuple[str | int, ...], ...] = MESSAGE_FIELDS,
 ) -> ClientError:
-    detail = body.get("error") if isinstance(body, dict) else None
-    detail = detail if isinstance(detail, dict) else {}
-    kind, code = detail.get("type"), detail.get("code")
-    cls: type[ClientError]
-    if isinstance(code, str) and code in rate_limit_codes:
-        cls = RateLimitError
-    elif isinstance(kind, str) and kind in error_types:
-        cls = ERROR_CLASSES[error_types[kind]]
-    else:
-        cls = _BY_STATUS.get(status, APIError)
-    message = detail.get("message")
-    if not isinstance(message, str) or not message:
-        message = f"HTTP {status} with no error message"
+    """The exception for an error answer; ``body`` is its parsed JSON (or text, or None) and
+    ``model`` the declared error model's class, if any: ``.body`` becomes the model when the
+    body validates against it."""
+    cls = error_class(
+        status, body, by_status=by_status, by_type=by_type, rate_limit_codes=rate_limit_codes
+    )
+    message = message_of(body, message_paths) or f"HTTP {status} with no error message"
+    detail = _detail(body)
+    code, param = detail.get("code"), detail.get("param")
+    typed = body
+    if model is not None and isinstance(body, dict | list):
+        try:
+            typed = model.model_validate(body)
+        except ValueError:  # pydantic's ValidationError: keep the raw JSON
+            typed = body
     return cls(
         message,
         status_code=status,
         code=code if isinstance(code, str) else None,
-        param=detail.get("param") if isinstance(detail.get("param"), str) else None,
+        param=param if isinstance(param, str) else None,
         request_id=request_id_of(headers),
-        body=body,
+        body=typed,
         headers=headers,
     )
