@@ -22,72 +22,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from generator.errors import GeneratorError, join
+from generator.kinds import member_kind
 from generator.refs import walk
-
-# Where, in each kind of OpenAPI object, a member of each kind sits. A key not listed makes the
-# member "other" (a ``$ref`` found there is copied in) or "data" (see ``_data_or_other``).
-_MEMBERS: dict[str, dict[str, str]] = {
-    "root": {"paths": "paths", "webhooks": "paths", "components": "components"},
-    "pathitem": {
-        **{m: "operation" for m in ("get", "put", "post", "delete", "options", "head")},
-        **{m: "operation" for m in ("patch", "trace")},
-        "parameters": "parameters",
-    },
-    "operation": {
-        "parameters": "parameters",
-        "requestBody": "requestbody",
-        "responses": "responses",
-        "callbacks": "callbacks",
-    },
-    "parameter": {"schema": "schema", "content": "content"},
-    "header": {"schema": "schema", "content": "content"},
-    "mediatype": {"schema": "schema", "encoding": "encodings"},
-    "encoding": {"headers": "headers"},
-    "requestbody": {"content": "content"},
-    "response": {"headers": "headers", "content": "content"},
-    "components": {
-        "schemas": "schemas",
-        "responses": "responses",
-        "parameters": "parameters",
-        "requestBodies": "requestbodies",
-        "headers": "headers",
-        "pathItems": "paths",
-        "callbacks": "callbacks",
-    },
-    "schema": {
-        **{k: "schemas" for k in ("properties", "patternProperties", "$defs", "definitions")},
-        "dependentSchemas": "schemas",
-        **{k: "schemalist" for k in ("allOf", "anyOf", "oneOf", "prefixItems")},
-        **{
-            k: "schema"
-            for k in ("items", "additionalProperties", "not", "contains", "propertyNames")
-        },
-        **{k: "schema" for k in ("if", "then", "else", "additionalItems", "contentSchema")},
-        **{k: "schema" for k in ("unevaluatedItems", "unevaluatedProperties")},
-        "discriminator": "discriminator",
-    },
-    "discriminator": {"mapping": "mapping"},
-}
-# Maps (and lists) whose every member is of one kind.
-_EVERY_MEMBER = {
-    "paths": "pathitem",
-    "parameters": "parameter",
-    "responses": "response",
-    "callbacks": "paths",  # a callback maps expressions to path items, as paths does
-    "content": "mediatype",
-    "encodings": "encoding",
-    "headers": "header",
-    "schemas": "schema",
-    "schemalist": "schema",
-    "requestbodies": "requestbody",
-}
-
-
-def _data_or_other(kind: str, key: str) -> str:
-    """Extensions and a schema's other keys (``example``, ``default``, ``enum``, unknown ones)
-    are data: left as written, a ``$ref`` in them is no reference. Anything else is walked."""
-    return "data" if kind == "schema" or key.startswith("x-") else "other"
-
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 # A ``$ref`` whose value does not start with '#': only such documents need bundling.
@@ -143,8 +79,10 @@ class Bundler:
         if kind == "data":
             return node
         if isinstance(node, list):
-            member = "schema" if kind == "schema" else _EVERY_MEMBER.get(kind, "other")
-            return [self._copy(v, file, join(where, i), member) for i, v in enumerate(node)]
+            return [
+                self._copy(v, file, join(where, i), member_kind(kind, i))
+                for i, v in enumerate(node)
+            ]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
@@ -152,15 +90,12 @@ class Bundler:
             return self._resolve(node, ref, file, where, kind)
         if isinstance(ref, str) and kind == "operation":  # a local $ref, still not allowed
             return self._resolve(node, ref, file, where, kind)
-        members = _MEMBERS.get(kind, {})
-        every = _EVERY_MEMBER.get(kind)
         out = {}
         for key, value in node.items():
             if kind == "mapping" and isinstance(value, str):
                 out[key] = self._mapping_value(value, file, join(where, key))
                 continue
-            member = every or members.get(key) or _data_or_other(kind, key)
-            out[key] = self._copy(value, file, join(where, key), member)
+            out[key] = self._copy(value, file, join(where, key), member_kind(kind, key))
         return out
 
     def _resolve(self, node: dict[str, Any], ref: str, file: Path, where: str, kind: str) -> Any:

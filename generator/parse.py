@@ -1,21 +1,79 @@
-"""Stage 2: validate plain data as an OpenAPI 3.0 or 3.1 document with openapi-pydantic."""
+"""Stage 2: validate plain data as an OpenAPI 3.0 or 3.1 document with openapi-pydantic, reading
+around local defects.
+
+openapi-pydantic is the validator. When it refuses a local part of the document, that part is
+degraded and the document validated again, with a warning naming the pointer and the field:
+
+- a schema with an empty ``enum`` (or ``required``) loses that keyword (its plain type stays);
+- a schema written the OpenAPI 3.1 way in a 3.0 document is read as 3.1;
+- any other unusable schema is typed ``Any``;
+- an operation without ``responses`` gets an untyped answer;
+- any other unusable operation (or path item) is skipped: "operation skipped".
+
+Besides what the validator checks, an ``example`` or ``default`` that does not fit its schema's
+type is ignored, and a dangling ``$ref`` inside an answer leaves that answer untyped. Only a
+document whose skeleton cannot be used (not OpenAPI, no usable paths) is refused, naming the
+field. Every change is made to ``Document.data`` (which the builder reads) and recorded in
+``Document.warnings``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import pydantic
 from openapi_pydantic.v3 import v3_0, v3_1
 
 from generator.errors import GeneratorError, pointer
+from generator.kinds import kinds_along, member_kind
 from generator.load import Document
+from generator.refs import walk
 
 OpenAPIDocument = v3_0.OpenAPI | v3_1.OpenAPI
+
+# Each round degrades at least one part; a document needing more is refused as it stands.
+MAX_ROUNDS = 50
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def parse_document(doc: Document) -> OpenAPIDocument:
     data = doc.data
     file = str(doc.path)
+    model = _model(data, file)
+    masked: list[list[str | int]] = []  # schemas kept for the builder, hidden from validation
+    first_skip: GeneratorError | None = None
+    operations = _count_operations(data)
+    for _ in range(MAX_ROUNDS):
+        try:
+            validated = model.model_validate(_masked(data, masked))
+        except pydantic.ValidationError as exc:
+            errors = exc.errors()
+            repaired = False
+            if not any(e["type"] == "recursion_depth_exceeded" for e in errors):
+                for error in errors:
+                    if error["type"] == "missing" and error["loc"][-1:] == ("$ref",):
+                        continue  # the node is not a Reference: its other branch says why
+                    outcome = _repair(doc, model is v3_0.OpenAPI, error, masked)
+                    if isinstance(outcome, GeneratorError):
+                        first_skip = first_skip or outcome
+                    repaired = repaired or outcome is not None
+            if not repaired:
+                raise _refusal(data, errors, file) from None
+            continue
+        except RecursionError:
+            raise GeneratorError(
+                "the document nests too deeply to validate (openapi-pydantic recursion limit)",
+                file=file,
+            ) from None
+        if first_skip is not None and operations and not _count_operations(data):
+            raise first_skip  # nothing usable is left: say why the first one was not
+        _read_values_and_answers(doc)
+        return validated
+    raise GeneratorError(f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file)
+
+
+def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.OpenAPI]:
     version = data.get("openapi")
     if version is None:
         swagger = "swagger" in data
@@ -26,35 +84,232 @@ def parse_document(doc: Document) -> OpenAPIDocument:
             where="/swagger" if swagger else "/openapi",
         )
     version = str(version)
-    model: type[v3_0.OpenAPI] | type[v3_1.OpenAPI]
     if version.startswith("3.0"):
-        model = v3_0.OpenAPI
-    elif version.startswith("3.1"):
-        model = v3_1.OpenAPI
-    else:
-        raise GeneratorError(
-            f"unsupported OpenAPI version {version!r}; OpenAPI 3.0 or 3.1 is needed",
-            file=file,
-            where="/openapi",
+        return v3_0.OpenAPI
+    if version.startswith("3.1"):
+        return v3_1.OpenAPI
+    raise GeneratorError(
+        f"unsupported OpenAPI version {version!r}; OpenAPI 3.0 or 3.1 is needed",
+        file=file,
+        where="/openapi",
+    )
+
+
+def _refusal(data: Any, errors: list[Any], file: str) -> GeneratorError:
+    error = _most_telling(data, errors)
+    where = pointer(*_parts_in(data, error["loc"]))
+    if error["type"] == "recursion_depth_exceeded":
+        message = (
+            "the document nests too deeply to validate"
+            " (openapi-pydantic stops at about 250 nested schemas)"
         )
+    else:
+        message = f"invalid OpenAPI document: {error['msg']}{_found(error)}"
+    return GeneratorError(message, file=file, where=where)
+
+
+# Repairs -------------------------------------------------------------------------------------
+def _repair(
+    doc: Document, is_3_0: bool, error: Any, masked: list[list[str | int]]
+) -> bool | GeneratorError | None:
+    """Degrade the part of the document ``error`` is about. None: nothing to degrade (the
+    skeleton itself); an error: the operation it is in was skipped (the error says why)."""
+    data = doc.data
+    parts = _parts_in(data, error["loc"])
+    kinds = kinds_along(parts)
+    schema_at = max((i for i, k in enumerate(kinds) if k == "schema"), default=None)
+    # The deepest schema holding the error: its field is the next part, when there is one.
+    if schema_at is not None:
+        return _repair_schema(doc, is_3_0, error, parts[:schema_at], parts[schema_at:], masked)
+    op_at = next((i for i, k in enumerate(kinds) if k == "operation"), None)
+    if op_at is not None:
+        op_parts, rest = parts[:op_at], parts[op_at:]
+        op = _at(data, op_parts)
+        if not rest and error["type"] == "missing" and error["loc"][-1] == "responses":
+            op["responses"] = {"2XX": {"description": "", "content": {"application/json": {}}}}
+            _warn(doc, op_parts, "no 'responses' (OpenAPI requires them); the answer is untyped")
+            return True
+        return _skip(doc, op_parts, error, rest)
+    item_at = next((i for i, k in enumerate(kinds) if k == "pathitem"), None)
+    if item_at is not None and len(parts) >= item_at:
+        return _skip(doc, parts[:item_at], error, parts[item_at:])
+    return None
+
+
+def _repair_schema(
+    doc: Document,
+    is_3_0: bool,
+    error: Any,
+    schema_parts: list[str | int],
+    field: list[str | int],
+    masked: list[list[str | int]],
+) -> bool | None:
+    node = _at(doc.data, schema_parts)
+    if not isinstance(node, dict) or schema_parts in masked:
+        return None
+    name = field[0] if field else None
+    if name in ("enum", "required") and error["type"] == "too_short" and len(field) == 1:
+        del node[name]
+        plain = "its plain type stays" if name == "enum" else "no property is required"
+        _warn(doc, [*schema_parts, name], f"an empty {name!r} list is not allowed; {plain}")
+        return True
+    if is_3_0 and _valid_3_1_schema(node):
+        masked.append(schema_parts)
+        where = [*schema_parts, *field[:1]]
+        _warn(doc, where, "written as in OpenAPI 3.1, in a 3.0 document; read as OpenAPI 3.1")
+        return True
+    what = f"{name!r}: " if name is not None else ""
+    _warn(doc, schema_parts, f"{what}{error['msg']}{_found(error)}; the schema is typed as Any")
+    parent = _at(doc.data, schema_parts[:-1])
+    parent[schema_parts[-1]] = {}
+    return True
+
+
+def _skip(
+    doc: Document, item_parts: list[str | int], error: Any, rest: list[str | int]
+) -> GeneratorError:
+    """Drop the operation (or path item) at ``item_parts``; the refusal it would have been."""
+    parent = _at(doc.data, item_parts[:-1])
+    node = parent.pop(item_parts[-1])
+    field = pointer(*rest)
+    why = f"{field.lstrip('/') or 'this object'}: {error['msg']}{_found(error)}"
+    if kinds_along(item_parts)[-1] == "operation":
+        _warn(doc, item_parts, f"{why}; operation skipped")
+    else:
+        for method in _METHODS:
+            if isinstance(node, dict) and isinstance(node.get(method), dict):
+                _warn(doc, [*item_parts, method], f"path item {why}; operation skipped")
+    return GeneratorError(
+        f"invalid OpenAPI document: {error['msg']}{_found(error)}",
+        file=str(doc.path),
+        where=pointer(*item_parts, *rest),
+    )
+
+
+def _valid_3_1_schema(node: dict[str, Any]) -> bool:
     try:
-        return model.model_validate(data)
-    except pydantic.ValidationError as exc:
-        error = _most_telling(data, exc.errors())
-        where = _pointer_in(data, error["loc"])
-        if error["type"] == "recursion_depth_exceeded":
-            message = (
-                "the document nests too deeply to validate"
-                " (openapi-pydantic stops at about 250 nested schemas)"
-            )
-        else:
-            message = f"invalid OpenAPI document: {error['msg']}{_found(error)}"
-        raise GeneratorError(message, file=file, where=where) from None
-    except RecursionError:
-        raise GeneratorError(
-            "the document nests too deeply to validate (openapi-pydantic recursion limit)",
-            file=file,
-        ) from None
+        v3_1.Schema.model_validate(node)
+    except (pydantic.ValidationError, RecursionError):
+        return False
+    return True
+
+
+def _masked(data: dict[str, Any], masked: list[list[str | int]]) -> dict[str, Any]:
+    """``data`` with each masked schema replaced by ``{}``, copying only the nodes on the way."""
+    if not masked:
+        return data
+    out = dict(data)
+    for parts in masked:
+        node: Any = out
+        for part in parts[:-1]:
+            child = node[part]
+            child = dict(child) if isinstance(child, dict) else list(child)
+            node[part] = child
+            node = child
+        node[parts[-1]] = {}
+    return out
+
+
+# Beyond the validator -------------------------------------------------------------------------
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _read_values_and_answers(doc: Document) -> None:
+    """Ignore examples and defaults of the wrong type; untype answers with a dangling $ref.
+
+    Depth first, in document order (children are pushed last first), so warnings come in the
+    order of the document."""
+    stack: list[tuple[Any, list[str | int], str, bool]] = [(doc.data, [], "root", False)]
+    while stack:
+        node, parts, kind, in_answer = stack.pop()
+        if isinstance(node, list):
+            for i in reversed(range(len(node))):
+                stack.append((node[i], [*parts, i], member_kind(kind, i), in_answer))
+            continue
+        if not isinstance(node, dict) or kind == "data":
+            continue
+        ref = node.get("$ref")
+        if in_answer and isinstance(ref, str) and ref.startswith("#") and _dangles(doc.data, ref):
+            _untype_answer(doc, parts, ref)
+            continue
+        if kind == "schema":
+            _check_values(doc, node, parts)
+        answer = in_answer or kind == "responses"
+        for key in reversed(list(node)):
+            stack.append((node[key], [*parts, key], member_kind(kind, key), answer))
+
+
+def _dangles(data: Any, ref: str) -> bool:
+    fragment = ref[1:]
+    return walk(data, fragment) is None and walk(data, unquote(fragment)) is None
+
+
+def _untype_answer(doc: Document, parts: list[str | int], ref: str) -> None:
+    parent = _at(doc.data, parts[:-1])
+    kind = kinds_along(parts)[-1]
+    parent[parts[-1]] = {"description": ""} if kind == "response" else {}
+    _warn(
+        doc,
+        [*parts, "$ref"],
+        f"dangling $ref: target {ref[1:] or '/'} does not exist; that answer is untyped",
+    )
+
+
+def _check_values(doc: Document, node: dict[str, Any], parts: list[str | int]) -> None:
+    type_ = node.get("type")
+    listed = type_ if isinstance(type_, list) else [type_]
+    names = [n for n in listed if isinstance(n, str) and n in (*_JSON_TYPES, "null")]
+    if not names or len(names) != len(listed):
+        return
+    nullable = node.get("nullable") is True or "null" in names
+    for key in ("example", "default"):
+        if key not in node:
+            continue
+        value = node[key]
+        if value is None and nullable:
+            continue
+        fits = value is not None and any(
+            isinstance(value, _JSON_TYPES[n])
+            and not (isinstance(value, bool) and n in ("integer", "number"))
+            for n in names
+            if n != "null"
+        )
+        if not fits:
+            del node[key]
+            shown = f"{value!r}"[:40]
+            kinds = " or ".join(str(n) for n in names)
+            _warn(doc, [*parts, key], f"{shown} is not of the schema's type ({kinds}); ignored")
+
+
+# Helpers ---------------------------------------------------------------------------------------
+def _warn(doc: Document, parts: list[str | int], message: str) -> None:
+    doc.warnings.append(f"#{pointer(*parts)}: {message}")
+
+
+def _at(data: Any, parts: list[str | int]) -> Any:
+    for part in parts:
+        data = data[part]
+    return data
+
+
+def _count_operations(data: dict[str, Any]) -> int:
+    paths = data.get("paths")
+    if not isinstance(paths, dict):
+        return 0
+    return sum(
+        1
+        for item in paths.values()
+        if isinstance(item, dict)
+        for method in _METHODS
+        if isinstance(item.get(method), dict)
+    )
 
 
 def _most_telling(data: Any, errors: list[Any]) -> Any:
@@ -69,7 +324,7 @@ def _most_telling(data: Any, errors: list[Any]) -> Any:
     def rank(error: Any) -> tuple[bool, int]:
         loc = error["loc"]
         wrong_branch = error["type"] == "missing" and loc[-1:] == ("$ref",)
-        return wrong_branch, -_pointer_in(data, loc).count("/")
+        return wrong_branch, -len(_parts_in(data, loc))
 
     return min(errors, key=rank)
 
@@ -82,8 +337,8 @@ def _found(error: Any) -> str:
     return ""
 
 
-def _pointer_in(data: Any, loc: tuple[int | str, ...]) -> str:
-    """Map a pydantic error location to a JSON pointer into the raw document.
+def _parts_in(data: Any, loc: tuple[int | str, ...]) -> list[str | int]:
+    """The real keys and indexes of a pydantic error location, in the raw document.
 
     pydantic inserts union branch names (``Reference``, ``Schema``) into locations; keep only the
     parts that are real keys or indexes of the data, so the pointer names a real place.
@@ -96,4 +351,4 @@ def _pointer_in(data: Any, loc: tuple[int | str, ...]) -> str:
             continue
         node = node[part]
         parts.append(part)
-    return pointer(*parts)
+    return parts

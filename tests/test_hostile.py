@@ -319,6 +319,10 @@ def _code_defaults() -> Generates:
     ]["const"]
     return Generates(
         client="CodeDefaultsClient",
+        # YAML 1.1 reads 1e400 as a string: not a default for a number
+        warnings=(
+            "/paths/~1run/post/requestBody/content/application~1json/schema/properties/number/default",
+        ),
         roundtrips=[
             ("Result", {"out": "x", "status": status, "when": "2024-01-01T00:00:00Z"}),
             ("Result", {"out": None}),
