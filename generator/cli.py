@@ -1,5 +1,5 @@
-"""Command line: ``generate``, ``check`` and ``gateway`` (``python -m generator`` or the console
-script)."""
+"""Command line: ``generate``, ``check``, ``diff``, ``update-spec`` and ``gateway``
+(``python -m generator`` or the console script)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator import pipeline
+from generator import pipeline, spec_changes
 from generator.config import Target, find_root, load_profiles, load_targets, make_target
 from generator.errors import GeneratorError
 
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
             "--profile", help="ad-hoc target: a profile from [tool.generator.profiles]"
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    spec_changes.add_verbs(verbs)
     # Parsed by generator.gateway.serve (see main): listed here for --help only.
     verbs.add_parser("gateway", help="serve the credential-injecting gateway (gateway --help)")
     return parser
@@ -72,10 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["gateway"]:
         return _gateway(argv[1:])
     args = _parser().parse_args(argv)
-    progress = pipeline.quiet if args.quiet else pipeline.stderr_progress
+    progress = pipeline.quiet if getattr(args, "quiet", False) else pipeline.stderr_progress
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
     try:
+        if args.verb in spec_changes.VERBS:
+            return spec_changes.run(args)
         targets = _targets(args)
         if args.verb == "generate":
             for target in targets:

@@ -22,6 +22,7 @@ class Target:
     package: str
     operations: tuple[str, ...]
     profile: dict[str, Any]  # raw profile table; completed against the spec title later
+    source: str | None = None  # URL the spec is downloaded from (``update-spec``)
 
     @property
     def package_dir(self) -> Path:
@@ -71,6 +72,11 @@ def load_targets(root: Path) -> list[Target]:
         missing = [k for k in ("spec", "out", "package") if k not in raw]
         if missing:
             raise GeneratorError(f"{where} lacks {', '.join(missing)}", file=str(pyproject))
+        source = raw.get("source")
+        if source is not None and not (
+            isinstance(source, str) and source.startswith(("https://", "http://"))
+        ):
+            raise GeneratorError(f"{where} source must be an https:// URL", file=str(pyproject))
         profile_name = raw.get("profile")
         if profile_name is not None and profile_name not in profiles:
             raise GeneratorError(
@@ -84,6 +90,7 @@ def load_targets(root: Path) -> list[Target]:
                 str(raw["package"]),
                 tuple(raw.get("operations", ())),
                 profiles.get(profile_name, {}) if profile_name else {},
+                source,
             )
         )
     if not targets:
@@ -98,6 +105,7 @@ def make_target(
     package: str,
     operations: tuple[str, ...],
     profile: dict[str, Any],
+    source: str | None = None,
 ) -> Target:
     if not package.isidentifier() or keyword.iskeyword(package):
         raise GeneratorError(
@@ -115,6 +123,7 @@ def make_target(
         package=package,
         operations=operations,
         profile=profile,
+        source=source,
     )
 
 

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import cache
 from generator.config import Target
 from generator.errors import GeneratorError
-from generator.write import stale_files, write_package
+from generator.write import MANIFEST, read_text, split_stale, stale_files, write_package
 
 if TYPE_CHECKING:
     from generator.ir import Api
@@ -48,32 +48,51 @@ def build(target: Target, progress: Progress = quiet) -> Api:
 def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
     """The spec as loaded (its hash and files, for the manifest and the cache) and the IR."""
     # Imported here, not at the top: a run whose output is cached never needs them.
-    from generator.build import BuildInput, build_api
-    from generator.config import make_profile
     from generator.load import load_document
-    from generator.parse import parse_document
-    from generator.profiles import BUILTIN, recognise
 
     started = time.monotonic()
     doc = load_document(target.spec)
     progress(f"[{time.monotonic() - started:6.2f}s] {target.package}: loaded {target.spec_label}")
+    api = build_ir(
+        doc,
+        target.spec_label,
+        target.profile,
+        target.operations,
+        lambda message: progress(f"{target.package}: {message}"),
+    )
+    return doc, api
+
+
+def build_ir(
+    doc: Document,
+    label: str,
+    profile: dict[str, Any],
+    operations: tuple[str, ...] = (),
+    progress: Progress = quiet,
+) -> Api:
+    """A loaded spec, validated and lowered into the IR (what ``diff`` compares). Without a
+    profile of its own, a spec recognised as one a built-in profile is for gets that one."""
+    from generator.build import BuildInput, build_api
+    from generator.config import make_profile
+    from generator.parse import parse_document
+    from generator.profiles import BUILTIN, recognise
+
     parse_document(doc)
     title = str(doc.data.get("info", {}).get("title", ""))
-    profile = target.profile
     if not profile:
         recognised = recognise(doc.data)
         if recognised is not None:
             progress(
-                f"{target.package}: recognised the spec as {recognised}'s: using the built-in {recognised} profile"
+                f"recognised the spec as {recognised}'s: using the built-in {recognised} profile"
             )
             profile = BUILTIN[recognised]
-    return doc, build_api(
+    return build_api(
         BuildInput(
             data=doc.data,
-            file=str(target.spec),
-            spec_path=target.spec_label,
+            file=str(doc.path),
+            spec_path=label,
             profile=make_profile(profile, title),
-            operations=target.operations,
+            operations=operations,
             warnings=tuple(doc.warnings),
         )
     )
@@ -95,7 +114,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     )
     _report(target, api.warnings, progress)
     files = render_package(api)
-    files["manifest.json"] = manifest(api, doc.sha256)
+    files[MANIFEST] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
     files = format_files(files, step)
     step("formatted")
@@ -103,15 +122,37 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
 
 
 def generate(target: Target, progress: Progress = quiet) -> list[str]:
-    """Write the target's package if anything in it changed; the changed paths."""
-    files = expected_files(target, progress)
+    """Write the target's package if anything in it changed; the changed paths.
+
+    Ends with what changed: files added, changed and removed, and, when the spec changed
+    since the last generation (the manifest records its hash), how the API changed."""
+    from generator import spec_changes
+
+    files, api = _expected(target, progress)
     changed = stale_files(target.package_dir, files)
+    before = _manifest_sha256(read_text(target.package_dir / MANIFEST))
+    added, modified, removed = split_stale(target.package_dir, files, changed)
     if changed:
         write_package(target.package_dir, files, unchanged=set(files) - set(changed))
     progress(
         f"{target.package}: {len(changed)} of {len(files)} files changed in {target.package_dir}"
+        f" ({len(added)} added, {len(modified)} changed, {len(removed)} removed)"
     )
+    now = _manifest_sha256(files.get(MANIFEST))
+    if now:
+        spec_changes.remember_spec(target, now)
+    if before and now and before != now:
+        for line in spec_changes.api_summary(target, before, api):
+            progress(line)
     return changed
+
+
+def _manifest_sha256(text: str | None) -> str | None:
+    try:
+        sha = json.loads(text or "").get("spec_sha256")
+    except (ValueError, AttributeError):
+        return None
+    return sha if isinstance(sha, str) else None
 
 
 def check(target: Target, progress: Progress = quiet) -> list[str]:
@@ -119,7 +160,11 @@ def check(target: Target, progress: Progress = quiet) -> list[str]:
 
 
 def expected_files(target: Target, progress: Progress = quiet) -> dict[str, str]:
-    """The package's files, from the output cache when every input is unchanged.
+    return _expected(target, progress)[0]
+
+
+def _expected(target: Target, progress: Progress) -> tuple[dict[str, str], Api | None]:
+    """The package's files (and the IR, when it was built), , from the output cache when every input is unchanged.
 
     Output is a pure function of the spec's bytes, the target's settings and the generator's
     own code and templates, so it is cached under a hash of all of them: regenerating with
@@ -136,11 +181,11 @@ def expected_files(target: Target, progress: Progress = quiet) -> dict[str, str]
         if isinstance(files, dict) and _unchanged(target.spec.parent, inputs):
             progress(f"{target.package}: inputs unchanged since an earlier run; output from cache")
             _report(target, warnings, progress)  # a cached run says what the first one said
-            return files
+            return files, None
     output = produce(target, progress)
     record = (output.files, list(output.api.warnings), output.inputs)
     cache.write_quietly(entry, marshal.dumps(record))
-    return output.files
+    return output.files, output.api
 
 
 def _unchanged(folder: Path, inputs: dict[str, str]) -> bool:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from generator.errors import GeneratorError
 
+MANIFEST = "manifest.json"  # per package: the spec and its sha256, the generator version
+
 
 def write_package(target: Path, files: dict[str, str], unchanged: Collection[str] = ()) -> None:
     """Write every file to a temporary tree beside ``target``, then swap it into place, so a
@@ -65,3 +67,20 @@ def stale_files(target: Path, files: dict[str, str]) -> list[str]:
         }
         stale.extend(sorted(on_disk - set(files)))
     return stale
+
+
+def split_stale(
+    target: Path, files: dict[str, str], stale: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """Stale paths as (added, changed, removed): new files, rewritten ones, files to delete."""
+    added = [p for p in stale if p in files and not (target / p).is_file()]
+    removed = [p for p in stale if p not in files]
+    changed = [p for p in stale if p in files and p not in added]
+    return added, changed, removed
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
