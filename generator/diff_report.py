@@ -85,29 +85,28 @@ def to_markdown(changes: Sequence[Change], old: str, new: str) -> str:
     lines = [f"### API changes: {_code(old)} → {_code(new)}", "", f"**{headline(changes)}.**"]
     if changes:
         lines += ["", "| | breaking | not breaking |", "|---|---:|---:|"]
-        for title, firsts in SECTIONS:
-            part = [c for c in changes if _first(c) in firsts]
-            if part:
-                bad = sum(c.breaking for c in part)
-                lines.append(f"| {title} | {bad} | {len(part) - bad} |")
-    breaking = [c for c in changes if c.breaking]
-    if breaking:
-        lines += ["", f"#### Breaking changes ({len(breaking)})"]
-        for title, firsts in SECTIONS:
-            part = [c for c in breaking if _first(c) in firsts]
-            if part:
-                lines += ["", f"**{title}**", ""]
-                lines += [f"- {_line(c, markdown=True)}" for c in part]
-    rest = [c for c in changes if not c.breaking]
-    if rest:
-        lines += ["", f"#### Other changes ({len(rest)})"]
-        for title, firsts in SECTIONS:
-            part = [c for c in rest if _first(c) in firsts]
-            if part:
-                lines += ["", f"<details><summary>{title} ({len(part)})</summary>", ""]
-                lines += [f"- {_line(c, markdown=True)}" for c in part]
-                lines += ["", "</details>"]
+        for title, part in _sections(changes):
+            bad = sum(c.breaking for c in part)
+            lines.append(f"| {title} | {bad} | {len(part) - bad} |")
+    for breaking, heading in ((True, "Breaking changes"), (False, "Other changes")):
+        chosen = [c for c in changes if c.breaking == breaking]
+        if not chosen:
+            continue
+        lines += ["", f"#### {heading} ({len(chosen)})"]
+        for title, part in _sections(chosen):
+            # breaking changes in the open; the rest folded, one section at a time
+            start, end = (
+                (f"**{title}**", [])
+                if breaking
+                else (f"<details><summary>{title} ({len(part)})</summary>", ["", "</details>"])
+            )
+            lines += ["", start, "", *(f"- {_line(c, markdown=True)}" for c in part), *end]
     return "\n".join(lines) + "\n"
+
+
+def _sections(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
+    parts = [(title, [c for c in changes if _first(c) in firsts]) for title, firsts in SECTIONS]
+    return [(title, part) for title, part in parts if part]
 
 
 def _first(c: Change) -> str:
