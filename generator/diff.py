@@ -170,7 +170,7 @@ class _Diff:
     ) -> None:
         """Keyword arguments of a method, or keys of a TypedDict: both are request members
         that may be required, and whose types may hold TypedDicts of their own."""
-        note = f" ({context})" if context else ""
+        note = f" {context}" if context else ""
         for key in [*new, *(k for k in old if k not in new)]:
             p, q = old.get(key), new.get(key)
             if p is None and q is not None:
