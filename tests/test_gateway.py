@@ -466,6 +466,7 @@ def test_tokens_file_with_digests_and_problem_shape(
         (["--workers", "2", "--rate-limit", "5/s"], _env(), "--redis"),
         ([], {"GATEWAY_TOKENS": "t"}, "STRIPE_API_KEY"),
         ([], _env(GATEWAY_TOKENS=SECRET), "upstream API key itself"),
+        ([], _env(STRIPE_API_KEY=SECRET + "\r\nX-Injected: 1"), "control characters"),
     ],
 )
 def test_refuses_to_start(args: list[str], env: dict[str, str], message: str) -> None:

@@ -1,5 +1,5 @@
-"""Two gateway processes sharing one real Redis server enforce one limit per token; while Redis
-is unreachable they answer 503 and forward nothing."""
+"""Gateway processes sharing one real Redis server enforce one limit per token; while Redis is
+unreachable they answer 503 and forward nothing."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def test_two_gateways_share_one_limit(redis: Redis) -> None:
         env = {"STRIPE_API_KEY": SECRET, "GATEWAY_TOKENS": ",".join(TOKENS)}
         args = ["--spec", str(ROOT / "spec" / "stripe.yaml"), "--upstream", url,
                 "--redis", redis.url, "--rate-limit", "1/h,burst=5"]  # fmt: skip
-        with gateway(args, env) as one, gateway(args, env) as two:
+        # the second is itself two uvicorn worker processes (--workers): three share the limit
+        with gateway(args, env) as one, gateway([*args, "--workers", "2"], env) as two:
             body = {"account": "acct_1", "type": "account_update"}
 
             def call(gw: str, token: str) -> httpx.Response:

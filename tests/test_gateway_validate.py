@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.gateway.forms import FormError, decode, decode_styled, encode_pairs, parse_pairs
-from generator.gateway.settings import GatewaySettings
+from generator.gateway.settings import GatewaySettings, Tokens
 from generator.gateway.validate import validate
 from generator.ir import Api, Operation
 from templates.runtime._encode import encode, flatten
@@ -140,3 +141,52 @@ def test_styled_query(styled: Api) -> None:
     ]
     missing = validate(styled, op, path={"id": "1"})
     assert [(p.param, p.code) for p in missing] == [("X-Mode", "parameter_missing")]
+
+
+def test_explorer_routes_are_mounted_under_gateway(
+    stripe: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When ``generator.explorer`` is importable its routes answer under ``/_gateway/``, after
+    the gateway's own health route (here a stand-in module with the agreed interface)."""
+    import asyncio
+    import importlib.machinery
+    import types
+
+    import httpx
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from generator.gateway import create_app
+
+    seen: list[Any] = []
+
+    def explorer_routes(api: Api, settings: GatewaySettings) -> list[Route]:
+        seen.append((api, settings))
+        page = PlainTextResponse("explorer page")
+        return [
+            Route("/", lambda request: page),
+            Route(
+                "/operations/{operation_id}",
+                lambda r: PlainTextResponse(r.path_params["operation_id"]),
+            ),
+        ]
+
+    module = types.ModuleType("generator.explorer")
+    module.__spec__ = importlib.machinery.ModuleSpec("generator.explorer", None)
+    module.explorer_routes = explorer_routes  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "generator.explorer", module)
+    settings = GatewaySettings(
+        api=stripe, api_key="sk_test_x", tokens=Tokens(()), insecure_no_client_auth=True
+    )
+    app = create_app(settings)
+    assert seen == [(stripe, settings)]
+
+    async def get(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            return await client.get(path)
+
+    assert asyncio.run(get("/_gateway/")).text == "explorer page"
+    assert asyncio.run(get("/_gateway/operations/PostAccountLinks")).text == "PostAccountLinks"
+    assert asyncio.run(get("/_gateway/health")).json() == {"status": "ok"}
+    assert asyncio.run(get("/")).headers["location"] == "/_gateway/"

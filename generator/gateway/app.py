@@ -38,6 +38,9 @@ def create_app(settings: GatewaySettings) -> Starlette:
     api_key = settings.api_key or os.environ.get(api.profile.api_key_env) or ""
     if not api_key:
         raise GeneratorError(f"set {api.profile.api_key_env} to the upstream API key")
+    if not api_key.isprintable() or not api_key.isascii() or " " in api_key:
+        # it goes into a header line: a line break there would add headers of its own
+        raise GeneratorError(f"{api.profile.api_key_env} holds spaces or control characters")
     tokens = settings.tokens if settings.tokens is not None else Tokens.from_env(os.environ)
     if not tokens.digests and not settings.insecure_no_client_auth:
         raise GeneratorError(
