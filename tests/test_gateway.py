@@ -496,3 +496,33 @@ def test_log_holds_no_secret_and_no_token(gw: Gateway) -> None:
     assert {line["operation"] for line in ok} >= {"PostAccountLinks", "GetAccountsAccount"}
     assert any(line["upstream_request_id"] == "req_upstream_1" for line in ok)
     assert all(isinstance(line["ms"], float | int) for line in lines)
+
+
+def test_multipart_fields_are_validated(spec: Path, recorder: Recorder, upstream: Any) -> None:
+    url, _ = upstream
+    args = ["--spec", str(spec), "--profile", "stripe", "--upstream", url, "--upstream-for",
+            f"https://files.stripe.com={url}"]  # fmt: skip
+    with gateway(args, _env()) as gw:
+
+        def post(data: dict[str, str], files: dict[str, Any]) -> httpx.Response:
+            return httpx.post(f"{gw.url}/v1/files", data=data, files=files, headers=_auth())
+
+        evidence = {"file": ("a.txt", b"evidence")}
+        assert post({"purpose": "fun"}, evidence).json()["error"]["param"] == "purpose"
+
+        def fields_only(body: bytes) -> httpx.Response:
+            return httpx.post(
+                f"{gw.url}/v1/files",
+                content=body,
+                headers={**_auth(), "Content-Type": "multipart/form-data; boundary=zz"},
+            )
+
+        part = b'--zz\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+        purpose = part % (b"purpose", b"dispute_evidence")
+        assert fields_only(purpose + b"--zz--\r\n").json()["error"]["param"] == "file"
+        text_file = fields_only(purpose + part % (b"file", b"bytes") + b"--zz--\r\n")
+        assert text_file.status_code == 200  # a text part may carry a file's bytes
+        extra = post({"purpose": "dispute_evidence", "colour": "red"}, evidence)
+        assert extra.json()["error"]["param"] == "colour"
+        assert fields_only(b"not multipart at all").status_code == 400
+    assert len(recorder.requests) == 1

@@ -12,6 +12,8 @@ brackets.
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +56,7 @@ def encode_pairs(pairs: list[tuple[str, str]]) -> str:
     return urlencode(pairs).replace("%5B", "[").replace("%5D", "]")
 
 
-def decode(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+def decode(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     """Nested values of bracket-syntax pairs. Raises ``FormError`` on ambiguous input."""
     root: dict[str, Any] = {}
     for key, value in pairs:
@@ -66,7 +68,7 @@ def decode(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return root
 
 
-def _place(root: dict[str, Any], parts: list[str], value: str, key: str) -> None:
+def _place(root: dict[str, Any], parts: list[str], value: Any, key: str) -> None:
     node: Any = root
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
@@ -129,3 +131,36 @@ def _is_list(t: TypeRef) -> bool:
     return isinstance(t, ListOf) or (
         isinstance(t, UnionOf) and any(isinstance(m, ListOf) for m in t.members)
     )
+
+
+class Upload:
+    """A file part of a multipart body (its content is not validated, only its place)."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+
+def decode_multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """Fields of a ``multipart/form-data`` body, nested by their bracket names as a form's are;
+    a file part becomes an ``Upload``. Raises ``FormError`` on a body that is not one."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart() or message.defects:
+        raise FormError(Problem(None, "the body is not well-formed multipart/form-data"))
+    pairs: list[tuple[str, Any]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or not name or part.defects:
+            raise FormError(Problem(None, "a multipart part without a field name"))
+        filename = part.get_filename()
+        if filename is not None:
+            pairs.append((name, Upload(filename)))
+        else:
+            payload = part.get_payload(decode=True) or b""
+            if not isinstance(payload, bytes):  # a nested multipart where a field should be
+                raise FormError(Problem(name, f"{name} is not text"))
+            try:
+                pairs.append((name, payload.decode(part.get_content_charset() or "utf-8")))
+            except (UnicodeDecodeError, LookupError):
+                raise FormError(Problem(name, f"{name} is not text")) from None
+    return decode(pairs)

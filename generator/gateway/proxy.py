@@ -13,7 +13,7 @@ import math
 import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from generator.gateway.forms import (
     FormError,
     Problem,
     decode,
+    decode_multipart,
     decode_styled,
     encode_pairs,
     parse_pairs,
@@ -103,15 +104,6 @@ class Proxy:
         self.shape = api.profile.error_shape
         self.router = Router([op for op in api.operations if op.server in upstreams])
         self.unserved = {op.operation_id for op in api.operations if op.server not in upstreams}
-        # Multipart fields are forwarded as sent, unchecked: such operations are validated
-        # without their body parameters.
-        self._checked = {
-            op.operation_id: replace(
-                op, body=None, parameters=tuple(p for p in op.parameters if p.location != "body")
-            )
-            for op in api.operations
-            if op.body is not None and op.body.encoding == "multipart"
-        }
         self.upstreams = {k: v.rstrip("/") for k, v in upstreams.items()}
         self.tokens = tokens
         self.limiter = limiter
@@ -197,15 +189,14 @@ class Proxy:
             scope["query_string"].decode("latin-1"), "query", op, self.brackets
         )
         body_value, out_body, out_headers = _body(op, raw_body, headers.get(b"content-type", b""))
-        checked = self._checked.get(op.operation_id)  # multipart: validated without its body
         problems = validate(
             self.api,
-            checked or op,
+            op,
             path=match.path_params,
             query=query,
             headers={k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
-            body=None if checked else body_value,
-            form=op.body is None or op.body.encoding == "form",
+            body=body_value,
+            form=op.body is None or op.body.encoding in ("form", "multipart"),
         )
         if problems:
             first = problems[0]
@@ -320,10 +311,18 @@ def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, H
         # Forward what was validated, not bytes another parser might read otherwise.
         out = json.dumps(value, separators=(",", ":")).encode()
         return value, out, [(b"content-type", media.encode())]
-    if op.body.encoding == "multipart" and kind != "multipart/form-data":
-        raise _Refusal(400, "The request body must be multipart/form-data")
-    # multipart fields and raw bodies are forwarded as sent (see the README)
-    return raw, raw, [(b"content-type", content_type)]
+    if op.body.encoding == "multipart":
+        if kind != "multipart/form-data":
+            raise _Refusal(400, "The request body must be multipart/form-data")
+        try:
+            value = decode_multipart(content_type.decode("latin-1"), raw)
+        except FormError as exc:
+            raise _Refusal(
+                400, f"Malformed body: {exc.problem.message}", param=exc.problem.param
+            ) from None
+        # forwarded as sent: re-encoding files is costly, and the fields were read from it
+        return value, raw, [(b"content-type", content_type)]
+    return raw, raw, [(b"content-type", content_type)]  # a raw body: any bytes
 
 
 def _text(raw: bytes) -> str:
