@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
             "--profile", help="ad-hoc target: a profile from [tool.generator.profiles]"
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        if verb == "generate":
+            sub.add_argument(
+                "--force",
+                action="store_true",
+                help="replace the folder even if the generator did not write it, and delete"
+                " files in the package it did not write",
+            )
     spec_changes.add_verbs(verbs)
     # Parsed by generator.gateway.serve (see main): listed here for --help only.
     verbs.add_parser("gateway", help="serve the credential-injecting gateway (gateway --help)")
@@ -82,9 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         targets = _targets(args)
         if args.verb == "generate":
             for target in targets:
-                pipeline.generate(target, progress)
+                pipeline.generate(target, progress, force=args.force)
             return 0
-        stale = [(t, path) for t in targets for path in pipeline.check(t, progress)]
+        stale, foreign = [], []
+        for target in targets:
+            changed, added = pipeline.check(target, progress)
+            stale += [(target, path) for path in changed]
+            foreign += [(target, path) for path in added]
     except GeneratorError as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
@@ -109,10 +120,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.setrecursionlimit(limit)
     for target, path in stale:
         print(f"stale: {(target.package_dir / path).as_posix()}")
+    for target, path in foreign:
+        print(f"not written by the generator: {(target.package_dir / path).as_posix()}")
     if stale:
         print(f"{len(stale)} stale file(s); run `python -m generator generate`")
-        return 1
-    return 0
+    if foreign:
+        print(
+            f"{len(foreign)} file(s) the generator did not write; `generate` keeps them and"
+            " refuses to run until they are moved out (or pass --force to delete them)"
+        )
+    return 1 if stale or foreign else 0
 
 
 def one_line(text: str) -> str:

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 from generator import cache
 from generator.config import Target
 from generator.errors import GeneratorError
-from generator.write import MANIFEST, read_text, split_stale, stale_files, write_package
+from generator.write import (
+    MANIFEST,
+    foreign_files,
+    read_text,
+    repair,
+    split_stale,
+    stale_files,
+    write_package,
+)
 
 if TYPE_CHECKING:
     from generator.ir import Api
@@ -121,19 +129,21 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     return Output(api=api, files=files, inputs=doc.files)
 
 
-def generate(target: Target, progress: Progress = quiet) -> list[str]:
-    """Write the target's package if anything in it changed; the changed paths.
+def generate(target: Target, progress: Progress = quiet, *, force: bool = False) -> list[str]:
+    """Write the target's package if anything in it changed; the changed paths. Refused
+    (``GeneratorError``) over a folder or files the generator did not write, unless ``force``.
 
     Ends with what changed: files added, changed and removed, and, when the spec changed
     since the last generation (the manifest records its hash), how the API changed."""
     from generator import spec_changes
 
     files, api = _expected(target, progress)
+    repair(target.package_dir)  # what a crashed earlier run left
     changed = stale_files(target.package_dir, files)
     before = _manifest_sha256(read_text(target.package_dir / MANIFEST))
     added, modified, removed = split_stale(target.package_dir, files, changed)
     if changed:
-        write_package(target.package_dir, files, unchanged=set(files) - set(changed))
+        write_package(target.package_dir, files, unchanged=set(files) - set(changed), force=force)
     progress(
         f"{target.package}: {len(changed)} of {len(files)} files changed in {target.package_dir}"
         f" ({len(added)} added, {len(modified)} changed, {len(removed)} removed)"
@@ -155,8 +165,12 @@ def _manifest_sha256(text: str | None) -> str | None:
     return sha if isinstance(sha, str) else None
 
 
-def check(target: Target, progress: Progress = quiet) -> list[str]:
-    return stale_files(target.package_dir, expected_files(target, progress))
+def check(target: Target, progress: Progress = quiet) -> tuple[list[str], list[str]]:
+    """The package's stale files, and (apart) the files in it the generator did not write."""
+    files = expected_files(target, progress)
+    foreign = foreign_files(target.package_dir, files)
+    stale = [p for p in stale_files(target.package_dir, files) if p not in foreign]
+    return stale, foreign
 
 
 def expected_files(target: Target, progress: Progress = quiet) -> dict[str, str]:
