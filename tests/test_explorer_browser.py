@@ -38,6 +38,14 @@ LINK = {
     "expires_at": 1700000300,
     "url": "https://connect.stripe.com/setup/e/acct_1Explorer/Zx81",
 }
+API_ERROR = {
+    "error": {
+        "type": "invalid_request_error",
+        "code": "resource_missing",
+        "param": "account",
+        "message": "No such account: 'acct_missing'",
+    }
+}
 MAIN_BODY = (
     b"account=acct_1Explorer&type=account_onboarding&collection_options[fields]=eventually_due"
 )
@@ -112,7 +120,16 @@ def crafted_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                 "schema": {
                                     "type": "object",
                                     "properties": {
-                                        "note": {"type": "string", "description": PAYLOAD}
+                                        "note": {"type": "string", "description": PAYLOAD},
+                                        "count": {"type": "integer"},
+                                        "options": {
+                                            "type": "object",
+                                            "required": ["enabled"],
+                                            "properties": {
+                                                "enabled": {"type": "boolean"},
+                                                "label": {"type": "string"},
+                                            },
+                                        },
                                     },
                                 }
                             }
@@ -154,6 +171,9 @@ def run(
     if reason is not None:
         pytest.skip(reason)
     main, crafted = gateways
+    ok = Reply(200, LINK, {"Request-Id": "req_explorer_7Hk2"})
+    # in the order the script sends: the form's Send, the keyboard's, then one the API refuses
+    upstream[1].replies[:] = [ok, ok, Reply(400, API_ERROR, {"Request-Id": "req_explorer_bad"})]
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "failure.png").unlink(missing_ok=True)  # written only when the script fails
     config = {
@@ -227,8 +247,26 @@ def test_empty_account_is_flagged_at_the_field_and_nothing_is_sent(run: dict[str
     assert "f-body-account-err" in empty["description"].split()
     assert empty["sendStatus"].startswith("Not sent")
     assert not [s for s in empty["sent"] if s.endswith("/v1/account_links")]
-    # two Sends reached the upstream (the form's and the keyboard's), not the empty one
-    assert [r.body for r in _upstream_sends(run)] == [MAIN_BODY, KEYBOARD_BODY]
+    # the form's, the keyboard's and the refused one reached the upstream, not the empty one
+    assert [r.body for r in _upstream_sends(run)][:2] == [MAIN_BODY, KEYBOARD_BODY]
+    assert len(_upstream_sends(run)) == 3
+
+
+def test_an_api_error_shows_its_param_and_message_at_the_field(run: dict[str, Any]) -> None:
+    refused = run["apiError"]
+    assert refused["answer"]["status"] == "400 Bad Request"
+    assert refused["answer"]["requestId"] == "req_explorer_bad"
+    assert json.loads(refused["answer"]["body"]) == API_ERROR
+    assert refused["param"] == "account"
+    assert refused["message"] == "No such account: 'acct_missing'"
+    assert refused["fieldVisible"] and refused["fieldMessage"] == refused["message"]
+    assert refused["invalid"] == "true"
+    assert _upstream_sends(run)[2].body == b"account=acct_missing&type=account_update"
+
+
+def test_a_malformed_number_is_flagged_and_not_sent(run: dict[str, Any]) -> None:
+    assert run["xss"]["countMessage"] == "Enter a whole number, like 42."
+    assert run["xss"]["countSent"] == 0
 
 
 def test_the_pages_snippet_sends_the_same_request(
@@ -285,6 +323,14 @@ def test_crafted_prose_shows_as_text_and_runs_nothing(run: dict[str, Any]) -> No
     assert [s.rsplit("/", 1)[-1] for s in xss["scripts"]] == ["explorer.js"]
     assert not [h for h in xss["links"] if h and h.startswith("javascript:")]
     assert """note='<img src=x onerror="window.__pwned=9">',""" in xss["snippet"]
+
+
+def test_a_group_is_sent_only_once_something_in_it_is_filled(run: dict[str, Any]) -> None:
+    """An unchecked required checkbox means false, but on its own it does not send its group."""
+    xss = run["xss"]
+    assert "options=" not in xss["snippet"]
+    assert 'options={"enabled": False, "label": "x"},' in xss["groupSnippet"]
+    assert 'options={"enabled": True, "label": "x"},' in xss["checkedSnippet"]
 
 
 def test_every_page_sets_the_csp_and_holds_no_inline_code(run: dict[str, Any]) -> None:

@@ -117,3 +117,20 @@ def test_safe_link() -> None:
     assert safe_link("http://[::1]:8080/x") == "http://[::1]:8080/x"
     assert safe_link("http://[bad") is None
     assert safe_link(None) is None
+
+
+def test_markdown_links() -> None:
+    assert sanitize("the [smallest unit](https://stripe.com/docs/currencies#zero) (e.g. 100)") == (
+        'the <a href="https://stripe.com/docs/currencies#zero" rel="noopener noreferrer nofollow">'
+        "smallest unit</a> (e.g. 100)"
+    )
+    # relative and script links keep their text only; nothing inside a link nests another
+    assert (
+        sanitize("[docs](/docs/connect) [x](javascript:alert(1))")
+        == "docs [x](javascript:alert(1))"
+    )
+    assert sanitize("[x](javascript:void)") == "x"
+    assert sanitize('<a href="https://a.example">see [b](https://b.example)</a>') == (
+        '<a href="https://a.example" rel="noopener noreferrer nofollow">see b</a>'
+    )
+    assert sanitize("[<b>](https://a.example)") == "[&lt;b&gt;](https://a.example)"

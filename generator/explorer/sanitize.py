@@ -4,9 +4,10 @@ Kept as markup: ``p``, ``code``, ``em``, ``strong``, ``ul``, ``ol``, ``li`` with
 and ``a`` whose ``href`` is an absolute http(s) URL (opened with ``rel="noopener noreferrer
 nofollow"``). An ``a`` with any other link (relative, ``javascript:``, none) keeps its text and
 loses the link. Every other tag, comment or declaration is escaped, so it shows as the text the
-spec wrote and never runs. Backtick spans in text (Markdown's inline code, which Stripe's
-parameter descriptions use) become ``code``. Tags left open are closed at the end, and stray end
-tags are escaped, so a description cannot unbalance the page around it.
+spec wrote and never runs. In text, backtick spans (Markdown's inline code, which Stripe's
+parameter descriptions use) become ``code`` and Markdown links ``[text](url)`` become links under
+the same rule as ``a``. Tags left open are closed at the end, and stray end tags are escaped, so
+a description cannot unbalance the page around it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from urllib.parse import urlsplit
 
 ALLOWED = frozenset({"p", "a", "code", "em", "strong", "ul", "ol", "li"})
 _TICKS = re.compile(r"`([^`\n]+)`")
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
+_REL = 'rel="noopener noreferrer nofollow"'
 
 
 def sanitize(text: str) -> str:
@@ -63,7 +66,7 @@ class _Sanitizer(HTMLParser):
             if href is None:
                 self.unlinked += 1
                 return
-            self.out.append(f'<a href="{escape(href)}" rel="noopener noreferrer nofollow">')
+            self.out.append(f'<a href="{escape(href)}" {_REL}>')
         else:
             self.out.append(f"<{tag}>")
         self.open.append(tag)
@@ -91,7 +94,23 @@ class _Sanitizer(HTMLParser):
             return
         pieces = _TICKS.split(data)  # odd indexes hold the text between backticks
         for i, piece in enumerate(pieces):
-            self.out.append(f"<code>{escape(piece)}</code>" if i % 2 else escape(piece))
+            self.out.append(f"<code>{escape(piece)}</code>" if i % 2 else self._links(piece))
+
+    def _links(self, text: str) -> str:
+        """Escaped text with Markdown links ``[text](url)`` as links where the URL is http(s)
+        (and not inside a link already), else as their text."""
+        out: list[str] = []
+        end = 0
+        for found in _MD_LINK.finditer(text):
+            out.append(escape(text[end : found.start()]))
+            label, href = escape(found.group(1)), safe_link(found.group(2))
+            if href is None or "a" in self.open:
+                out.append(label)
+            else:
+                out.append(f'<a href="{escape(href)}" {_REL}>{label}</a>')
+            end = found.end()
+        out.append(escape(text[end:]))
+        return "".join(out)
 
     def handle_comment(self, data: str) -> None:
         self._raw(f"<!--{data}-->")

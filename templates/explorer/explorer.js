@@ -31,11 +31,14 @@
     const kind = el.dataset.kind;
     if (kind === "group") {
       const out = {};
+      let given = false; // an unchecked required checkbox alone does not send its group
       for (const child of childFields(el)) {
         const value = read(child, param ? `${param}[${child.dataset.key}]` : child.dataset.key);
-        if (value !== undefined) out[child.dataset.key] = value;
+        if (value === undefined) continue;
+        out[child.dataset.key] = value;
+        given = given || !(child.dataset.kind === "checkbox" && value === false);
       }
-      return Object.keys(out).length ? out : undefined;
+      return given ? out : undefined;
     }
     if (kind === "array" || kind === "map") {
       const items = kind === "array" ? [] : {};
@@ -302,6 +305,7 @@
 
   // Gateway token: local storage only ----------------------------------------------------
   const note = $("token-note");
+  $("token-form").addEventListener("submit", (event) => event.preventDefault());
   try { token.value = localStorage.getItem(TOKEN_KEY) || ""; } catch (e) { /* storage blocked */ }
   note.textContent = token.value ? "Saved in this browser." : "Not saved yet.";
   token.addEventListener("input", () => {

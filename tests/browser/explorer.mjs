@@ -215,6 +215,26 @@ async function keyboardOnly(ctx) {
   return out;
 }
 
+// The upstream answers this Send with a 400 naming a parameter (queued by the test).
+async function apiError(ctx) {
+  const page = await ctx.newPage();
+  await page.goto(`${config.gateway}/_gateway/operations/${OP}`);
+  await page.getByRole("textbox", { name: /^account\b/ }).fill("acct_missing");
+  await page.getByRole("combobox", { name: /^type\b/ }).selectOption("account_update");
+  await page.getByRole("button", { name: "Send" }).click();
+  const answer = await answered(page);
+  const out = {
+    answer,
+    param: await page.locator("#response-error-param").textContent(),
+    message: await page.locator("#response-error-message").textContent(),
+    fieldMessage: await page.locator("#f-body-account-err").textContent(),
+    fieldVisible: await page.locator("#f-body-account-err").isVisible(),
+    invalid: await page.locator("#f-body-account").getAttribute("aria-invalid"),
+  };
+  await page.close();
+  return out;
+}
+
 async function crafted(ctx) {
   const page = await ctx.newPage();
   await page.goto(`${config.xssGateway}/_gateway/operations/${config.xssOperation}`);
@@ -235,6 +255,19 @@ async function crafted(ctx) {
   await page.waitForTimeout(200);
   out.pwnedAfterInput = await page.evaluate(() => (window.__pwned === undefined ? null : window.__pwned));
   out.snippet = await snippet(page);
+  const options = page.getByRole("group", { name: /^options/ });
+  await options.getByRole("textbox", { name: /^label\b/ }).fill("x");
+  out.groupSnippet = await changedSnippet(page, out.snippet);
+  await options.getByRole("checkbox", { name: /^enabled\b/ }).check();
+  out.checkedSnippet = await changedSnippet(page, out.groupSnippet);
+  const before = report.requests.length;
+  const count = page.getByRole("textbox", { name: /^count\b/ });
+  await count.fill("4.5x");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.locator("#f-body-count-err").waitFor({ state: "visible" });
+  await page.waitForTimeout(300);
+  out.countMessage = await page.locator("#f-body-count-err").textContent();
+  out.countSent = report.requests.slice(before).filter((r) => r.url.endsWith("/v1/notes")).length;
   await page.close();
   return out;
 }
@@ -253,6 +286,7 @@ async function main() {
     report.main = await mainFlow(context);
     report.emptyAccount = await emptyAccount(context);
     report.keyboard = await keyboardOnly(context);
+    report.apiError = await apiError(context);
     report.xss = await crafted(context);
   } catch (error) {
     report.error = String(error && error.stack ? error.stack : error);
