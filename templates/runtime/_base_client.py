@@ -140,7 +140,8 @@ class Operation(Generic[T]):
     ``reserved`` the query parameters sent with ``allowReserved``. ``body`` is how the body is
     sent: "json" (as ``media_type``, ``application/json`` by default), "form", "multipart"
     (``parts`` gives a part's content type) or "raw" (bytes, text or a file, as ``media_type``).
-    ``nullable`` names body arguments for which ``None`` is sent as JSON ``null``.
+    ``nullable`` names body arguments for which ``None`` is sent as JSON ``null``. A JSON body
+    that is not ``body_required`` is left out when none of its fields is given.
     """
 
     __slots__ = (
@@ -148,6 +149,7 @@ class Operation(Generic[T]):
         "_parsers",
         "accept",
         "body",
+        "body_required",
         "cookies",
         "deprecated",
         "errors",
@@ -192,6 +194,7 @@ class Operation(Generic[T]):
         nullable: str = "",
         responses: Mapping[str, str] | None = None,
         errors: Mapping[str, str] | None = None,
+        body_required: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -222,6 +225,7 @@ class Operation(Generic[T]):
         self.media_type = media_type
         self.parts = parts or {}
         self.nullable = tuple(nullable.split())
+        self.body_required = body_required
         self._parsers: dict[str, Callable[[bytes], Any]] = {}
         # Declared error answers: status ("404", "4XX", "default") -> "module:Name" of the
         # error model, imported on the first error answer that needs it.
@@ -469,7 +473,7 @@ class _Base:
         elif op.body == "multipart":
             files = multipart(body, op.parts)
         elif op.body == "json":
-            json_body = body
+            json_body = body if body or op.body_required else None  # nothing given: no body
             if whole_body is not None:
                 json_body = _merge_extra_body(whole_body, options.get("extra_body"))
             if op.media_type:  # a +json type: httpx's json= would say application/json
