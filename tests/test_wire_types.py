@@ -33,6 +33,9 @@ SCHEMAS: dict[str, Any] = {
     "Bird": _obj(["name"], name=STRING, wings=INTEGER),
     "Plane": _obj(["name"], name=STRING, engines=INTEGER),
     "Mood": {"type": "string", "enum": ["calm", "wild"]},
+    "Figure": _obj(["type"], type=STRING),
+    "Circle": {"allOf": [_ref("Figure"), {"properties": {"radius": {"type": "number"}}}]},
+    "Square": _obj(["type"], type=STRING, side={"type": "number"}),
     "Owner": _obj(
         ["pet"],
         pet={"oneOf": [_ref("Cat"), _ref("Dog")]},  # inline, no discriminator
@@ -58,6 +61,24 @@ SPEC: dict[str, Any] = {
     "info": {"title": "Zoo API", "version": "1"},
     "paths": {
         "/owner": {"get": {"operationId": "get_owner", **_answer(_ref("Owner"))}},
+        "/figures": {
+            "get": {
+                "operationId": "list_figures",
+                **_answer(
+                    {
+                        "type": "array",
+                        "items": {
+                            "oneOf": [_ref("Circle"), _ref("Square")],
+                            # Square is implicit: by its schema name
+                            "discriminator": {
+                                "propertyName": "type",
+                                "mapping": {"round": "#/components/schemas/Circle"},
+                            },
+                        },
+                    }
+                ),
+            }
+        },
         "/flyers": {
             "get": {
                 "operationId": "list_flyers",
@@ -151,6 +172,13 @@ def test_a_top_level_list_of_a_matched_union(fetch: Any) -> None:
     flyers = fetch("list_flyers", payload)
     assert [type(f).__name__ for f in flyers] == ["Bird", "Plane", "UnknownObject"]
     assert [_dump(f) for f in flyers] == payload
+
+
+def test_a_declared_discriminator_goes_by_its_mapping_then_schema_names(fetch: Any) -> None:
+    payload = [{"type": "round", "radius": 1.5}, {"type": "Square", "side": 2}, {"type": "hex"}]
+    figures = fetch("list_figures", payload)
+    assert [type(f).__name__ for f in figures] == ["Circle", "Square", "UnknownObject"]
+    assert [_dump(f) for f in figures] == payload
 
 
 def test_nullable_allof_is_the_member_or_none(zoo: ModuleType, fetch: Any) -> None:

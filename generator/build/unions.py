@@ -37,16 +37,25 @@ def _needs_name(member: Any, where: str) -> bool:
 
 def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     """Tell the model members apart by a property with one constant value per model
-    (Stripe's ``object``). Other members (an expandable field's ID string, None) stay
+    (Stripe's ``object``, or the spec's ``discriminator``: its ``mapping``, else each member's
+    constant, else its schema name). Other members (an expandable field's ID string, None) stay
     beside the discriminated part: ``str | <Card or BankAccount by object> | None``. Without
     such a property, the union is ``matched``: each answer goes to the model it fits."""
-    prop = (node.get("discriminator") or {}).get("propertyName") or "object"
+    discriminator = node.get("discriminator")
+    if not isinstance(discriminator, dict):
+        discriminator = {}
+    declared = isinstance(discriminator.get("propertyName"), str)
+    prop = discriminator["propertyName"] if declared else "object"
     refs = [m for m in found.members if isinstance(m, ModelRef)]
     if len(refs) < 2:
         return found
+    mapped = _mapping(s, discriminator) if declared else {}
     tags: list[str] = []
     for member in refs:
-        tag = _constant_of(s, member, prop)
+        tag = mapped.get(member.name) or _constant_of(s, member, prop)
+        if tag is None and declared:  # implicit mapping: the schema's own name
+            where = s.component_by_name.get(member.name)
+            tag = where.rsplit("/", 1)[1] if where else None
         if tag is None or tag in tags:
             # No property tells them apart: an answer is matched to the member it fits.
             return UnionOf(found.members, matched=True)
@@ -59,12 +68,28 @@ def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     return UnionOf((*head, tagged, *([NONE] if NONE in others else [])))
 
 
+def _mapping(s: Schemas, discriminator: dict[str, Any]) -> dict[str, str]:
+    """Model class name -> its one value in the discriminator's ``mapping``. A model named by
+    two values is left out (a tag is one value), and so is a target that is no component."""
+    mapping = discriminator.get("mapping")
+    found: dict[str, list[str]] = {}
+    for value, target in (mapping if isinstance(mapping, dict) else {}).items():
+        ref = str(target) if str(target).startswith("#") else f"#/components/schemas/{target}"
+        model = s.components.get(ref[1:])
+        if model is not None:
+            found.setdefault(model[0], []).append(str(value))
+    return {name: values[0] for name, values in found.items() if len(values) == 1}
+
+
 def _constant_of(s: Schemas, ref: ModelRef, prop: str) -> str | None:
     where = s.component_by_name.get(ref.name)
     if where is None:  # an inline model: no constant to go by
         return None
     node = s.component(where)
-    schema = (node.get("properties") or {}).get(prop)
+    props = {w: schema for w, schema, _ in s.object_properties(node, where)[0]}
+    schema = props.get(prop)
+    if isinstance(schema, dict) and "$ref" in schema:
+        schema = s.resolver.deref(schema, where)[0]
     if isinstance(schema, dict):
         values = schema.get("enum") or ([schema["const"]] if "const" in schema else [])
         if len(values) == 1 and isinstance(values[0], str):
