@@ -278,6 +278,9 @@ class Operation:
     tags: tuple[str, ...]
     description_source: str = ""  # the spec's own prose (HTML or Markdown), for pages
     errors: tuple[ErrorResponse, ...] = ()  # declared error answers, in spec order
+    # Alternatives of credential arguments (any one fully configured is sent); None: the API's
+    # default, () for ``security: []`` (send none).
+    security: tuple[tuple[str, ...], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,23 @@ class ErrorResponse:
     status: str
     type: ModelRef | None  # the error model, when its JSON body has one
     media_type: str | None
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One constructor argument that carries a credential, and how it is sent.
+
+    ``kind``: "bearer" (``Authorization: Bearer``; http bearer, oauth2, openIdConnect), "basic"
+    (``name`` is "username" or "password"), or where an apiKey goes: "header", "query",
+    "cookie" (``name`` is its wire name). Schemes that send the same thing share one argument.
+    """
+
+    argument: str
+    kind: Literal["bearer", "basic", "header", "query", "cookie"]
+    name: str
+    env: str  # the environment variable it falls back to
+    schemes: tuple[str, ...]  # the security scheme keys it serves
+    description: str
 
 
 @dataclass(frozen=True)
@@ -340,3 +360,5 @@ class Api:
     params_types: tuple[ParamsType, ...]
     profile: Profile
     warnings: tuple[str, ...] = field(default=())
+    credentials: tuple[Credential, ...] = ()  # constructor arguments, in signature order
+    default_security: tuple[tuple[str, ...], ...] = ()  # alternatives of operations without own

@@ -21,6 +21,7 @@ from generator.ir import (
     DEFAULT_STYLE_CODES,
     Alias,
     Api,
+    Credential,
     Lit,
     Model,
     ModelRef,
@@ -36,6 +37,7 @@ from generator.profiles import RUNTIME_ERRORS
 
 TOOL = "openapi-client-generator"
 RUNTIME_FILES = (
+    "_auth.py",
     "_base_client.py",
     "_encode.py",
     "_errors.py",
@@ -245,6 +247,19 @@ def _status_words(status: str) -> str:
     if status == "default":
         return "any other error status"
     return f"HTTP {status.lower() if 'X' in status else status}"
+
+
+def credential_doc(c: Credential) -> str:
+    """What a credential argument's docstring says: how it is sent, where it falls back to."""
+    if c.kind == "bearer":
+        how = "Sent as a bearer token (``Authorization: Bearer ...``)"
+    elif c.kind == "basic":
+        how = f"The {'user name' if c.name == 'username' else 'password'} for HTTP basic auth"
+    elif c.kind == "query":
+        how = f"Sent as the ``{c.name}`` query parameter (masked in logs)"
+    else:
+        how = f"Sent as the ``{c.name}`` {c.kind}"
+    return f"{how}; defaults to the ``{c.env}`` environment variable."
 
 
 def error_targets(op: Operation) -> list[tuple[str, str]]:
@@ -500,6 +515,7 @@ def _environment() -> jinja2.Environment:
         param_styles=param_styles,
         body_media_type=body_media_type,
         error_targets=error_targets,
+        credential_doc=credential_doc,
     )
     return env
 

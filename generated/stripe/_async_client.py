@@ -51,7 +51,9 @@ class AsyncStripeClient(AsyncBaseClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
+            credentials={
+                "api_key": api_key,
+            },
             base_url=base_url,
             server_urls=server_urls,
             timeout=timeout,

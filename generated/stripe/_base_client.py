@@ -19,7 +19,6 @@ import importlib
 import json
 import logging
 import math
-import os
 import random
 import sys
 import time
@@ -32,6 +31,7 @@ from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar
 
 import httpx
 
+from ._auth import Credential, choose, configured, mask_in_logs, send
 from ._encode import (
     NOT_GIVEN,
     cookie_param,
@@ -44,13 +44,11 @@ from ._encode import (
     raw_content,
 )
 from ._errors import (
-    MESSAGE_FIELDS,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     ClientError,
     error_from_response,
-    pointer_path,
     request_id_of,
 )
 from ._models import lenient_parser
@@ -110,7 +108,6 @@ class ClientConfig:
 
     package: str
     base_url: str
-    api_key_env: str
     api_version: str
     version_header: str | None = None
     retry_hint_header: str | None = None
@@ -124,6 +121,9 @@ class ClientConfig:
     param_style: str | None = None
     error_message: str | None = None  # JSON pointer to an error body's message
     idempotency_header: str | None = None  # sent on every write, which makes writes retryable
+    # Credential arguments of the client, and the alternatives operations use by default.
+    credentials: Mapping[str, Credential] = field(default_factory=dict)
+    security: tuple[tuple[str, ...], ...] = ()
 
     @property
     def option_keys(self) -> frozenset[str]:
@@ -168,6 +168,7 @@ class Operation(Generic[T]):
         "reserved",
         "response",
         "responses",
+        "security",
         "server",
         "styles",
         "whole_body",
@@ -198,6 +199,7 @@ class Operation(Generic[T]):
         responses: Mapping[str, str] | None = None,
         errors: Mapping[str, str] | None = None,
         body_required: bool = False,
+        security: tuple[tuple[str, ...], ...] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -234,6 +236,8 @@ class Operation(Generic[T]):
         # error model, imported on the first error answer that needs it.
         self.errors = errors or {}
         self._error_models: dict[str, Any] = {}
+        # Alternatives of credential arguments (None: the client's default; (): send none).
+        self.security = security
 
     def target(self, media: str | None) -> str | None:
         """How to read an answer of media type ``media`` (no Content-Type: the first declared
@@ -367,7 +371,7 @@ class _Base:
     def __init__(
         self,
         *,
-        api_key: str | None,
+        credentials: Mapping[str, str | None],
         base_url: str | None,
         server_urls: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None,
@@ -375,9 +379,8 @@ class _Base:
         client_headers: Mapping[str, str | None],
     ) -> None:
         config = self._config
-        self.api_key = (
-            api_key if api_key is not None else os.environ.get(config.api_key_env) or None
-        )
+        self._credentials = configured(config.credentials, credentials)
+        mask_in_logs(config.credentials)
         self.base_url = (base_url or config.base_url).rstrip("/")
         self._base_url_given = base_url is not None
         self.server_urls = {k.rstrip("/"): v.rstrip("/") for k, v in (server_urls or {}).items()}
@@ -392,8 +395,6 @@ class _Base:
         if config.version_header and config.version_header not in self._headers:
             # Send the version the models were generated from, so answers match them.
             self._headers[config.version_header] = config.api_version
-        if self.api_key:
-            self._headers["Authorization"] = f"Bearer {self.api_key}"
 
     def __repr__(self) -> str:  # never show the key
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -454,6 +455,10 @@ class _Base:
                 whole_body = value
             else:
                 body[wire] = value
+        security = self._config.security if op.security is None else op.security
+        chosen = choose(security, self._credentials)
+        if chosen:
+            send(chosen, self._credentials, self._config.credentials, headers, query, cookies)
         if cookies:
             _set_header(headers, "Cookie", "; ".join(cookies))
         for keyword, header in self._config.client_headers.items():
@@ -587,7 +592,6 @@ class _Base:
         except ValueError:
             body = response.text or None
         config = self._config
-        pointer = config.error_message
         return error_from_response(
             response.status_code,
             body,
@@ -596,7 +600,7 @@ class _Base:
             by_status=config.status_errors,
             by_type=config.error_types,
             rate_limit_codes=config.rate_limit_codes,
-            message_paths=(pointer_path(pointer),) if pointer else MESSAGE_FIELDS,
+            message_pointer=config.error_message,
         )
 
     def _step(
@@ -743,7 +747,7 @@ class SyncBaseClient(_Base):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        credentials: Mapping[str, str | None] | None = None,
         base_url: str | None = None,
         server_urls: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
@@ -756,7 +760,7 @@ class SyncBaseClient(_Base):
                 f"http_client must be an httpx.Client, not {type(http_client).__name__}"
             )
         super().__init__(
-            api_key=api_key,
+            credentials=credentials or {},
             base_url=base_url,
             server_urls=server_urls,
             timeout=timeout,
@@ -817,7 +821,7 @@ class AsyncBaseClient(_Base):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        credentials: Mapping[str, str | None] | None = None,
         base_url: str | None = None,
         server_urls: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
@@ -830,7 +834,7 @@ class AsyncBaseClient(_Base):
                 f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
             )
         super().__init__(
-            api_key=api_key,
+            credentials=credentials or {},
             base_url=base_url,
             server_urls=server_urls,
             timeout=timeout,

@@ -135,12 +135,28 @@ def _at(body: Any, path: tuple[str | int, ...]) -> Any:
     return body
 
 
-def message_of(body: Any, paths: tuple[tuple[str | int, ...], ...]) -> str | None:
-    """The first non-empty string found at one of ``paths`` in a JSON error body."""
-    for path in paths:
+# Failing the fields above, a field whose name ends like one of these (ignoring case, "-" and
+# "_") is taken, in the body, its "error" object or its first "errors" item: Vonage's
+# "error-code-label", Linode's errors[0].reason, "errorMessage", "error_description"...
+MESSAGE_ENDINGS = ("message", "description", "detail", "label", "reason")
+
+
+def message_of(body: Any, pointer: str | None = None) -> str | None:
+    """An error body's message: the string at ``pointer`` (the profile's) when given, else the
+    first of ``MESSAGE_FIELDS``, else a field named like a message (``MESSAGE_ENDINGS``)."""
+    for path in (pointer_path(pointer),) if pointer else MESSAGE_FIELDS:
         found = _at(body, path)
         if isinstance(found, str) and found:
             return found
+    if pointer:
+        return None
+    for container in (body, _at(body, ("error",)), _at(body, ("errors", 0))):
+        if not isinstance(container, dict):
+            continue
+        for key, value in container.items():
+            name = str(key).lower().replace("-", "").replace("_", "")
+            if isinstance(value, str) and value and name.endswith(MESSAGE_ENDINGS):
+                return value
     return None
 
 
@@ -184,7 +200,7 @@ def error_from_response(
     by_status: Mapping[str, type[ClientError]],
     by_type: Mapping[str, type[ClientError]],
     rate_limit_codes: tuple[str, ...] = (),
-    message_paths: tuple[tuple[str | int, ...], ...] = MESSAGE_FIELDS,
+    message_pointer: str | None = None,
 ) -> ClientError:
     """The exception for an error answer; ``body`` is its parsed JSON (or text, or None) and
     ``model`` the declared error model's class, if any: ``.body`` becomes the model when the
@@ -192,7 +208,7 @@ def error_from_response(
     cls = error_class(
         status, body, by_status=by_status, by_type=by_type, rate_limit_codes=rate_limit_codes
     )
-    message = message_of(body, message_paths) or f"HTTP {status} with no error message"
+    message = message_of(body, message_pointer) or f"HTTP {status} with no error message"
     detail = _detail(body)
     code, param = detail.get("code"), detail.get("param")
     typed = body

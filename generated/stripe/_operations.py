@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._auth import Credential
 from ._base_client import ClientConfig, Operation
 from ._exceptions import STATUS_ERRORS, TYPE_ERRORS
 
@@ -14,7 +15,6 @@ if TYPE_CHECKING:
 CONFIG = ClientConfig(
     package=__name__.rpartition(".")[0],
     base_url="https://api.stripe.com",
-    api_key_env="STRIPE_API_KEY",
     api_version="2024-06-20",
     version_header="Stripe-Version",
     retry_hint_header="Stripe-Should-Retry",
@@ -28,6 +28,10 @@ CONFIG = ClientConfig(
     param_style="brackets",
     error_message="/error/message",
     idempotency_header="Idempotency-Key",
+    credentials={
+        "api_key": Credential("bearer", "", "STRIPE_API_KEY"),
+    },
+    security=(("api_key",),),
 )
 
 POST_ACCOUNT_LINKS: Operation[AccountLink] = Operation(

@@ -10,11 +10,12 @@ The parts: ``schemas`` (schemas → types, models, TypedDicts; ``unions`` for an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.build.operations import normalize_operation_id, operations, server_urls
 from generator.build.schemas import Schemas
+from generator.build.security import Security
 from generator.ir import Api, Profile, SecurityScheme
 from generator.text import html_to_text
 
@@ -38,6 +39,8 @@ def build_api(inp: BuildInput) -> Api:
     if not inp.operations:
         s.model_queue.extend(sorted(s.components))
         s.name_component_aliases()
+    security = Security(s)
+    ops = [replace(op, security=security.of(op)) for op in ops]
     s.drain_models()
     info = inp.data.get("info", {})
     servers = server_urls(inp.data.get("servers"))
@@ -61,6 +64,8 @@ def build_api(inp: BuildInput) -> Api:
         profile=inp.profile,
         # a place lowered twice warns once
         warnings=tuple(dict.fromkeys([*inp.warnings, *s.warnings])),
+        credentials=security.credentials,
+        default_security=security.alternatives(security.default),
     )
 
 
