@@ -150,9 +150,7 @@ def generate(target: Target, progress: Progress = quiet, *, force: bool = False)
     )
     now = _manifest_sha256(files.get(MANIFEST))
     if now:
-        spec_changes.remember_spec(target, now)
-    if before and now and before != now:
-        for line in spec_changes.api_summary(target, before, api):
+        for line in spec_changes.after_generate(target, before, now, api):
             progress(line)
     return changed
 

@@ -132,17 +132,27 @@ def _update(args: argparse.Namespace) -> int:
 
 
 # The end of `generate` ---------------------------------------------------------------------
-def remember_spec(target: Target, sha256: str) -> None:
-    """Keep the spec just generated from, so the next generation can say what changed."""
+def after_generate(target: Target, before: str | None, now: str, new: Api | None) -> list[str]:
+    """Keep the spec just generated from (so the next generation can say what changed), and
+    say how the API changed since the spec of hash ``before``, the one the manifest recorded.
+    ``new`` is the current spec's IR when this run built it."""
     try:
         raw = target.spec.read_bytes()
     except OSError:
-        return
-    if hashlib.sha256(raw).hexdigest() != sha256:  # edited while generating: not what we read
-        return
-    kept = _kept(target, sha256)
-    if not kept.is_file():
-        cache.write_quietly(kept, raw)
+        return []
+    # A multi-file spec's hash covers all its files: one file alone cannot stand for it.
+    single = hashlib.sha256(raw).hexdigest() == now
+    if single and not _kept(target, now).is_file():
+        cache.write_quietly(_kept(target, now), raw)
+    if before is None or before == now:
+        return []
+    if not single:
+        return [
+            f"{target.package}: the spec changed since the last generation; it spans several "
+            "files, so no API change summary here: `python -m generator diff OLD NEW` compares "
+            "two versions of it"
+        ]
+    return api_summary(target, before, new)
 
 
 def api_summary(target: Target, old_sha256: str, new: Api | None) -> list[str]:
