@@ -8,19 +8,39 @@ import os
 import sys
 from pathlib import Path
 
-from generator import pipeline, spec_changes
+from generator import __version__, pipeline, spec_changes
 from generator.config import Target, find_root, load_profiles, load_targets, make_target
 from generator.errors import GeneratorError
 
+DESCRIPTION = (
+    "Turn an OpenAPI 3.0 or 3.1 document into a typed Python client package. Without --spec,"
+    " --out and --package, the verbs work on the targets configured in the pyproject.toml of"
+    " this folder or the nearest one above it."
+)
+VERBS = {
+    "generate": (
+        "rebuild the configured targets (or one ad-hoc target)",
+        "Write each target's package, changing only the files whose content changed. A folder"
+        " the generator did not write, or files added to a package, are never replaced or"
+        " deleted without --force.",
+    ),
+    "check": (
+        "exit 1 and list stale files when generated output differs from the spec",
+        "Compare each target's package with what generate would write, without writing"
+        " anything. Exit status 1 lists the stale files and the files the generator did not"
+        " write; 0 means the package is up to date.",
+    ),
+}
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m generator", description=DESCRIPTION)
+    parser.add_argument(
+        "--version", action="version", version=f"openapi-client-generator {__version__}"
+    )
     verbs = parser.add_subparsers(dest="verb", required=True)
-    for verb, text in (
-        ("generate", "rebuild the configured targets (or one ad-hoc target)"),
-        ("check", "exit 1 and list stale files when generated output differs from the spec"),
-    ):
-        sub = verbs.add_parser(verb, help=text, description=text)
+    for verb, (text, description) in VERBS.items():
+        sub = verbs.add_parser(verb, help=text, description=description)
         sub.add_argument("--spec", type=Path, help="ad-hoc target: the OpenAPI document")
         sub.add_argument("--out", type=Path, help="ad-hoc target: folder to write the package in")
         sub.add_argument("--package", help="ad-hoc target: package name (written to OUT/PACKAGE)")

@@ -17,7 +17,7 @@ from generator.profiles import BUILTIN, STANDARD_STATUS_ERRORS
 @dataclass(frozen=True)
 class Target:
     spec: Path  # absolute
-    spec_label: str  # as written in headers: relative to the project root where possible
+    spec_label: str  # as written in headers (``spec_label``): the same from any directory
     out: Path  # absolute; the package is written to out / package
     package: str
     operations: tuple[str, ...]
@@ -47,6 +47,8 @@ def _section(root: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise GeneratorError(f"invalid TOML: {exc}", file=str(pyproject)) from None
     section: dict[str, Any] = config.get("tool", {}).get("generator", {})
+    for name, table in (section.get("profiles") or {}).items():
+        check_profile_keys(table, f"[tool.generator.profiles.{name}]", str(pyproject))
     return section
 
 
@@ -112,13 +114,9 @@ def make_target(
             f"package name {package!r} cannot be imported: it must be an identifier and not a keyword"
         )
     spec_abs = (root / spec).resolve()
-    try:
-        label = spec_abs.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        label = Path(spec).as_posix()
     return Target(
         spec=spec_abs,
-        spec_label=label,
+        spec_label=spec_label(spec_abs),
         out=(root / out).resolve(),
         package=package,
         operations=operations,
@@ -127,8 +125,52 @@ def make_target(
     )
 
 
+def spec_label(spec: Path) -> str:
+    """How headers name the spec: relative to the nearest folder above it that holds a
+    pyproject.toml (its project), or the file's name alone; never the working directory's."""
+    for folder in spec.parents:
+        if (folder / "pyproject.toml").is_file():
+            return spec.relative_to(folder).as_posix()
+    return spec.name
+
+
+# Every key a profile may set: adding a key is one line here (and its use in make_profile).
+PROFILE_KEYS = (
+    "api_key_env",
+    "async_client_class",
+    "base_url_env",
+    "client_class",
+    "client_headers",
+    "credentials",
+    "env_prefix",
+    "error_base",
+    "error_message",
+    "error_shape",
+    "error_types",
+    "id_prefixes",
+    "idempotency_header",
+    "param_style",
+    "rate_limit_codes",
+    "raw_error_body",
+    "retry_hint_header",
+    "status_errors",
+    "version_header",
+)
+
+
+def check_profile_keys(raw: dict[str, Any], where: str, file: str | None = None) -> None:
+    unknown = sorted(str(k) for k in raw if k not in PROFILE_KEYS)
+    if unknown:
+        raise GeneratorError(
+            f"{where} has unknown key{'s' if len(unknown) > 1 else ''}"
+            f" {', '.join(map(repr, unknown))}; the known keys are {', '.join(PROFILE_KEYS)}",
+            file=file,
+        )
+
+
 def make_profile(raw: dict[str, Any], title: str) -> Profile:
     """Complete a profile: anything it does not say is derived from the API's title."""
+    check_profile_keys(raw, "the profile")
     base = naming.pascal(
         " ".join(w for w in naming.words(title) if w.lower() not in {"api", "rest"})
     )

@@ -1,8 +1,9 @@
 """Every Python name the generated code uses is decided here, once.
 
-Wire names stay exact (as aliases); Python names are safe identifiers. Builtins such as ``type``,
-``id`` and ``object`` are allowed as names: they are legal keywords arguments and fields, and users
-expect ``type=`` to work.
+Wire names stay exact (as aliases); Python names are safe identifiers, and parameters and model
+fields are snake_case (``petId`` -> ``pet_id``, ``InvoiceID`` -> ``invoice_id``). Builtins such as
+``type``, ``id`` and ``object`` are allowed as names: they are legal keywords arguments and
+fields, and users expect ``type=`` to work.
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ def identifier(wire: str, reserved: Iterable[str] = ()) -> str:
     return name
 
 
+def python_name(wire: str, reserved: Iterable[str] = ()) -> str:
+    """The snake_case name of a parameter or field: ``identifier`` of the wire name, with
+    capital letters first turned into snake_case words (``petId`` -> ``pet_id``); a name with
+    no ASCII capital (``expand``, ``api_key``, ``日本``) is left to ``identifier`` as it is."""
+    if wire.isidentifier() and any("A" <= c <= "Z" for c in wire):
+        return identifier(snake(wire) or wire, reserved)
+    return identifier(wire, reserved)
+
+
 def _is_safe(name: str, reserved: set[str]) -> bool:
     return (
         name.isidentifier()
@@ -89,14 +99,14 @@ def field_names(wires: Sequence[str], reserved: Iterable[str] = ()) -> list[str]
     Besides ``identifier``'s rules, names starting ``model_`` take a trailing underscore: pydantic
     owns that namespace on ``BaseModel``. See ``claim`` for how collisions resolve.
     """
-    wanted = [identifier(w, reserved) for w in wires]
+    wanted = [python_name(w, reserved) for w in wires]
     return claim(wires, [n + "_" if n.startswith("model_") else n for n in wanted])
 
 
 def parameter_names(wires: Sequence[str], reserved: Iterable[str] = ()) -> list[str]:
     """Keyword names for a method's parameters, in order, unique, stable (see ``claim``)."""
     reserved_set = set(reserved)
-    return claim(wires, [identifier(w, reserved_set) for w in wires], taken=reserved_set)
+    return claim(wires, [python_name(w, reserved_set) for w in wires], taken=reserved_set)
 
 
 def claim(wires: Sequence[str], wanted: Sequence[str], taken: Iterable[str] = ()) -> list[str]:
