@@ -98,8 +98,8 @@ class APIResponseValidationError(ClientError):
 
 
 # Where an error body keeps its message, tried in order when the profile names no pointer:
-# plain APIs, RFC 7807 problem details (detail, then title), OAuth 2 (error_description), and
-# the nested shapes of Stripe-like and GraphQL-like APIs.
+# plain APIs, RFC 7807 problem details (detail, then title), OAuth 2 (error_description), the
+# nested shapes of Stripe-like and GraphQL-like APIs, and a bare "error" or "err" string.
 MESSAGE_FIELDS: tuple[tuple[str | int, ...], ...] = (
     ("message",),
     ("detail",),
@@ -108,6 +108,7 @@ MESSAGE_FIELDS: tuple[tuple[str | int, ...], ...] = (
     ("error", "message"),
     ("errors", 0, "message"),
     ("error",),
+    ("err",),
 )
 
 
