@@ -207,6 +207,8 @@ def _upstream_sends(report: dict[str, Any]) -> list[Recorded]:
 def test_form_drives_the_snippet_and_send_goes_through_the_gateway(run: dict[str, Any]) -> None:
     main = run["main"]
     assert main["indexUrl"].endswith("/_gateway/")  # GET / redirects to the explorer
+    assert (main["filterNone"], main["linkHidden"]) == ("0 operations shown.", True)
+    assert main["filterOne"] == "1 operation shown."
     snippets = main["snippets"]
     assert len(set(snippets)) == 4, "the snippet changes after each step"
     assert 'account="acct_1Explorer"' in snippets[1]

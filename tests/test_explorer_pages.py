@@ -32,6 +32,7 @@ EXTRA_PATHS = """
 /v1/accounts/{account}/notes:
   get:
     operationId: GetAccountNotes
+    description: "<p>Lists the notes of an account. Newest first.</p>"
     parameters:
       - {name: account, in: path, required: true, schema: {type: string}}
       - {name: expand, in: query, style: deepObject, explode: true,
@@ -147,6 +148,8 @@ def test_index_lists_the_operations(gw: Gateway) -> None:
     assert 'href="operations/PostAccountLinks"' in response.text
     assert 'href="operations/GetAccountNotes"' in response.text
     assert "Create an account link" in response.text
+    # no summary: the description's first sentence names it
+    assert '<span class="summary">Lists the notes of an account.</span>' in response.text
     # files.stripe.com is not mapped (--upstream-for): listed, but marked as not forwarded
     assert re.search(r"operations/PostFiles\".*?not forwarded by this gateway", response.text)
 

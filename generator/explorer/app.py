@@ -21,6 +21,7 @@ from generator.explorer.sanitize import sanitize
 from generator.gateway.settings import GatewaySettings
 from generator.ir import Api, Operation
 from generator.render import templates_root
+from generator.text import first_sentence
 
 ASSETS = {
     "explorer.css": "text/css; charset=utf-8",
@@ -179,6 +180,13 @@ def _shared_prefix(paths: tuple[str, ...]) -> str:
     return "/" + "/".join(shared) if shared else ""
 
 
+def _title(op: Operation) -> str:
+    """What a page calls an operation: its summary, else its description's first sentence
+    (Stripe's operations have no summary), else its ID."""
+    title = op.summary or first_sentence(op.description) or op.operation_id
+    return title if len(title) <= 120 else title[:119] + "…"
+
+
 def _deprecation(op: Operation) -> str:
     return "This operation is deprecated." if op.deprecated else ""
 
@@ -224,6 +232,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["segment"] = lambda text: quote(str(text), safe="")
     env.filters["prose"] = lambda text: Markup(sanitize(str(text)))
+    env.filters["title"] = _title
     return env
 
 

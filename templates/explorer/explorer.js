@@ -4,9 +4,33 @@
 // sends exactly the previewed request through the gateway with the gateway token.
 "use strict";
 
+// The index: filter the list of operations as you type.
+(function () {
+  const filter = document.getElementById("filter");
+  if (!filter) return;
+  const count = document.getElementById("filter-count");
+  document.getElementById("filter-form").addEventListener("submit", (event) => event.preventDefault());
+  filter.addEventListener("input", () => {
+    const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const group of document.querySelectorAll("[data-group]")) {
+      let visible = 0;
+      for (const li of group.querySelectorAll("li")) {
+        const text = li.textContent.toLowerCase();
+        li.hidden = !words.every((w) => text.includes(w));
+        if (!li.hidden) visible++;
+      }
+      group.hidden = visible === 0;
+      shown += visible;
+    }
+    count.textContent = words.length ? `${shown} operation${shown === 1 ? "" : "s"} shown.` : "";
+  });
+})();
+
+// An operation's page.
 (function () {
   const form = document.getElementById("op-form");
-  if (!form) return; // the index page needs no script
+  if (!form) return;
 
   const $ = (id) => document.getElementById(id);
   const token = $("token");

@@ -76,6 +76,12 @@ async function mainFlow(ctx) {
   const index = await page.goto(`${config.gateway}/`);
   out.indexUrl = page.url();
   out.indexCsp = index.headers()["content-security-policy"];
+  const filter = page.getByRole("searchbox", { name: "Filter operations" });
+  await filter.fill("nothing matches this");
+  out.filterNone = await page.locator("#filter-count").textContent();
+  out.linkHidden = await page.getByRole("link", { name: /Create an account link/ }).isHidden();
+  await filter.fill("POST account");
+  out.filterOne = await page.locator("#filter-count").textContent();
   await page.getByRole("link", { name: /Create an account link/ }).click();
   await page.waitForURL(`**/_gateway/operations/${OP}`);
   out.pageUrl = page.url();
