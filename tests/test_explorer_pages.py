@@ -292,6 +292,8 @@ def test_preview_refuses_what_it_cannot_read(gw: Gateway) -> None:
     big = json.dumps({"values": {"account": "x" * 70_000}}).encode()
     assert httpx.post(url, content=big, headers=headers).status_code == 413
     assert _preview(gw, "NoSuchThing", {}).status_code == 404
+    lone_surrogate = b'{"values": {"account": "\\ud800"}}'
+    assert httpx.post(url, content=lone_surrogate, headers=headers).status_code == 400
     assert httpx.get(url).status_code == 405
 
 

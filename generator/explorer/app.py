@@ -55,27 +55,33 @@ class _Explorer:
         self.token_required = not settings.insecure_no_client_auth
         self.unserved = _unserved(api, settings)
         self.env = _environment()
-        self.pages: dict[str, str] = {}
+        self.pages: dict[
+            str, str
+        ] = {}  # rendered once each (they depend only on the IR); "": index
 
     async def index(self, request: Request) -> Response:
+        if "" not in self.pages:
+            self.pages[""] = self._index_page()
+        return _page(self.pages[""])
+
+    def _index_page(self) -> str:
         groups: dict[str, list[Operation]] = defaultdict(list)
         for op in self.api.operations:
             groups[_group(self.api, op)].append(op)
-        html = self.env.get_template("index.html.jinja").render(
+        return self.env.get_template("index.html.jinja").render(
             api=self.api,
             description=sanitize(self.api.description),
             groups=sorted(groups.items()),
             unserved=self.unserved,
             root="./",
         )
-        return _page(html)
 
     async def operation(self, request: Request) -> Response:
         op = self.by_id.get(request.path_params["operation_id"])
         if op is None:
             return _page(self._not_found(), status=404)
         page = self.pages.get(op.operation_id)
-        if page is None:  # pages depend only on the IR: render each once
+        if page is None:
             page = self.pages[op.operation_id] = self._operation_page(op)
         return _page(page)
 
@@ -121,8 +127,11 @@ class _Explorer:
         if not isinstance(values, dict):
             return _json({"error": "expected an object with 'values'"}, 400)
         base_url = _base_url(data.get("base_url"))
-        result = preview(self.api, op, values, package=self.package, base_url=base_url)
-        return _json(result.as_json(), 200)
+        try:
+            result = preview(self.api, op, values, package=self.package, base_url=base_url)
+            return _json(result.as_json(), 200)
+        except ValueError:  # text no request can carry (a lone surrogate, from JSON's \ud800)
+            return _json({"error": "these values cannot be encoded"}, 400)
 
 
 def package_path(api: Api, root: Path) -> str:
