@@ -268,7 +268,10 @@
     }
     clearTimeout(timer);
     const p = await refreshPreview();
-    if (!p) return;
+    if (!p) {
+      $("send-status").textContent = "Not sent: the request could not be previewed.";
+      return;
+    }
     const send = $("send");
     send.disabled = true;
     $("send-status").textContent = "Sending…";
@@ -331,14 +334,16 @@
   const note = $("token-note");
   $("token-form").addEventListener("submit", (event) => event.preventDefault());
   try { token.value = localStorage.getItem(TOKEN_KEY) || ""; } catch (e) { /* storage blocked */ }
-  note.textContent = token.value ? "Saved in this browser." : "Not saved yet.";
+  // a status region: announce only what changed, not every keystroke
+  const say = (text) => { if (note.textContent !== text) note.textContent = text; };
+  say(token.value ? "Saved in this browser." : "Not saved yet.");
   token.addEventListener("input", () => {
     try {
       if (token.value) localStorage.setItem(TOKEN_KEY, token.value);
       else localStorage.removeItem(TOKEN_KEY);
-      note.textContent = token.value ? "Saved in this browser." : "Not saved yet.";
+      say(token.value ? "Saved in this browser." : "Not saved yet.");
     } catch (e) {
-      note.textContent = "This browser does not allow saving it; it is kept for this page only.";
+      say("This browser does not allow saving it; it is kept for this page only.");
     }
   });
   $("token-toggle").addEventListener("click", (event) => {
@@ -349,7 +354,7 @@
   $("token-forget").addEventListener("click", () => {
     token.value = "";
     try { localStorage.removeItem(TOKEN_KEY); } catch (e) { /* storage blocked */ }
-    note.textContent = "Forgotten.";
+    say("Forgotten.");
     token.focus();
   });
 
