@@ -254,6 +254,14 @@ def test_empty_account_is_flagged_at_the_field_and_nothing_is_sent(run: dict[str
     assert len(_upstream_sends(run)) == 3
 
 
+def test_list_items_are_added_and_removed(run: dict[str, Any]) -> None:
+    listed = run["emptyAccount"]["list"]
+    assert 'expand=["first", "second"],' in listed["two"]
+    assert 'expand=["second"],' in listed["one"]
+    assert (listed["count"], listed["label"], listed["value"]) == (1, "expand item 1", "second")
+    assert listed["focused"]  # focus moved to the item that took the removed one's place
+
+
 def test_an_api_error_shows_its_param_and_message_at_the_field(run: dict[str, Any]) -> None:
     refused = run["apiError"]
     assert refused["answer"]["status"] == "400 Bad Request"

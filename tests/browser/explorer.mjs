@@ -146,6 +146,24 @@ async function emptyAccount(ctx) {
   await page.goto(`${config.gateway}/_gateway/operations/${OP}`);
   await page.waitForFunction(() => document.getElementById("snippet").textContent !== "");
   await page.getByRole("combobox", { name: /^type\b/ }).selectOption("account_update");
+  // a list: add two items, remove the first; the other takes its place and its number
+  const add = page.getByRole("button", { name: "Add item to expand" });
+  await add.click();
+  await page.keyboard.type("first");
+  await add.click();
+  await page.keyboard.type("second");
+  const two = await changedSnippet(page, await snippet(page)).catch(() => snippet(page));
+  await page.getByRole("button", { name: "Remove expand item 1" }).click();
+  const one = await changedSnippet(page, two);
+  const items = page.locator("fieldset[data-key='expand'] li.item");
+  const list = {
+    two,
+    one,
+    count: await items.count(),
+    label: await items.first().locator("label").textContent(),
+    value: await items.first().locator("input").inputValue(),
+    focused: await page.evaluate(() => document.activeElement.closest("li.item") !== null),
+  };
   const before = report.requests.length;
   await page.getByRole("button", { name: "Send" }).click();
   const error = page.locator("#f-body-account-err");
@@ -161,6 +179,7 @@ async function emptyAccount(ctx) {
     }),
     sendStatus: await page.locator("#send-status").textContent(),
     sent: report.requests.slice(before).map((r) => `${r.method} ${new URL(r.url).pathname}`),
+    list,
   };
   await page.close();
   return out;
