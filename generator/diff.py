@@ -27,13 +27,24 @@ from generator import pytypes
 from generator.build import normalize_operation_id
 from generator.diff_types import Index, compare, read_type, returns
 from generator.errors import GeneratorError
-from generator.ir import Api, Model, Operation, Parameter, ParamsField, ParamsRef, TypeRef, walk
+from generator.ir import (
+    Api,
+    Credential,
+    Model,
+    Operation,
+    Parameter,
+    ParamsField,
+    ParamsRef,
+    TypeRef,
+    walk,
+)
 
 # Every kind of change, in report order. The first part says what the subject is.
 KINDS = (
     "operation.added",
     "operation.removed",
     "operation.deprecated",
+    "operation.security_changed",
     "return.type_changed",
     "return.enum_changed",
     "parameter.added",
@@ -57,6 +68,9 @@ KINDS = (
     "field.type_changed",
     "field.enum_changed",
     "field.deprecated",
+    "credential.added",
+    "credential.removed",
+    "credential.changed",
     "security.added",
     "security.removed",
     "security.changed",
@@ -142,6 +156,7 @@ class _Diff:
         if n.deprecated and not o.deprecated:
             text = "method deprecated (it warns when called)"
             self.add("operation.deprecated", name, f"{name}()", False, text, n.where)
+        self.requirements(o, n)
         self.typed("return", name, f"{name}()", returns(o), returns(n), n.where, request=False)
         self.members(
             "parameter",
@@ -271,20 +286,54 @@ class _Diff:
 
     # Security -------------------------------------------------------------------------------
     def security(self, old: Api, new: Api) -> None:
-        was = {s.key: s for s in old.security}
-        now = {s.key: s for s in new.security}
+        """The constructor's credential arguments (what users pass), then the spec's schemes
+        themselves (for the reviewer; what breaks shows in the credentials and methods)."""
+        client = new.profile.client_class
+        was = {c.argument: c for c in old.credentials}
+        now = {c.argument: c for c in new.credentials}
         where = "/components/securitySchemes"
-        for key in sorted(was.keys() | now.keys()):
-            a, b = was.get(key), now.get(key)
+        for arg in [*now, *(a for a in was if a not in now)]:
+            a, b = was.get(arg), now.get(arg)
+            subject = f"{client}({arg}=)"
             if a is None and b is not None:
-                text = f"new security scheme ({_scheme(b.type, b.scheme)})"
-                self.add("security.added", "", key, False, text, where)
+                # one credential is taken positionally, several by keyword only
+                moved = len(old.credentials) == 1 and len(new.credentials) > 1
+                text = f"new credential argument ({_sent(b)})" + (
+                    "; the client now takes its credentials by keyword only" if moved else ""
+                )
+                self.add("credential.added", client, subject, moved, text, where)
             elif b is None and a is not None:
-                text = f"security scheme removed ({_scheme(a.type, a.scheme)})"
-                self.add("security.removed", "", key, True, text, where)
-            elif a is not None and b is not None and (a.type, a.scheme) != (b.type, b.scheme):
-                text = f"security scheme changed: {_scheme(a.type, a.scheme)} -> {_scheme(b.type, b.scheme)}"
-                self.add("security.changed", "", key, True, text, where)
+                text = f"credential argument removed (was {_sent(a)})"
+                self.add("credential.removed", client, subject, True, text, where)
+            elif a is not None and b is not None and _sent(a) != _sent(b):
+                text = f"sent differently: {_sent(a)} -> {_sent(b)}"
+                self.add("credential.changed", client, subject, False, text, where)
+        schemes_was = {s.key: s for s in old.security}
+        schemes_now = {s.key: s for s in new.security}
+        for key in sorted(schemes_was.keys() | schemes_now.keys()):
+            x, y = schemes_was.get(key), schemes_now.get(key)
+            if x is None and y is not None:
+                text = f"new security scheme ({_scheme(y.type, y.scheme)})"
+                self.add("security.added", "", key, False, text, where)
+            elif y is None and x is not None:
+                text = f"security scheme removed ({_scheme(x.type, x.scheme)})"
+                self.add("security.removed", "", key, False, text, where)
+            elif x is not None and y is not None and (x.type, x.scheme) != (y.type, y.scheme):
+                text = f"security scheme changed: {_scheme(x.type, x.scheme)} -> {_scheme(y.type, y.scheme)}"
+                self.add("security.changed", "", key, False, text, where)
+
+    def requirements(self, o: Operation, n: Operation) -> None:
+        """Which credentials a method sends: breaking when credentials that were enough for
+        it before are not enough now."""
+        before = _alternatives(o, self.old.api)
+        after = _alternatives(n, self.new.api)
+        if before == after:
+            return
+        breaking = any(not any(b <= a for b in after) for a in before)
+        text = (
+            f"credentials it needs: {_spell_alternatives(before)} -> {_spell_alternatives(after)}"
+        )
+        self.add("operation.security_changed", n.py_name, f"{n.py_name}()", breaking, text, n.where)
 
 
 def _key_subject(typed_dict: str) -> Callable[[str], str]:
@@ -303,3 +352,24 @@ def _all(op: Operation) -> bool:
 
 def _scheme(kind: str, scheme: str | None) -> str:
     return f"{kind} {scheme}" if scheme else kind
+
+
+def _sent(c: Credential) -> str:
+    if c.kind == "bearer":
+        return "Authorization: Bearer"
+    if c.kind == "basic":
+        return f"basic auth {c.name}"
+    return f"{c.kind} {c.name}"
+
+
+def _alternatives(op: Operation, api: Api) -> frozenset[frozenset[str]]:
+    """The sets of credential arguments any one of which is enough for the operation."""
+    alternatives = op.security if op.security is not None else api.default_security
+    if not alternatives:  # nothing required
+        return frozenset({frozenset()})
+    return frozenset(frozenset(a) for a in alternatives)
+
+
+def _spell_alternatives(alternatives: frozenset[frozenset[str]]) -> str:
+    spelled = sorted(" + ".join(sorted(a)) or "none" for a in alternatives)
+    return " or ".join(spelled)

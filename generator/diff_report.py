@@ -23,7 +23,7 @@ SECTIONS = (
     ("Methods", ("operation", "return", "parameter")),
     ("Parameter TypedDicts", ("key",)),
     ("Models", ("model", "field")),
-    ("Security", ("security",)),
+    ("Security", ("credential", "security")),
 )
 LONG = 160  # a type spelled longer than this is shortened in text and Markdown (JSON has it all)
 

@@ -415,18 +415,38 @@ def test_model_matched_by_component_key_so_a_rename_is_one_change() -> None:
     ]
 
 
-def test_security_schemes() -> None:
-    def edit(s: Spec) -> None:
-        schemes = s["components"]["securitySchemes"]
-        schemes["bearerAuth"]["scheme"] = "basic"
-        schemes["apiKey"] = {"type": "apiKey", "in": "header", "name": "X-Key"}
+def test_credentials_and_what_each_method_needs() -> None:
+    # The demo's one scheme (http bearer) is the constructor argument `token`, taken
+    # positionally while it is the only credential.
+    def api_key_too(s: Spec) -> None:
+        s["components"]["securitySchemes"]["apiKey"] = {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Key",
+        }
 
-    assert _verdicts(_changes(edit)) == [
+    changes = _changes(api_key_too)
+    assert _verdicts(changes) == [
+        ("operation.security_changed", "post_things()", False),  # token still does
+        ("credential.added", "DemoClient(key=)", True),  # DemoClient("tok") stops working
         ("security.added", "apiKey", False),
-        ("security.changed", "bearerAuth", True),
     ]
-    removed = _changes(lambda s: s["components"].pop("securitySchemes"))
-    assert _verdicts(removed) == [("security.removed", "bearerAuth", True)]
+    assert changes[0].detail == "credentials it needs: token -> key or token"
+    assert "keyword only" in changes[1].detail
+
+    def basic(s: Spec) -> None:
+        s["components"]["securitySchemes"]["bearerAuth"]["scheme"] = "basic"
+
+    assert _verdicts(_changes(basic)) == [
+        ("operation.security_changed", "post_things()", True),  # a token is not enough now
+        ("credential.added", "DemoClient(username=)", True),
+        ("credential.added", "DemoClient(password=)", True),
+        ("credential.removed", "DemoClient(token=)", True),
+        ("security.changed", "bearerAuth", False),  # the spec's side; the rows above judge it
+    ]
+    public = _changes(lambda s: s["paths"]["/v1/things"]["post"].update(security=[]))
+    assert _verdicts(public) == [("operation.security_changed", "post_things()", False)]
+    assert public[0].detail == "credentials it needs: token -> none"
 
 
 def test_operation_filter_keeps_that_operation_and_its_models() -> None:
