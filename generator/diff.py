@@ -11,7 +11,8 @@ of what a field or method returns is breaking, except values added to an open en
 (``Literal[...] | str`` already admits any string, so readers see nothing new).
 
 Things are matched by what users refer to them by: methods by name, keyword arguments by
-keyword, TypedDict keys by key, model attributes by attribute name, and models by their
+keyword, TypedDict keys by key, model attributes by attribute name, credentials by the
+client's constructor argument, and models by their
 component key (a class rename is one change, and types that refer to the model through the
 old and new name are the same type). Inline TypedDict names depend on where a shape first
 appears, so TypedDicts are compared by position (the TypedDict a keyword argument takes in the
