@@ -20,17 +20,22 @@ LINK = {"object": "account_link", "created": 1, "expires_at": 2, "url": "https:/
 
 
 @pytest.fixture(scope="module")
-def redis() -> Iterator[Redis]:
-    binary = ensure_redis_server()
-    if binary is None:
+def binary() -> str:
+    found = ensure_redis_server()
+    if found is None:
         pytest.skip(
             "redis-server is not installed and could not be installed (needs root and apt-get)"
         )
+    return found
+
+
+@pytest.fixture(scope="module")
+def redis(binary: str) -> Iterator[Redis]:
     with redis_server(binary) as server:
         yield server
 
 
-def test_two_gateways_share_one_limit(redis: Redis) -> None:
+def test_gateways_share_one_limit(redis: Redis, binary: str) -> None:
     with recording_server() as (url, recorder):
         recorder.default = Reply(200, LINK)
         env = {"STRIPE_API_KEY": SECRET, "GATEWAY_TOKENS": ",".join(TOKENS)}
@@ -62,6 +67,9 @@ def test_two_gateways_share_one_limit(redis: Redis) -> None:
             assert down.json()["error"]["type"] == "api_error"
             assert len(recorder.requests) == before  # nothing forwarded without the limiter
             assert httpx.get(f"{one.url}/_gateway/health").status_code == 200
+            # Redis back (empty): the gateways reconnect by themselves
+            with redis_server(binary, port=redis.port):
+                assert call(two.url, TOKENS[1]).status_code == 200
         for gw in (one, two):
             log = gw.stderr()
             assert SECRET not in log and not any(t in log for t in TOKENS)

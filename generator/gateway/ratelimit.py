@@ -71,21 +71,29 @@ class RedisLimiter:
 
     def __init__(self, limit: RateLimit, url: str, timeout: float = 1.0) -> None:
         from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+        from redis.exceptions import ConnectionError, RedisError
 
+        self.errors = (RedisError, OSError)
         self.limit = limit
+        # One retry on a broken connection: after Redis restarts, each pooled connection fails
+        # once before the client reconnects; that must not turn into a 503.
         self.redis = Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry_on_timeout=False
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[ConnectionError],
         )
         self.script = self.redis.register_script(_TAKE)
 
     async def take(self, key: str) -> float | None:
-        from redis.exceptions import RedisError
-
         try:
             wait = await self.script(
                 keys=[self.PREFIX + key], args=[repr(self.limit.rate), self.limit.burst]
             )
-        except (RedisError, OSError) as exc:
+        except self.errors as exc:
             raise LimiterUnavailable(type(exc).__name__) from None
         seconds = float(wait)
         return seconds if seconds > 0 else None

@@ -116,9 +116,9 @@ class Redis:
 
 
 @contextmanager
-def redis_server(binary: str) -> Iterator[Redis]:
-    """A throwaway Redis on a free loopback port: no persistence, no config file."""
-    port = free_port()
+def redis_server(binary: str, port: int | None = None) -> Iterator[Redis]:
+    """A throwaway Redis on a (free) loopback port: no persistence, no config file."""
+    port = port or free_port()
     with tempfile.TemporaryDirectory() as tmp:
         process = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
