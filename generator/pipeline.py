@@ -109,6 +109,7 @@ def build_ir(
 def produce(target: Target, progress: Progress = quiet) -> Output:
     """Everything ``generate`` would write for a target, in memory."""
     from generator.format import format_files
+    from generator.imports import tidy_imports
     from generator.render import manifest, render_package
 
     started = time.monotonic()
@@ -121,7 +122,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
         f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
     )
     _report(target, api.warnings, progress)
-    files = render_package(api)
+    files = tidy_imports(render_package(api))
     files[MANIFEST] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
     files = format_files(files, step)

@@ -25,9 +25,7 @@ pytestmark = pytest.mark.slow
 # must start passing (strict) once the reason is gone.
 NOT_YET: dict[str, str] = {}
 
-MODELS_NOT_YET: dict[str, str] = {
-    "plaid": "a schema named Warning is read as the builtin Warning",
-}
+MODELS_NOT_YET: dict[str, str] = {}
 
 DOCS = [
     pytest.param(n, marks=pytest.mark.xfail(reason=NOT_YET[n], strict=True)) if n in NOT_YET else n
@@ -127,7 +125,6 @@ def test_corpus_passes_mypy_strict(corpus_packages: dict[str, Generated]) -> Non
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-@pytest.mark.xfail(reason="generated modules carry unused imports (issue 8)", strict=True)
 def test_corpus_passes_ruff_check(corpus_packages: dict[str, Generated]) -> None:
     folders = [str(g.package_dir) for g in corpus_packages.values() if g.ok]
     result = subprocess.run(

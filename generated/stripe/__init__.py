@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._base_client import FileInput, RawResponse
 from ._client import StripeClient
-from ._options import RequestOptions
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -23,6 +22,7 @@ from ._errors import (
 from ._errors import ClientError as StripeError
 from ._exceptions import APIError, CardError, IdempotencyError, InvalidRequestError
 from ._models import UnknownObject
+from ._options import RequestOptions
 
 if TYPE_CHECKING:
     from ._async_client import AsyncStripeClient as AsyncStripeClient

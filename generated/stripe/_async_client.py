@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -12,7 +12,6 @@ from . import _operations as _ops
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncBaseClient
 
 if TYPE_CHECKING:
-    from ._base_client import FileInput
     from ._options import RequestOptions
     from .models.account_link import AccountLink
     from .params.post_account_links import PostAccountLinksCollectionOptions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 # Names a generated model module binds at top level; a field with one of these names would shadow
 # it inside the class body, where pydantic evaluates annotations.
 MODEL_MODULE_NAMES = frozenset(
@@ -31,6 +33,9 @@ PACKAGE_NAMES = frozenset(
         "Operation", "ClientConfig", "CONFIG", "NotGiven", "NOT_GIVEN", "RawContent",
     }
 )  # fmt: skip
+# Capitalised builtins (Warning, Exception, Ellipsis ...): a model of that name would be read as
+# the builtin wherever pydantic evaluates an annotation before the module's late imports ran.
+BUILTIN_CLASS_NAMES = frozenset(n for n in dir(builtins) if n[:1].isupper())
 # Names a generated method binds besides its parameters.
 METHOD_RESERVED = frozenset({"self", "locals"})
 # Attributes of the generated clients (from the runtime base classes): no method may take them.

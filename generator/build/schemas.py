@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import naming
-from generator.build.reserved import MODEL_MODULE_NAMES, PACKAGE_NAMES
+from generator.build.reserved import BUILTIN_CLASS_NAMES, MODEL_MODULE_NAMES, PACKAGE_NAMES
 from generator.build.typeops import (
     ANY,
     NONE,
@@ -56,6 +56,7 @@ class Schemas:
         self.warnings: list[str] = []
         self.class_names: set[str] = {
             *PACKAGE_NAMES,
+            *BUILTIN_CLASS_NAMES,
             profile.client_class,
             profile.async_client_class,
             profile.error_base,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._models import BaseObject, REQUIRED
+from .._models import REQUIRED, BaseObject
 
 
 class AccountLink(BaseObject):
