@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--profile", help="ad-hoc target: a profile from [tool.generator.profiles]"
         )
+        sub.add_argument(
+            "--import-name",
+            default="",
+            metavar="MODULE",
+            help="ad-hoc target: how code imports the package, for its docs (default: PACKAGE)",
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
         if verb == "generate":
             sub.add_argument(
@@ -79,7 +85,13 @@ def _targets(args: argparse.Namespace) -> list[Target]:
             raise GeneratorError(f"no profile {args.profile!r} in [tool.generator.profiles]")
         return [
             make_target(
-                Path.cwd(), args.spec, args.out, args.package, tuple(args.operation), profile
+                Path.cwd(),
+                args.spec,
+                args.out,
+                args.package,
+                tuple(args.operation),
+                profile,
+                import_name=args.import_name,
             )
         ]
     targets = load_targets(root)

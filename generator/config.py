@@ -23,6 +23,11 @@ class Target:
     operations: tuple[str, ...]
     profile: dict[str, Any]  # raw profile table; completed against the spec title later
     source: str | None = None  # URL the spec is downloaded from (``update-spec``)
+    import_name: str = ""  # how code imports the package, for the docs; default: package
+
+    @property
+    def module(self) -> str:
+        return self.import_name or self.package
 
     @property
     def package_dir(self) -> Path:
@@ -93,6 +98,7 @@ def load_targets(root: Path) -> list[Target]:
                 tuple(raw.get("operations", ())),
                 profiles.get(profile_name, {}) if profile_name else {},
                 source,
+                import_name=str(raw.get("import_name", "")),
             )
         )
     if not targets:
@@ -108,6 +114,7 @@ def make_target(
     operations: tuple[str, ...],
     profile: dict[str, Any],
     source: str | None = None,
+    import_name: str = "",
 ) -> Target:
     if not package.isidentifier() or keyword.iskeyword(package):
         raise GeneratorError(
@@ -122,6 +129,7 @@ def make_target(
         operations=operations,
         profile=profile,
         source=source,
+        import_name=import_name,
     )
 
 

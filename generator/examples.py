@@ -42,6 +42,9 @@ _SCALARS: dict[str, Any] = {
     "bytes": b"example",
     "FileInput": ("example.pdf", b"%PDF-1.4 example"),
     "RawContent": b"example",
+    "datetime": "2024-01-01T00:00:00Z",
+    "date": "2024-01-01",
+    "UUID": "123e4567-e89b-12d3-a456-426614174000",
 }
 
 
@@ -95,10 +98,11 @@ class Examples:
         if params is None or name in seen:  # a type that requires itself: stop at {}
             return {}
         inner = seen | {name}
+        # an object with no required keys gets its first one, so something reaches the wire
+        chosen = [f for f in params.fields if f.required] or list(params.fields[:1])
         return {
             f.wire_name: self.value(f.type, f.wire_name, f.example or f.default, f.format, inner)
-            for f in params.fields
-            if f.required
+            for f in chosen
         }
 
     def _scalar(self, t: Prim, name: str, fmt: str | None) -> Any:

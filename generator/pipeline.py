@@ -122,7 +122,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
         f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
     )
     _report(target, api.warnings, progress)
-    files = tidy_imports(render_package(api))
+    files = tidy_imports(render_package(api, target.module))
     files[MANIFEST] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
     files = format_files(files, step)
@@ -227,6 +227,7 @@ def _fingerprint(target: Target) -> str:
     except OSError as exc:
         raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(target.spec)) from None
     settings = [target.spec_label, target.package, target.operations, target.profile]
+    settings.append(target.module)
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     digest.update(f"black {version('black')}".encode())
     digest.update(_code_fingerprint().encode())

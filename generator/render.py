@@ -16,7 +16,8 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__, pytypes
+from generator import __version__, commands, pytypes
+from generator.docs import cell, code, prose, render_docs
 from generator.ir import (
     DEFAULT_STYLE_CODES,
     Alias,
@@ -44,6 +45,7 @@ RUNTIME_FILES = (
     "_models.py",
     "_pagination.py",
     "_snippet.py",
+    "_cli.py",
 )
 
 
@@ -134,8 +136,11 @@ def _uses(models: list[Model], aliases: list[Alias], shapes: dict[str, str]) -> 
     )
 
 
-def render_package(api: Api) -> dict[str, str]:
-    """Every file of the generated package, by path relative to the package directory."""
+def render_package(api: Api, import_name: str) -> dict[str, str]:
+    """Every file of the generated package, by path relative to the package directory.
+
+    ``import_name`` is how code imports the package (``generated.stripe``): the docs' snippets
+    spell it."""
     env = _environment()
     head = header(api.spec_path)
     model_modules = _model_modules(api)
@@ -175,6 +180,8 @@ def render_package(api: Api) -> dict[str, str]:
     emit("_operations.py", "_operations.py.jinja")
     emit("_options.py", "_options.py.jinja")
     emit("_exceptions.py", "_exceptions.py.jinja")
+    emit("__main__.py", "__main__.py.jinja")
+    files[commands.FILE] = commands.command_table(api)
     emit("models/__init__.py", "models_init.py.jinja")
     emit("params/__init__.py", "params_init.py.jinja")
     for view in model_modules:
@@ -185,6 +192,7 @@ def render_package(api: Api) -> dict[str, str]:
     for name in RUNTIME_FILES:
         files[name] = head + "\n" + (runtime / name).read_text(encoding="utf-8")
     files["py.typed"] = ""
+    files.update(render_docs(api, import_name, env))
     return files
 
 
@@ -517,6 +525,7 @@ def _environment() -> jinja2.Environment:
         error_targets=error_targets,
         credential_doc=credential_doc,
     )
+    env.globals.update(cell=cell, code=code, prose=prose)
     return env
 
 

@@ -11,12 +11,12 @@ import sys
 from functools import cache
 from types import ModuleType
 
-from generator.render import templates_root
-
 
 @cache
 def load(name: str) -> ModuleType:
     """``templates/runtime/<name>.py`` as a module (``generator._runtime.<name>``)."""
+    from generator.render import templates_root  # render uses this module: imported late
+
     path = templates_root() / "runtime" / f"{name}.py"
     module = ModuleType(f"generator._runtime.{name}")
     module.__file__ = str(path)

@@ -43,6 +43,6 @@ def snippet_for(
         op.py_name,
         values,
         base_url=base_url,
-        env_vars=(api.profile.api_key_env,),
+        env_vars=tuple(c.env for c in api.credentials),
     )
     return text

@@ -14,6 +14,7 @@ SHARED_STRIPE = ROOT.parent / "shared" / "specs" / "stripe"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support.corpus import CORPUS, CORPUS_DIR, Generated, generate_corpus  # noqa: E402
+from support.full_stripe import full_packages, stripe_2023  # noqa: E402, F401 (fixtures)
 from support.recording_server import Recorder, recording_server  # noqa: E402
 
 

@@ -34,6 +34,8 @@ def test_generating_twice_gives_identical_bytes(tmp_path: Path) -> None:
             "stripe",
             "--profile",
             "stripe",
+            "--import-name",
+            "generated.stripe",
         )
         assert result.returncode == 0, result.stderr
         root = tmp_path / name / "stripe"

@@ -806,7 +806,7 @@ def test_huge_enum_costs_linear_time_in_the_generator(tmp_path: Path) -> None:
         data = huge_enum_spec(count)
         started = time.perf_counter()
         api = build_api(BuildInput(data, "huge.json", "huge.json", make_profile({}, "Huge")))
-        render_package(api)
+        render_package(api, "huge")
         return time.perf_counter() - started
 
     seconds(500)  # warm up: templates, imports

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import keyword
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import black
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.snippet_args import call_arguments
 
 from generator import runtime
 from generator.config import load_profiles, make_target
@@ -47,19 +47,6 @@ _names = st.from_regex(r"[a-z_][a-z0-9_]{0,20}", fullmatch=True).filter(
 )
 
 
-def _call_arguments(source: str) -> dict[str, Any]:
-    """The keyword arguments of the snippet's ``client.<method>(...)`` call, evaluated."""
-    call = next(
-        node
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == "client"
-    )
-    return {kw.arg or "": ast.literal_eval(kw.value) for kw in call.keywords}
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_names, _values, max_size=5), st.one_of(st.none(), _text))
 def test_snippets_are_black_stable_and_pass_exactly_the_arguments(
@@ -67,7 +54,7 @@ def test_snippets_are_black_stable_and_pass_exactly_the_arguments(
 ) -> None:
     source = _snippet.snippet("pkg.sub", "DemoClient", "make_thing", args, base_url=base_url)
     assert black.format_str(source, mode=black.Mode()) == source
-    assert _call_arguments(source) == args
+    assert call_arguments(source) == args
     assert source.startswith("from pkg.sub import DemoClient\n")
 
 

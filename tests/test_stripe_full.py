@@ -1,7 +1,7 @@
 """The whole Stripe API: both shared specs generated once per run, then checked for real.
 
-Generation happens once per test session (a session fixture), into a temporary folder; every
-test here reads the same two packages.
+Generation happens once per test session (the session fixtures of ``support.full_stripe``),
+into a temporary folder; every test here reads the same two packages.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -25,12 +22,12 @@ import pytest
 from conftest import ROOT, shared_spec
 from pydantic import BaseModel, TypeAdapter
 from support.fault_server import Answer, Reset, fault_server
+from support.full_stripe import Generated
 from support.prism_server import ensure_prism_installed, run_prism
 from support.prism_spec import write_prism_spec
 from support.recording_server import Reply, recording_server
 
 from generator import naming
-from generator.config import make_target
 from generator.ir import (
     Api,
     ListOf,
@@ -43,40 +40,8 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
-from generator.pipeline import produce
-from generator.write import write_package
 
 pytestmark = pytest.mark.slow
-
-SPECS = {"stripe_2023": "spec3.2023-09-12.yaml", "stripe_2022": "spec3.2022-04-12.json"}
-
-
-@dataclass
-class Generated:
-    api: Api
-    package: ModuleType
-    root: Path
-    spec: Path
-
-
-@pytest.fixture(scope="session")
-def full_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
-    out = tmp_path_factory.mktemp("full")
-    sys.path.insert(0, str(out))
-    built = {}
-    for package, spec_name in SPECS.items():
-        spec = shared_spec(spec_name)
-        target = make_target(ROOT, spec, out, package, (), {})
-        output = produce(target)
-        write_package(target.package_dir, output.files)
-        api = output.api
-        built[package] = Generated(api, importlib.import_module(package), out / package, spec)
-    return built
-
-
-@pytest.fixture(scope="session")
-def stripe_2023(full_packages: dict[str, Generated]) -> Generated:
-    return full_packages["stripe_2023"]
 
 
 def test_every_operation_has_one_method_sync_and_async(full_packages: dict[str, Generated]) -> None:
