@@ -479,6 +479,13 @@ def renamed_params(op: Operation) -> list[Parameter]:
     return [p for p in op.parameters if p.wire_name and p.py_name != p.wire_name]
 
 
+def encode_exports(client_imports: dict[str, Any]) -> list[str]:
+    """What the package exports from ``_encode``: only what its methods use (``NOT_GIVEN``
+    where a JSON body has a nullable property, ``RawContent`` where one takes a raw body)."""
+    names = ["NOT_GIVEN", "NotGiven"] if client_imports["not_given"] else []
+    return names + (["RawContent"] if client_imports["raw_content"] else [])
+
+
 def param_styles(op: Operation) -> list[tuple[str, str]]:
     """(keyword, style code) of the parameters that do not use their location's default."""
     return [
@@ -521,6 +528,7 @@ def _environment() -> jinja2.Environment:
         response_targets=response_targets,
         renamed_params=renamed_params,
         param_styles=param_styles,
+        encode_exports=encode_exports,
         body_media_type=body_media_type,
         error_targets=error_targets,
         credential_doc=credential_doc,

@@ -312,7 +312,7 @@ def test_json_null_on_purpose_versus_not_sent(
         "legacy": None,
     }  # count: not nullable
     signature = inspect.signature(wire.WireClient.merge_patch)
-    assert signature.parameters["note"].default is wire._encode.NOT_GIVEN
+    assert signature.parameters["note"].default is wire.NOT_GIVEN
     assert signature.parameters["count"].default is None
 
 
