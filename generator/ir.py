@@ -255,6 +255,7 @@ class Response:
     paging: Paging | None = None
     item_type: TypeRef | None = None  # what a page holds, when paging
     media: tuple[MediaAnswer, ...] = ()
+    accept: str | None = None  # the Accept header, when not the media types joined
 
 
 @dataclass(frozen=True)

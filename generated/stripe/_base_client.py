@@ -200,6 +200,7 @@ class Operation(Generic[T]):
         errors: Mapping[str, str] | None = None,
         body_required: bool = False,
         security: tuple[tuple[str, ...], ...] | None = None,
+        accept: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -220,7 +221,8 @@ class Operation(Generic[T]):
         if responses is None and response is not None:
             responses = {_DEFAULT_MEDIA.get(response, "application/json"): response}
         self.responses = dict(responses or {})
-        self.accept = ", ".join(self.responses) or None  # the Accept header
+        # The Accept header: the declared media types, unless the spec allows only some values
+        self.accept = accept or ", ".join(self.responses) or None
         self.server = server
         self.deprecated = deprecated or {}  # argument name ("" = the operation) -> message
         self.options_arg = options_arg

@@ -95,7 +95,7 @@ def _operation(
         description_source=str(op.get("description", "")),
         parameters=tuple(params),
         body=request_body,
-        response=response(s, op, where, type_prefix),
+        response=response(s, op, where, type_prefix, raw),
         server=server,
         # A spec parameter keeps its name; the options keyword then takes a suffix.
         options_arg=naming.uniquify([OPTIONS_ARG], [p.py_name for p in params])[0],

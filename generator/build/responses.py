@@ -15,7 +15,13 @@ from generator.errors import join
 from generator.ir import Alias, ErrorResponse, MediaAnswer, ModelRef, Prim, Response
 
 
-def response(s: Schemas, op: dict[str, Any], where: str, prefix: str) -> Response:
+def response(
+    s: Schemas,
+    op: dict[str, Any],
+    where: str,
+    prefix: str,
+    raw_params: list[tuple[dict[str, Any], str]],
+) -> Response:
     responses = op.get("responses") or {}
     codes = sorted(str(c) for c in responses if str(c).startswith("2"))
     declared: dict[str, tuple[Any, str]] = {}  # media type -> (its schema, pointer); first wins
@@ -57,7 +63,23 @@ def response(s: Schemas, op: dict[str, Any], where: str, prefix: str) -> Respons
         paging=paging,
         item_type=item,
         media=tuple(answers),
+        accept=_accept(raw_params, [a.media_type for a in answers]),
     )
+
+
+def _accept(raw_params: list[tuple[dict[str, Any], str]], media: list[str]) -> str | None:
+    """The ``Accept`` to send when the operation lists the values it allows (an ``accept``
+    header parameter with an enum, as FastAPI writes them) and the media types joined are not
+    one of them: the first allowed declared type, JSON first. None: send the media types."""
+    for node, _ in raw_params:
+        if str(node.get("in")) != "header" or str(node.get("name")).lower() != "accept":
+            continue
+        schema = node.get("schema")
+        allowed = schema.get("enum") if isinstance(schema, dict) else None
+        if not isinstance(allowed, list) or ", ".join(media) in allowed:
+            return None
+        return next((m for m in media if m in allowed), None)
+    return None
 
 
 def _json_answer(
