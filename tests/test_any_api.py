@@ -328,3 +328,29 @@ def test_known_request_options_still_work(pets: ModuleType, server: tuple[str, R
     with _client(pets, url) as client:
         client.get_pet(pet_id=1, request_options={"timeout": 5.0, "extra_query": {"x": "1"}})
     assert recorder.requests[0].path == "/pets/1?x=1"
+
+
+def test_async_client_follows_the_same_rules(pets: ModuleType, faults: FaultServer) -> None:
+    import asyncio
+
+    faults.script(
+        Reset(),  # the POST: sent once, not retried
+        Answer(404, body={"code": 404, "message": "pet 9 not found"}),
+        Answer(503, {"Retry-After": "0"}, {"message": "busy"}),  # a GET: retried
+        Answer(200, body=PET_JSON),
+    )
+
+    async def run() -> None:
+        async with pets.AsyncPetShopClient("key-1", base_url=faults.url) as client:
+            with pytest.raises(pets.APIConnectionError, match="not retried"):
+                await client.create_pet(id=9, name="Rex")
+            with pytest.raises(pets.NotFoundError) as info:
+                await client.get_pet(pet_id=9)
+            assert isinstance(info.value.body, pets.Error)
+            assert str(info.value) == "pet 9 not found"
+            assert (await client.get_pet(pet_id=7)).name == "Rex"
+
+    asyncio.run(run())
+    assert [r.method for r in faults.requests] == ["POST", "GET", "GET", "GET"]
+    # a spec without security schemes keeps a bearer api_key (PET_SHOP_API_KEY)
+    assert {r.headers.get("authorization") for r in faults.requests} == {"Bearer key-1"}
