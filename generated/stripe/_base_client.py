@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar, cast
 
 import httpx
@@ -125,7 +126,7 @@ class ClientConfig:
     credentials: Mapping[str, Credential] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] = ()
 
-    @property
+    @cached_property  # a frozen dataclass still has a __dict__ for it: computed once
     def option_keys(self) -> frozenset[str]:
         """The keys ``request_options`` may have: any other is a typo, or an option of another API."""
         keys = set(RequestOptions.__annotations__) | set(self.client_headers)
@@ -416,7 +417,7 @@ class _Base:
             if name == "" or args.get(name) is not None:
                 warnings.warn(message, DeprecationWarning, stacklevel=4)
         options = cast(RequestOptions, args.get(op.options_arg) or {})
-        unknown = set(options) - self._config.option_keys
+        unknown = set(options) - self._config.option_keys if options else None
         if unknown:
             raise TypeError(
                 f"unknown request_options key {', '.join(map(repr, sorted(unknown)))}; this "
