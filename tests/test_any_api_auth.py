@@ -144,3 +144,18 @@ def test_query_credentials_are_masked_in_every_log(
 def test_repr_shows_no_credential(vault: ModuleType) -> None:
     client = vault.VaultClient(api_key="SECRET", username="u", password="PW")
     assert "SECRET" not in repr(client) and "PW" not in repr(client)
+
+
+def test_an_unsupported_scheme_is_a_warning_with_its_pointer(tmp_path: Any) -> None:
+    import json
+
+    from generator.config import make_target
+    from generator.pipeline import build
+
+    spec = tmp_path / "vault.json"
+    spec.write_text(json.dumps(AUTH_SPEC))
+    api = build(make_target(tmp_path, spec, tmp_path, "vault_ir", (), {}))
+    (warning,) = [w for w in api.warnings if "securitySchemes" in w]
+    assert warning.startswith("#/components/securitySchemes/digest: ")
+    assert "never sent" in warning
+    assert api.default_security == (("api_key",), ("username", "password"))
