@@ -142,11 +142,15 @@ def _first_bytes(path: Path) -> bytes:
 
 
 def _on_disk(target: Path) -> set[str]:
-    return {
-        p.relative_to(target).as_posix()
-        for p in target.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    }
+    """Every file below ``target`` but caches, relative (os.walk: a third of rglob's time on a
+    package of thousands of files)."""
+    found: set[str] = set()
+    for folder, dirs, names in os.walk(target):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, target).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found.update(prefix + n for n in names if os.path.isfile(os.path.join(folder, n)))
+    return found
 
 
 def _link(source: Path, destination: Path) -> bool:
@@ -191,10 +195,12 @@ def _checkpoint(step: str) -> None:
 def stale_files(target: Path, files: dict[str, str]) -> list[str]:
     """Paths (relative to ``target``) that differ from ``files``: changed, missing or extra."""
     stale = []
+    root = str(target)
     for rel, text in sorted(files.items()):
         try:
-            if (target / rel).read_bytes() != text.encode("utf-8"):
-                stale.append(rel)
+            with open(os.path.join(root, rel), "rb") as fh:
+                if fh.read() != text.encode("utf-8"):
+                    stale.append(rel)
         except OSError:
             stale.append(rel)
     if target.is_dir():
