@@ -94,11 +94,11 @@ def create_app(settings: GatewaySettings) -> Starlette:
 
 
 def build(settings: GatewaySettings) -> Api:
-    """The IR of ``settings.spec``, built exactly as ``generate`` builds it."""
-    from generator.build import BuildInput, build_api
-    from generator.config import find_root, load_profiles, load_targets, make_profile
+    """The IR of ``settings.spec``, built as ``generate`` builds it (a spec recognised as one a
+    built-in profile is for gets that profile when no other is named)."""
+    from generator.config import find_root, load_profiles, load_targets
     from generator.load import load_document
-    from generator.parse import parse_document
+    from generator.pipeline import build_ir
 
     if settings.spec is None:
         raise GeneratorError("the gateway needs a spec (--spec) or a prebuilt Api")
@@ -110,21 +110,11 @@ def build(settings: GatewaySettings) -> Api:
             raise GeneratorError(f"no profile {settings.profile!r} in [tool.generator.profiles]")
     else:
         raw = _target_profile(root, spec, load_targets)
-    doc = load_document(spec)
-    parse_document(doc)
     try:
         label = spec.relative_to(root.resolve()).as_posix()
     except ValueError:
         label = spec.as_posix()
-    return build_api(
-        BuildInput(
-            data=doc.data,
-            file=str(spec),
-            spec_path=label,
-            profile=make_profile(raw, str(doc.data.get("info", {}).get("title", ""))),
-            operations=settings.operations,
-        )
-    )
+    return build_ir(load_document(spec), label, raw, settings.operations)
 
 
 def _target_profile(root: Path, spec: Path, load_targets: Any) -> dict[str, Any]:

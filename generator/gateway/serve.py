@@ -28,7 +28,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--spec", type=Path, required=True, help="the OpenAPI document")
     p.add_argument("--profile", help="a profile of [tool.generator.profiles] (default: the "
-                   "configured target's for this spec)")  # fmt: skip
+                   "configured target's for this spec, or the built-in one it is recognised "
+                   "for)")  # fmt: skip
     p.add_argument("--operation", action="append", default=[], metavar="ID",
                    help="only this operation (repeatable)")  # fmt: skip
     p.add_argument("--upstream", help="where calls go (default: the spec's server)")
