@@ -46,6 +46,7 @@ RUNTIME_FILES = (
     "_pagination.py",
     "_snippet.py",
     "_cli.py",
+    "_cli_values.py",
 )
 
 

@@ -26,9 +26,22 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ._cli_values import (
+    SCALARS,
+    Type,
+    Upload,
+    enum_values,
+    escape,
+    is_open,
+    members,
+    merge,
+    metavar,
+    parse_json,
+    plain,
+    show,
+)
 from ._snippet import Expr, snippet
 
-Type = Any  # a type as _commands.json writes it (see generator/commands.py)
 _GENERAL = ("--base-url", "--dry-run", "--print-snippet", "--help")
 _MASK = "****"
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
@@ -105,7 +118,7 @@ class _Command:
             description += "\n\nDeprecated."
         self.parser = _Parser(
             prog=f"{prog} {name}",
-            description=_escape(description),
+            description=escape(description),
             allow_abbrev=False,
             formatter_class=_Paragraphs,
         )
@@ -170,23 +183,23 @@ class _Command:
                 kwargs["action"] = "append"
                 help_parts.append("Repeat the option for more items.")
             kwargs["type"] = self._converter(scalar, option)
-            values = _enum_values(scalar)
-            if values is not None and not _is_open(scalar):
+            values = enum_values(scalar)
+            if values is not None and not is_open(scalar):
                 kwargs["choices"] = values
                 if len(values) > 6:
                     kwargs["metavar"] = "VALUE"
-                    help_parts.append("One of: " + ", ".join(map(_show, values)) + ".")
+                    help_parts.append("One of: " + ", ".join(map(show, values)) + ".")
             elif values:
-                help_parts.append("Known values: " + ", ".join(map(_show, values)) + ".")
+                help_parts.append("Known values: " + ", ".join(map(show, values)) + ".")
             else:
-                kwargs["metavar"] = _metavar(scalar)
+                kwargs["metavar"] = metavar(scalar)
         if "default" in p:
-            help_parts.append(f"Default (the server's): {_show(p['default'])}.")
-        kwargs["help"] = _escape(" ".join(help_parts))
+            help_parts.append(f"Default (the server's): {show(p['default'])}.")
+        kwargs["help"] = escape(" ".join(help_parts))
         return kwargs
 
     def _keys_help(self, t: Type) -> str:
-        for member in _members(t):
+        for member in members(t):
             if isinstance(member, dict) and "dict" in member:
                 fields = self.types.get(member["dict"], [])
                 return ", ".join(f"{k}{' (required)' if req else ''}" for k, _, req in fields)
@@ -213,7 +226,7 @@ class _Command:
 
     def _object(self, option: str, t: Type, given: list[str]) -> Any:
         """Occurrences of an object option (``key=value`` or JSON) merged into one value."""
-        if len(given) == 1 and given[0] == "" and "" in (_enum_values(t) or []):
+        if len(given) == 1 and given[0] == "" and "" in (enum_values(t) or []):
             return ""  # the empty value of an "emptyable" object: clears it
         value: Any = None
         for text in given:
@@ -222,7 +235,7 @@ class _Command:
                     parsed = json.loads(text)
                 except ValueError as exc:
                     self._fail(option, f"invalid JSON: {exc}")
-                value = _merge(value, parsed)
+                value = merge(value, parsed)
                 continue
             key, sep, raw = text.partition("=")
             if not sep or not key:
@@ -279,14 +292,14 @@ class _Command:
 
     # Types ---------------------------------------------------------------------------------
     def _fields(self, t: Type) -> list[list[Any]] | None:
-        for member in _members(t):
+        for member in members(t):
             if isinstance(member, dict) and "dict" in member:
                 return self.types.get(member["dict"], [])
         return None
 
     def _descend(self, t: Type, key: str) -> Type | None:
         """The type at ``key`` inside ``t``: a TypedDict's field, a map's value, a list's item."""
-        for member in _members(t):
+        for member in members(t):
             if not isinstance(member, dict):
                 if member == "any":
                     return "any"
@@ -306,7 +319,7 @@ class _Command:
         return f" (keys: {', '.join(f[0] for f in fields)})" if fields else ""
 
     def _is_object(self, t: Type) -> bool:
-        return any(isinstance(m, dict) and ("dict" in m or "map" in m) for m in _members(t))
+        return any(isinstance(m, dict) and ("dict" in m or "map" in m) for m in members(t))
 
     def _takes_pairs(self, t: Type) -> bool:
         """An object, or a list of objects: given as key=value pairs or JSON."""
@@ -315,7 +328,7 @@ class _Command:
 
     @staticmethod
     def _is_list(t: Type) -> bool:
-        return any(isinstance(m, dict) and "list" in m for m in _members(t))
+        return any(isinstance(m, dict) and "list" in m for m in members(t))
 
     def _converter(self, t: Type, option: str) -> Callable[[str], Any]:
         def convert(text: str) -> Any:
@@ -324,25 +337,25 @@ class _Command:
             except ValueError as exc:
                 raise argparse.ArgumentTypeError(str(exc)) from None
 
-        convert.__name__ = _metavar(t).lower()  # what argparse names in "invalid ... value"
+        convert.__name__ = metavar(t).lower()  # what argparse names in "invalid ... value"
         return convert
 
     def _convert(self, t: Type, text: str) -> Any:
         """A command-line string as a value of type ``t``; ValueError says what was expected."""
         if isinstance(t, str):
-            return _SCALARS[t](text)
+            return SCALARS[t](text)
         if "enum" in t:
             for value in t["enum"]:
-                if text == _plain(value):
+                if text == plain(value):
                     return value
             if t["open"]:
                 return text
             raise ValueError(
-                f"invalid choice {text!r} (choose from {', '.join(map(_show, t['enum']))})"
+                f"invalid choice {text!r} (choose from {', '.join(map(show, t['enum']))})"
             )
         if "list" in t:
             if text.lstrip().startswith("["):
-                return _json(text)
+                return parse_json(text)
             return [self._convert(t["list"], text)]
         if "union" in t:
             errors = []
@@ -352,7 +365,7 @@ class _Command:
                 except ValueError as exc:
                     errors.append(str(exc))
             raise ValueError(" or ".join(dict.fromkeys(errors)))
-        return _json(text)  # an object given as a whole value: JSON
+        return parse_json(text)  # an object given as a whole value: JSON
 
     # Running -------------------------------------------------------------------------------
     def run(self, package: str, values: dict[str, Any], general: Mapping[str, Any]) -> int:
@@ -421,132 +434,10 @@ class _Command:
         return "\n".join(lines) + "\n"
 
 
-# Helpers -----------------------------------------------------------------------------------
-def _bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise ValueError(f"expected true or false, got {text!r}")
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"expected an integer, got {text!r}") from None
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected a number, got {text!r}") from None
-
-
-def _none(text: str) -> None:
-    if text not in ("", "null"):
-        raise ValueError(f"expected null, got {text!r}")
-
-
-def _any(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text  # not JSON: the text itself
-
-
-class _Upload(tuple[str, bytes]):
-    """A file named on the command line: (its name, its content), sent as an upload."""
-
-    path: str
-
-
-def _file(text: str) -> _Upload:
-    try:
-        upload = _Upload((Path(text).name, Path(text).read_bytes()))
-    except OSError as exc:
-        raise ValueError(f"cannot read file {text!r}: {exc.strerror}") from None
-    upload.path = text
-    return upload
-
-
-def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"invalid JSON: {exc}") from None
-
-
-_SCALARS: dict[str, Callable[[str], Any]] = {
-    "str": str,
-    "int": _int,
-    "float": _float,
-    "bool": _bool,
-    "none": _none,
-    "any": _any,
-    "file": _file,
-    "bytes": lambda text: _file(text)[1],
-}
-
-
-def _members(t: Type) -> list[Type]:
-    if isinstance(t, dict) and "union" in t:
-        return [m for member in t["union"] for m in _members(member)]
-    return [t]
-
-
-def _enum_values(t: Type) -> list[Any] | None:
-    """The values of an enum (or of the enums of a union of them); None if ``t`` has other
-    members too."""
-    values: list[Any] = []
-    for member in _members(t):
-        if not (isinstance(member, dict) and "enum" in member):
-            return None
-        values += [v for v in member["enum"] if v not in values]
-    return values
-
-
-def _is_open(t: Type) -> bool:
-    return any(isinstance(m, dict) and m.get("open") for m in _members(t))
-
-
-def _metavar(t: Type) -> str:
-    if isinstance(t, str):
-        return {"int": "INTEGER", "float": "NUMBER", "bool": "BOOL", "file": "PATH"}.get(
-            t, "VALUE" if t in ("any", "none") else "TEXT"
-        )
-    return "VALUE"
-
-
-def _plain(value: Any) -> str:
-    """An enum value as typed on the command line."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
-
-
-def _show(value: Any) -> str:
-    return json.dumps(value)
-
-
-def _escape(text: str) -> str:
-    return text.replace("%", "%%")  # argparse formats help with %
-
-
-def _merge(into: Any, value: Any) -> Any:
-    if isinstance(into, dict) and isinstance(value, dict):
-        merged = dict(into)
-        for key, item in value.items():
-            merged[key] = _merge(merged.get(key), item)
-        return merged
-    return value
-
-
+# Output -----------------------------------------------------------------------------------
 def _snippet_value(value: Any) -> Any:
     """A file read from the command line appears in the snippet as code that reads it."""
-    if isinstance(value, _Upload):
+    if isinstance(value, Upload):
         return (value[0], Expr(f'open({json.dumps(value.path)}, "rb").read()'))
     if isinstance(value, list):
         return [_snippet_value(v) for v in value]
