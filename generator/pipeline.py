@@ -23,6 +23,7 @@ from generator.write import (
     repair,
     split_stale,
     stale_files,
+    with_file_list,
     write_package,
 )
 
@@ -125,7 +126,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     files = tidy_imports(render_package(api, target.module))
     files[MANIFEST] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
-    files = format_files(files, step)
+    files = with_file_list(format_files(files, step))
     step("formatted")
     return Output(api=api, files=files, inputs=doc.files)
 

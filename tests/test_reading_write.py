@@ -3,6 +3,7 @@ write leaves a whole package (the old or the new one), or one the next run repai
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -101,6 +102,9 @@ def test_modules_an_older_spec_had_are_ours_to_remove(tmp_path: Path) -> None:
     result = run(tmp_path, "generate", spec=NEW_SPEC)
     assert result.returncode == 0, result.stderr
     assert not (folder / "models" / "pet.py").exists()
+    # files without a header (docs, data) are known from the manifest's list: none is left
+    listed = json.loads((folder / "manifest.json").read_text())["files"]
+    assert set(snapshot(folder)) == {*listed, "manifest.json"}
 
 
 @pytest.mark.parametrize(
