@@ -10,8 +10,12 @@ Documents left out, and why: ``ory-kratos`` (2 of its 60 operations cannot pass:
 are ``oneOf``s whose members JSON Schema cannot tell apart, e.g. the OIDC and SAML methods of
 ``updateRegistrationFlowBody`` require the same two strings, so Prism's validator, which
 ignores ``discriminator``, rejects every body), ``xero`` (Prism needs five minutes for its 235
-operations), ``figma`` (Prism takes over a minute to load it), and the documents the corpus
-fixture does not generate yet.
+operations), ``figma`` (Prism takes over a minute to load it), ``okta`` (Prism cannot load
+it: a ``$ref`` inside an example value points at ``#/definitions/base``, which does not exist,
+and Prism's dereferencer stops with MissingPointerError), and the documents the corpus fixture
+does not generate yet. Prism 5.14 also reads a JSON part of a multipart body as a string
+("must be object"), so a multipart object property, which OpenAPI sends as a JSON part by
+default, cannot pass it; the linode and mastodon uploads have none.
 """
 
 from __future__ import annotations
@@ -64,6 +68,17 @@ EXCEPTIONS: dict[str, dict[str, str]] = {
 # What the client made of the 2xx answers of each document (filled by prism_results).
 AUDITS: dict[str, AnswerAudit] = {}
 
+# Operations called with an argument beyond their required ones, and why; they count against
+# the 2 % as exceptions do.
+EXTRA_ARGUMENTS: dict[str, dict[str, dict[str, object]]] = {
+    "mastodon": {
+        # Spec defect and Prism bug: the optional Idempotency-Key header is typed as an object,
+        # and Prism 5.14 crashes (TypeError in deserializers/style/simple.js, taking the server
+        # down) when an optional object header is absent. Sent, it is a valid "key,k1".
+        "createStatus": {"Idempotency-Key": {"key": "k1"}},
+    },
+}
+
 
 @pytest.fixture(scope="module")
 def prism_results(
@@ -81,14 +96,19 @@ def prism_results(
             watching.enter_context(audit.watching())
 
         def check(name: str) -> DocResult:
-            return check_document(ready[name], urls[name], answer_checks=[AUDITS[name].check])
+            return check_document(
+                ready[name],
+                urls[name],
+                answer_checks=[AUDITS[name].check],
+                extra_args=EXTRA_ARGUMENTS.get(name),
+            )
 
         # two documents at a time: each Prism is one Node process, the machine has two cores
         with ThreadPoolExecutor(max_workers=2) as pool:
             results = dict(zip(ready, pool.map(check, ready), strict=True))
     print("\n| document | operations | accepted | exceptions | optional parameters checked |")
     for name, result in results.items():
-        print(result.row(len(EXCEPTIONS.get(name, {}))))
+        print(result.row(len(EXCEPTIONS.get(name, {})) + len(EXTRA_ARGUMENTS.get(name, {}))))
     print("\n| document | 2xx answers | nothing dropped, given back exactly | off the spec |")
     for name in results:
         audit = AUDITS[name]
@@ -104,7 +124,7 @@ def test_every_operation_is_accepted_and_sent_in_its_style(
         pytest.skip(f"{name} does not generate yet: {corpus_packages[name].error}")
     result = prism_results[name]
     listed = EXCEPTIONS.get(name, {})
-    assert len(listed) <= 0.02 * result.operations
+    assert len(listed) + len(EXTRA_ARGUMENTS.get(name, {})) <= 0.02 * result.operations
     failing = {**result.rejected, **{k: "; ".join(v) for k, v in result.wire_problems.items()}}
     assert {k: v for k, v in failing.items() if k not in listed} == {}
     assert set(listed) <= set(failing), "an exception that passes now: take it off the list"

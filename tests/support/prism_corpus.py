@@ -11,7 +11,9 @@ that was sent is also decoded back from the wire by the style rules of the docum
 
 Prism is given a copy of the document without ``security`` requirements (``prism_copy``):
 credentials are not what this harness judges, and without them Prism answers 401 to every
-call. Nothing else is changed.
+call. The copy also leaves out header parameters named ``Accept``, ``Content-Type`` and
+``Authorization``, which OpenAPI says to ignore and Prism validates all the same (an enum of
+single media types fails the client's ``Accept`` list). Nothing else is changed.
 
 Hooking in answer checks (the "Wire, answers" issue): pass ``answer_checks`` to
 ``check_document``. Each check is called once per call with the ``Call`` (operation, phase,
@@ -27,7 +29,7 @@ import importlib
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ from .prism_server import run_prism
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PRISM_ERRORS = "https://stoplight.io/prism/errors#"
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass
@@ -132,14 +135,32 @@ def prism_copy(spec: Path, out: Path) -> Path:
     data = json.loads(text) if spec.suffix == ".json" else yaml.load(text, Loader=yaml.CSafeLoader)
     data.pop("security", None)
     for item in (data.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        _drop_ignored_headers(data, item)
         for method in HTTP_METHODS:
-            if isinstance(item, dict) and isinstance(item.get(method), dict):
+            if isinstance(item.get(method), dict):
                 item[method].pop("security", None)
+                _drop_ignored_headers(data, item[method])
     if spec.suffix == ".json":
         out.write_text(json.dumps(data), encoding="utf-8")
     else:  # YAML keeps what JSON cannot hold (dates in examples)
         out.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper), encoding="utf-8")
     return out
+
+
+def _drop_ignored_headers(data: dict[str, Any], node: dict[str, Any]) -> None:
+    """Header parameters named Accept, Content-Type or Authorization, which OpenAPI says to
+    ignore (the client sets those headers itself): Prism validates them anyway."""
+    if isinstance(node.get("parameters"), list):
+        node["parameters"] = [
+            p
+            for p in node["parameters"]
+            if not (
+                _deref(data, p).get("in") == "header"
+                and str(_deref(data, p).get("name")).lower() in _IGNORED_HEADERS
+            )
+        ]
 
 
 @contextmanager
@@ -165,9 +186,16 @@ def serve_documents(specs: dict[str, Path], workers: int = 3) -> Iterator[dict[s
 
 
 def check_document(
-    generated: Generated, base_url: str, answer_checks: Sequence[AnswerCheck] = ()
+    generated: Generated,
+    base_url: str,
+    answer_checks: Sequence[AnswerCheck] = (),
+    extra_args: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> DocResult:
-    """Call every operation of the generated client against Prism at ``base_url``."""
+    """Call every operation of the generated client against Prism at ``base_url``.
+
+    ``extra_args``: operation ID -> {wire name: value} added to both calls of that operation,
+    for the few that cannot be made with their required arguments alone (say why where you
+    pass them)."""
     api = generated.api
     package = importlib.import_module(generated.package)
     spec = _load(generated.spec)
@@ -194,6 +222,9 @@ def check_document(
         for op in api.operations:
             required = {name: _sendable(op, name, v) for name, v in examples.args(op).items()}
             required.update(body_example(spec, op))
+            by_wire = {p.wire_name: p.py_name for p in op.parameters}
+            extra = (extra_args or {}).get(op.operation_id, {})
+            required.update({by_wire[wire]: value for wire, value in extra.items()})
             for p in op.parameters:
                 if p.required and p.location in ("path", "query", "header", "cookie"):
                     required[p.py_name] = sample(spec, spec_parameter(spec, op, p).get("schema"))
