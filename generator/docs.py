@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import pytypes, runtime
+from generator.commands import command_name
 from generator.examples import Examples
 from generator.ir import (
     Api,
@@ -104,6 +105,7 @@ class _Site:
         self.import_name = import_name
         self.examples = Examples(api)
         self.params: dict[str, ParamsType] = {p.name: p for p in api.params_types}
+        self.models: dict[str, Model] = {m.name: m for m in api.models}
         self.op_page = {op.py_name: f"{DOCS}/operations/{op.py_name}.md" for op in api.operations}
         self.model_page = _model_pages(api.models)
         self.prefix_len = common_prefix_len([op.path for op in api.operations])
@@ -134,7 +136,6 @@ class _Site:
         here = self.op_page[op.py_name]
         response = op.response
         model = self._model_of(response.type) if response.kind == "model" else None
-        item = self._model_of(response.item_type) if response.item_type else None
         return {
             "api": self.api,
             "op": op,
@@ -150,14 +151,13 @@ class _Site:
                 self._type_with_links(here, response.item_type, False) if response.item_type else ""
             ),
             "model_fields": _table(FIELD_COLUMNS, self._field_rows(model, here)) if model else "",
-            "item_model": item.name if item else "",
             "errors": _table(ERROR_COLUMNS, self._error_rows(op, here)),
             "type_errors": [
                 (code(t, False), code(c, False)) for t, c in self.api.profile.error_types
             ],
             "error_base": self.api.profile.error_base,
             "import_name": self.import_name,
-            "cli_name": op.py_name.replace("_", "-"),
+            "cli_name": command_name(op),
         }
 
     def model_view(self, m: Model) -> dict[str, Any]:
@@ -242,9 +242,7 @@ class _Site:
 
     # Pieces --------------------------------------------------------------------------------
     def _model_of(self, t: TypeRef | None) -> Model | None:
-        if isinstance(t, ModelRef):
-            return next((m for m in self.api.models if m.name == t.name), None)
-        return None
+        return self.models.get(t.name) if isinstance(t, ModelRef) else None
 
     def _type_with_links(self, here: str, t: TypeRef, in_table: bool = True) -> str:
         """The type as the client's models spell it, then links to the models it names."""
