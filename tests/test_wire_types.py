@@ -33,6 +33,7 @@ SCHEMAS: dict[str, Any] = {
     "Bird": _obj(["name"], name=STRING, wings=INTEGER),
     "Plane": _obj(["name"], name=STRING, engines=INTEGER),
     "Mood": {"type": "string", "enum": ["calm", "wild"]},
+    "Problem": {**_obj([], code=STRING), "nullable": True},  # a nullable component (Plaid)
     "Figure": _obj(["type"], type=STRING),
     "Circle": {"allOf": [_ref("Figure"), {"properties": {"radius": {"type": "number"}}}]},
     "Square": _obj(["type"], type=STRING, side={"type": "number"}),
@@ -47,6 +48,7 @@ SCHEMAS: dict[str, Any] = {
         tag={"type": "string", "format": "uuid"},
         history={"type": "array", "items": {"type": "string", "format": "date-time"}},
         created={"type": "integer", "format": "unix-time"},
+        problem=_ref("Problem"),
     ),
 }  # fmt: skip
 
@@ -121,6 +123,7 @@ def _dump(model: Any) -> Any:
 def test_annotations_say_nullable_allof_and_lenient_formats(zoo: ModuleType) -> None:
     source = (Path(zoo.__file__).parent / "models" / "owner.py").read_text()
     assert "best_friend: Cat | None" in source
+    assert "problem: Problem | None" in source
     assert 'mood: Literal["calm", "wild"] | str | None' in source  # an enum inlines
     assert "seen_at: DateTimeOrStr | None" in source
     assert "born_on: DateOrStr | None" in source
@@ -186,9 +189,10 @@ def test_nullable_allof_is_the_member_or_none(zoo: ModuleType, fetch: Any) -> No
     owner = fetch("get_owner", {"pet": friend, "best_friend": friend, "mood": "wild"})
     assert isinstance(owner.best_friend, zoo.Cat) and owner.best_friend.name == "Felix"
     assert owner.mood == "wild"
-    empty = fetch("get_owner", {"pet": friend, "best_friend": None, "mood": None})
-    assert (empty.best_friend, empty.mood) == (None, None)
-    assert _dump(empty) == {"pet": friend, "best_friend": None, "mood": None}
+    empty = fetch("get_owner", {"pet": friend, "best_friend": None, "mood": None, "problem": None})
+    assert (empty.best_friend, empty.mood, empty.problem) == (None, None, None)
+    assert _dump(empty) == {"pet": friend, "best_friend": None, "mood": None, "problem": None}
+    assert fetch("get_owner", {"pet": friend, "problem": {"code": "E1"}}).problem.code == "E1"
 
 
 def test_dates_times_and_uuids_that_parse(fetch: Any) -> None:

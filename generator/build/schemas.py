@@ -230,7 +230,9 @@ class Schemas:
         target, twhere = self.resolver.target(node["$ref"], where)
         if twhere in self.components:
             if side == "response":
-                return self.model_ref(twhere)
+                # A component object that is itself nullable (Plaid's PlaidError): X | None
+                ref = self.model_ref(twhere)
+                return with_none(ref) if _is_nullable(self.component(twhere)) else ref
             return self._component_params(twhere)
         if twhere in self.inlining:
             self.warn(where, "recursive schema that is not an object; typed as Any at the cycle")
@@ -446,6 +448,14 @@ _ANNOTATIONS = frozenset(
     {"nullable", "description", "title", "example", "examples", "default", "deprecated",
      "readOnly", "writeOnly", "externalDocs", "xml", "$comment"}
 )  # fmt: skip
+
+
+def _is_nullable(node: Any) -> bool:
+    """``nullable: true`` (3.0) or a type list with "null" (3.1)."""
+    if not isinstance(node, dict):
+        return False
+    kind = node.get("type")
+    return node.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
 
 
 def _annotates_only(member: Any) -> bool:
