@@ -295,12 +295,11 @@ def _drop(data: Any, loc: tuple[int | str, ...]) -> str:
     node = data
     path: list[str] = []
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            parent, key, node = node, part, node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            parent, key, node = node, part, node[part]
-        else:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
             continue
+        parent, key, node = node, part, node[part]
         path.append(str(part))
     if isinstance(parent, dict) and key in parent:
         del parent[key]

@@ -44,9 +44,7 @@ def configured(
     return values
 
 
-def choose(
-    alternatives: tuple[tuple[str, ...], ...], values: Mapping[str, str]
-) -> tuple[str, ...]:
+def choose(alternatives: tuple[tuple[str, ...], ...], values: Mapping[str, str]) -> tuple[str, ...]:
     """The first alternative whose credentials are all configured; () when none is."""
     return next((alt for alt in alternatives if all(a in values for a in alt)), ())
 

@@ -57,7 +57,9 @@ T = TypeVar("T")
 
 FileContent = bytes | IO[bytes]
 # A file to upload: its content, or (filename, content) or (filename, content, content type).
-FileInput = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+FileInput = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
 
 DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
 DEFAULT_MAX_RETRIES = 2
@@ -444,7 +446,9 @@ class _Base:
                 if brackets:
                     query[wire] = value
                 else:
-                    styled += query_param(wire, value, op.styles.get(name, "form*"), name in op.reserved)
+                    styled += query_param(
+                        wire, value, op.styles.get(name, "form*"), name in op.reserved
+                    )
             elif name in op.headers:
                 _set_header(headers, wire, header_param(value, op.styles.get(name, "simple")))
             elif name in op.cookies:
@@ -539,7 +543,9 @@ class _Base:
         return kwargs
 
     # Answers -----------------------------------------------------------------------------
-    def _outcome(self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]) -> Any:
+    def _outcome(
+        self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]
+    ) -> Any:
         if response.is_success:
             result = self._parse_success(op, response)
             # Pages are models of the pagination module, which is only imported by packages
@@ -648,7 +654,9 @@ class _Base:
             return response.status_code in _NOT_ACTED_STATUSES
         return response.status_code in _RETRY_STATUSES or response.status_code >= 500
 
-    def _retry_delay(self, prepared: _Prepared, attempt: int, response: httpx.Response | None) -> float:
+    def _retry_delay(
+        self, prepared: _Prepared, attempt: int, response: httpx.Response | None
+    ) -> float:
         delay = _delay(attempt, response)
         if self._log.isEnabledFor(logging.INFO):
             self._log.info(
@@ -658,7 +666,12 @@ class _Base:
         return delay
 
     def _log_attempt(
-        self, prepared: _Prepared, attempt: int, started: float, response: httpx.Response | None, error: str = ""
+        self,
+        prepared: _Prepared,
+        attempt: int,
+        started: float,
+        response: httpx.Response | None,
+        error: str = "",
     ) -> None:
         # Method, path (never the query), status, request id, attempt, time: nothing sent in a
         # header, query or body appears.
@@ -745,7 +758,9 @@ class SyncBaseClient(_Base):
         client_headers: Mapping[str, str | None] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(f"http_client must be an httpx.Client, not {type(http_client).__name__}")
+            raise TypeError(
+                f"http_client must be an httpx.Client, not {type(http_client).__name__}"
+            )
         super().__init__(
             credentials=credentials or {},
             base_url=base_url,
@@ -792,7 +807,9 @@ class SyncBaseClient(_Base):
             response: httpx.Response | None = None
             failure: httpx.TransportError | None = None
             try:
-                response = self._http.request(prepared.method, prepared.url, **self._request_kwargs(prepared))
+                response = self._http.request(
+                    prepared.method, prepared.url, **self._request_kwargs(prepared)
+                )
             except httpx.TransportError as exc:
                 failure = exc
             done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
@@ -815,7 +832,9 @@ class AsyncBaseClient(_Base):
         client_headers: Mapping[str, str | None] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}")
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
         super().__init__(
             credentials=credentials or {},
             base_url=base_url,

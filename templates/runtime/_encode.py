@@ -118,7 +118,11 @@ def path_param(name: str, value: Any, style: str) -> str:
             return f"{prefix}={_escape(text(value))}"
         if explode:
             return "".join(
-                f";{_escape(m[0])}={_escape(m[1])}" if isinstance(m, tuple) else f"{prefix}={_escape(m)}"
+                (
+                    f";{_escape(m[0])}={_escape(m[1])}"
+                    if isinstance(m, tuple)
+                    else f"{prefix}={_escape(m)}"
+                )
                 for m in members
             )
         return f"{prefix}={_joined(members, ',', _escape)}"
@@ -127,7 +131,8 @@ def path_param(name: str, value: Any, style: str) -> str:
         return lead + _escape(text(value))
     if explode:
         return lead + sep.join(
-            f"{_escape(m[0])}={_escape(m[1])}" if isinstance(m, tuple) else _escape(m) for m in members
+            f"{_escape(m[0])}={_escape(m[1])}" if isinstance(m, tuple) else _escape(m)
+            for m in members
         )
     return lead + _joined(members, ",", _escape)
 
@@ -160,7 +165,8 @@ def query_param(name: str, value: Any, style: str, reserved: bool = False) -> li
         return [f"{key}={esc(text(value))}"]
     if kind == "form" and explode:
         return [
-            f"{esc(m[0])}={esc(m[1])}" if isinstance(m, tuple) else f"{key}={esc(m)}" for m in members
+            f"{esc(m[0])}={esc(m[1])}" if isinstance(m, tuple) else f"{key}={esc(m)}"
+            for m in members
         ]
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(kind, ",")
     return [f"{key}={_joined(members, sep, esc)}"]

@@ -260,7 +260,9 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
             if whole is not None:  # nothing to drop: the body itself is of another JSON type
                 raise ValueError(f"the answer is a JSON {_json_kind(data)}: {whole['msg']}")
             dropped = [_drop(data, e["loc"]) for e in error.errors()]
-            log.warning("answer does not match the spec; dropped %s", ", ".join(d for d in dropped if d))
+            log.warning(
+                "answer does not match the spec; dropped %s", ", ".join(d for d in dropped if d)
+            )
             try:
                 return slow(data)
             except ValidationError as exc:
@@ -292,12 +294,11 @@ def _drop(data: Any, loc: tuple[int | str, ...]) -> str:
     node = data
     path: list[str] = []
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            parent, key, node = node, part, node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            parent, key, node = node, part, node[part]
-        else:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
             continue
+        parent, key, node = node, part, node[part]
         path.append(str(part))
     if isinstance(parent, dict) and key in parent:
         del parent[key]
