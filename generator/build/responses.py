@@ -10,9 +10,9 @@ from typing import Any
 
 from generator import naming
 from generator.build.schemas import Schemas
-from generator.build.typeops import ANY, model_refs
+from generator.build.typeops import ANY, NONE, model_refs
 from generator.errors import join
-from generator.ir import Alias, ErrorResponse, MediaAnswer, ModelRef, Prim, Response
+from generator.ir import Alias, ErrorResponse, MediaAnswer, ModelRef, Prim, Response, UnionOf
 
 
 def response(
@@ -134,6 +134,14 @@ def error_responses(
                 f"{prefix}{word}Error",
                 naming.module_name(f"{prefix}{word}Error"),
             )
+            # A nullable component (Plaid's `PlaidError`) is `Model | None`: an error body is
+            # never null, so it is still that model.
+            if (
+                isinstance(lowered, UnionOf)
+                and len(lowered.members) == 2
+                and NONE in lowered.members
+            ):
+                lowered = next(m for m in lowered.members if m != NONE)
             type_ = lowered if isinstance(lowered, ModelRef) else None
         found.append(ErrorResponse(status=status, type=type_, media_type=media))
     return tuple(found)
