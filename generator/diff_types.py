@@ -92,7 +92,7 @@ class Index:
         machinery); with ``expand``, named response unions spelled out."""
         if expand:
             t = self._expanded(t)
-        return pytypes.request_type(t) if request else pytypes.response_type(_plain(t))
+        return pytypes.request_type(t) if request else pytypes.readable_type(t)
 
     def _expanded(self, t: TypeRef) -> TypeRef:
         if isinstance(t, ModelRef) and t.name in self.aliases:
@@ -153,16 +153,6 @@ def read_type(f: Field) -> TypeRef:
         return f.type
     members = f.type.members if isinstance(f.type, UnionOf) else (f.type,)
     return UnionOf((*members, NONE))
-
-
-def _plain(t: TypeRef) -> TypeRef:
-    if isinstance(t, UnionOf):
-        return UnionOf(tuple(_plain(m) for m in t.members))
-    if isinstance(t, ListOf):
-        return ListOf(_plain(t.item))
-    if isinstance(t, MapOf):
-        return MapOf(_plain(t.value))
-    return t
 
 
 def _enumless(t: TypeRef) -> TypeRef:

@@ -15,7 +15,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from generator import pytypes, runtime
@@ -256,7 +256,7 @@ class _Site:
         """The type as the client's models spell it, then links to the models it names."""
         if isinstance(t, ModelRef) and t.name in self.model_page:
             return f"[{code(t.name, in_table)}]({self._link(here, self.model_page[t.name])})"
-        spelled = code(pytypes.response_type(_plain(t)), in_table)
+        spelled = code(pytypes.readable_type(t), in_table)
         names = dict.fromkeys(u.name for u in walk(t) if isinstance(u, ModelRef))
         links = [
             f"[{n}]({self._link(here, self.model_page[n])})" for n in names if n in self.model_page
@@ -319,18 +319,6 @@ def _typed_dicts(t: TypeRef, suffix: str = "") -> Iterator[tuple[str, ParamsRef]
     elif isinstance(t, UnionOf):
         for member in t.members:
             yield from _typed_dicts(member, suffix)
-
-
-def _plain(t: TypeRef) -> TypeRef:
-    """A response type without its discriminator: ``A | B`` reads better in docs than the
-    ``Annotated[Union[...], Discriminator(...)]`` the model needs."""
-    if isinstance(t, UnionOf):
-        return replace(t, members=tuple(_plain(m) for m in t.members), discriminator=None)
-    if isinstance(t, ListOf):
-        return ListOf(_plain(t.item))
-    if isinstance(t, MapOf):
-        return MapOf(_plain(t.value))
-    return t
 
 
 def _enum_cell(t: TypeRef) -> str:

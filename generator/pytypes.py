@@ -32,6 +32,22 @@ def response_type(t: TypeRef) -> str:
     return _render(t, request=False)
 
 
+def readable_type(t: TypeRef) -> str:
+    """A response type as a reader wants it (docs, change reports): ``A | B`` for unions, without
+    the ``Annotated[Union[...], ...]`` machinery the models need to tell members apart."""
+    return _render(_untagged(t), request=False)
+
+
+def _untagged(t: TypeRef) -> TypeRef:
+    if isinstance(t, UnionOf):
+        return UnionOf(tuple(_untagged(m) for m in t.members))
+    if isinstance(t, ListOf):
+        return ListOf(_untagged(t.item))
+    if isinstance(t, MapOf):
+        return MapOf(_untagged(t.value))
+    return t
+
+
 def request_type(t: TypeRef) -> str:
     """Annotation for a request parameter: strict, and accepting read-only containers."""
     return _render(t, request=True)
