@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_STRIPE = ROOT.parent / "shared" / "specs" / "stripe"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support.corpus import CORPUS, CORPUS_DIR, Generated, generate_corpus  # noqa: E402
-from support.full_stripe import full_packages, stripe_2023  # noqa: E402, F401 (fixtures)
-from support.recording_server import Recorder, recording_server  # noqa: E402
-
-
-def shared_spec(name: str) -> Path:
-    """A spec from ../shared/specs/stripe, or a skip with the reason (a fresh clone lacks it)."""
-    path = SHARED_STRIPE / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared Stripe specs sit beside the clone only in CI")
-    return path
+from support.corpus import CORPUS, CORPUS_DIR, Generated, generate_corpus
+from support.full_stripe import full_packages, stripe_2023  # noqa: F401 (fixtures)
+from support.recording_server import Recorder, recording_server
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from generator.config import make_target
 from generator.ir import Api
 from generator.pipeline import produce
 from generator.write import write_package
+from support.paths import ROOT, shared_spec
 
 SPECS = {"stripe_2023": "spec3.2023-09-12.yaml", "stripe_2022": "spec3.2022-04-12.json"}
 
@@ -29,8 +30,6 @@ class Generated:
 
 @pytest.fixture(scope="session")
 def full_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
-    from conftest import ROOT, shared_spec
-
     out = tmp_path_factory.mktemp("full")
     sys.path.insert(0, str(out))
     built = {}

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, shared_spec
+from support.paths import ROOT, shared_spec
 
 from generator.diff import KINDS, Change, diff_apis
 from generator.diff_report import SCHEMA, render, to_json

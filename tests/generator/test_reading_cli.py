@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from generator import __version__
 from generator.config import PROFILE_KEYS, make_profile, spec_label

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from support.paths import ROOT
 
 from generator.gateway.forms import FormError, decode, decode_styled, encode_pairs, parse_pairs
 from generator.gateway.settings import GatewaySettings, Tokens
@@ -20,8 +20,6 @@ from templates.runtime._encode import encode, flatten
 pytest.importorskip("starlette", reason="the gateway extra is not installed")
 
 from generator.gateway.app import build
-
-ROOT = Path(__file__).resolve().parent.parent
 
 keys = st.text(
     st.characters(blacklist_characters="[]", blacklist_categories=("Cs",)), min_size=1, max_size=8

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import black
-from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.paths import ROOT
 from support.snippet_args import call_arguments
 
 from generator import runtime

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, shared_spec
+from support.paths import ROOT, shared_spec
 
 
 def test_postaccountlinks_from_the_real_spec_generates_and_works(tmp_path: Path) -> None:

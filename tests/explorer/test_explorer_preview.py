@@ -9,20 +9,19 @@ import contextlib
 import importlib
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
 import yaml
+from support.paths import ROOT
 
 from generator import pipeline
 from generator.config import load_profiles, make_target
 from generator.explorer.preview import arguments, preview
 from generator.ir import Api
 
-ROOT = Path(__file__).resolve().parent.parent
 EXTRA_PATHS = """
 /v1/customers/{customer}/notes:
   get:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 from support.recording_server import Recorder, Reply, recording_server
 
 from generator.config import make_target

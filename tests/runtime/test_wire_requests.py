@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from support.packages import generate_package
+from support.param_styles import ARRAY, COOKIE, HEADER, OBJECT, PATH, PRIMITIVE, QUERY
 from support.recording_server import Recorded, Recorder
-from test_param_styles import ARRAY, COOKIE, HEADER, OBJECT, PATH, PRIMITIVE, QUERY
 
 KINDS: dict[str, tuple[Any, dict[str, Any]]] = {
     "primitive": (PRIMITIVE, {"type": "string"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_build import api_of, form_op
+from support.inline_specs import api_of, form_op
 
 from generator.explorer.fields import Field, coerce, operation_fields
 from generator.ir import Api

@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
-from conftest import ROOT
 from support.full_stripe import Generated
+from support.paths import ROOT
 from support.recording_server import Recorded, Reply, recording_server
 from support.snippet_args import call_arguments
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import yaml
+from support.paths import SHARED_STRIPE
 
 try:  # `tests` is a package only once tests/__init__.py exists
     from tests.support.prism_server import ensure_prism_installed, run_prism
@@ -35,7 +35,7 @@ except ModuleNotFoundError:
 
 pytestmark = pytest.mark.slow
 
-STRIPE_SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "stripe"
+STRIPE_SPECS = SHARED_STRIPE
 SPEC_2023 = STRIPE_SPECS / "spec3.2023-09-12.yaml"
 AUTH = {"Authorization": "Bearer sk_test_x"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -14,57 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.param_styles import ARRAY, COOKIE, HEADER, OBJECT, PATH, PRIMITIVE, QUERY
 
 from generated.stripe._encode import cookie_param, header_param, path_param, query_param
-
-PRIMITIVE: Any = "blue"
-ARRAY: Any = ["blue", "black", "brown"]
-OBJECT: Any = {"R": 100, "G": 200, "B": 150}
-
-# (style, explode) -> (primitive, array, object), as the spec's table writes them
-PATH = {
-    ("simple", False): ("blue", "blue,black,brown", "R,100,G,200,B,150"),
-    ("simple", True): ("blue", "blue,black,brown", "R=100,G=200,B=150"),
-    ("label", False): (".blue", ".blue,black,brown", ".R,100,G,200,B,150"),
-    ("label", True): (".blue", ".blue.black.brown", ".R=100.G=200.B=150"),
-    ("matrix", False): (";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"),
-    ("matrix", True): (
-        ";color=blue",
-        ";color=blue;color=black;color=brown",
-        ";R=100;G=200;B=150",
-    ),
-}
-QUERY = {
-    ("form", False): ("color=blue", "color=blue,black,brown", "color=R,100,G,200,B,150"),
-    ("form", True): (
-        "color=blue",
-        "color=blue&color=black&color=brown",
-        "R=100&G=200&B=150",
-    ),
-    ("spaceDelimited", False): (
-        None,
-        "color=blue%20black%20brown",
-        "color=R%20100%20G%20200%20B%20150",
-    ),
-    ("pipeDelimited", False): (
-        None,
-        "color=blue%7Cblack%7Cbrown",
-        "color=R%7C100%7CG%7C200%7CB%7C150",
-    ),
-    ("deepObject", True): (None, None, "color[R]=100&color[G]=200&color[B]=150"),
-}
-HEADER = {
-    ("simple", False): ("blue", "blue,black,brown", "R,100,G,200,B,150"),
-    ("simple", True): ("blue", "blue,black,brown", "R=100,G=200,B=150"),
-}
-COOKIE = {
-    ("form", False): ("color=blue", "color=blue,black,brown", "color=R,100,G,200,B,150"),
-    ("form", True): (
-        "color=blue",
-        "color=blue; color=black; color=brown",
-        "R=100; G=200; B=150",
-    ),
-}
 
 
 def _code(style: str, explode: bool) -> str:

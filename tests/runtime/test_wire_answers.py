@@ -12,8 +12,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import ROOT
 from support.packages import generate_package
+from support.paths import ROOT
 from support.recording_server import Recorder, Reply
 
 REPORT = {

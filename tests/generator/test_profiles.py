@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
+from support.paths import ROOT
 
 from generator.config import load_profiles, make_profile
 from generator.errors import GeneratorError
 from generator.profiles import BUILTIN, STANDARD_STATUS_ERRORS, recognise
 
-ROOT = Path(__file__).resolve().parents[1]
 STRIPE_SLICE = ROOT / "spec" / "stripe.yaml"
 
 

@@ -1,7 +1,7 @@
 """Hostile and malformed specs (issue 5): never crash, never emit broken or dangerous Python,
 never half-write.
 
-Each spec in ``tests/hostile/`` is run through the real command line in a subprocess:
+Each spec in ``tests/generator/hostile/`` is run through the real command line in a subprocess:
 
 - specs that must generate: exit 0, no traceback, the expected warnings (and no others), every
   file compiles, no spec text appears in code outside string literals and comments, every module
@@ -30,10 +30,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from support.paths import ROOT
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
-CHECK = Path(__file__).resolve().parent / "support" / "generated_check.py"
+CHECK = ROOT / "tests" / "support" / "generated_check.py"
 MARKER = "HOSTILE_MARKER"
 
 
@@ -499,7 +499,7 @@ def test_hostile_spec_generates_a_working_package(spec_name: str, generated: Any
     assert run.result.returncode == 0, stderr
     assert "Traceback" not in stderr
     warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
-    prefix = f"warning: tests/hostile/{spec_name}#"  # relative to the project holding the spec
+    prefix = f"warning: tests/generator/hostile/{spec_name}#"  # relative to the project holding the spec
     assert [w.removeprefix(prefix).split(": ", 1)[0] for w in warnings] == list(case.warnings)
 
     for path in sorted(run.package_dir.rglob("*.py")):
@@ -651,7 +651,7 @@ def test_hostile_spec_is_refused_in_one_line(spec_name: str, refused: dict[str, 
 
 
 def test_corpus_is_complete() -> None:
-    """Every file of tests/hostile/ is a case, and every case has its file."""
+    """Every file of tests/generator/hostile/ is a case, and every case has its file."""
     on_disk = {p.name for p in HOSTILE.iterdir()}
     assert on_disk == set(GENERATES) | set(FAILS)
 

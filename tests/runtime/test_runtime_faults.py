@@ -21,7 +21,6 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -37,6 +36,7 @@ from support.fault_server import (
     account_link,
     fault_server,
 )
+from support.paths import ROOT
 
 from generated.stripe import (
     AccountLink,
@@ -51,7 +51,6 @@ from generated.stripe import (
 )
 from generated.stripe import _base_client as runtime
 
-ROOT = Path(__file__).resolve().parents[1]
 API_KEY = "sk_test_SECRETKEY4242"
 KINDS = ["sync", "async"]
 TIMEOUT = 0.3

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import ROOT
-from support.corpus import CORPUS, Generated, readme_operation_counts
+from support.corpus import CORPUS, CORPUS_DIR, Generated, readme_operation_counts
+from support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -109,6 +109,8 @@ def test_every_model_builds(imported: dict[str, dict[str, Any]], name: str) -> N
 
 
 def test_readme_counts_every_document() -> None:
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"{CORPUS_DIR} is absent: the shared corpus sits beside the clone only in CI")
     assert set(readme_operation_counts()) == set(CORPUS)
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from support.paths import ROOT
 
 
 def test_generate_from_a_wheel_install(tmp_path: Path) -> None:

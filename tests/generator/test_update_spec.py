@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 Spec = dict[str, Any]
 

@@ -19,10 +19,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from conftest import ROOT, shared_spec
 from pydantic import BaseModel, TypeAdapter
 from support.fault_server import Answer, Reset, fault_server
 from support.full_stripe import Generated
+from support.paths import ROOT, shared_spec
 from support.prism_server import ensure_prism_installed, run_prism
 from support.prism_spec import write_prism_spec
 from support.recording_server import Reply, recording_server
