@@ -11,6 +11,7 @@ from pathlib import Path
 from generator import __version__, pipeline, spec_changes
 from generator.config import Target, find_root, load_profiles, load_targets, make_target
 from generator.errors import GeneratorError
+from generator.progress import quiet, stderr_progress
 
 DESCRIPTION = (
     "Turn an OpenAPI 3.0 or 3.1 document into a typed Python client package. Without --spec,"
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["gateway"]:
         return _gateway(argv[1:])
     args = _parser().parse_args(argv)
-    progress = pipeline.quiet if getattr(args, "quiet", False) else pipeline.stderr_progress
+    progress = quiet if getattr(args, "quiet", False) else stderr_progress
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
     try:

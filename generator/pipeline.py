@@ -5,17 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generator import cache
 from generator.config import Target
 from generator.errors import GeneratorError
+from generator.paths import templates_root
+from generator.progress import Progress, quiet
 from generator.write import (
     MANIFEST,
     foreign_files,
@@ -30,16 +31,6 @@ from generator.write import (
 if TYPE_CHECKING:
     from generator.ir import Api
     from generator.load import Document
-
-Progress = Callable[[str], None]
-
-
-def stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def quiet(message: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -58,6 +49,7 @@ def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
     """The spec as loaded (its hash and files, for the manifest and the cache) and the IR."""
     # Imported here, not at the top: a run whose output is cached never needs them.
     from generator.load import load_document
+    from generator.spec_ir import build_ir
 
     started = time.monotonic()
     doc = load_document(target.spec)
@@ -70,41 +62,6 @@ def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
         lambda message: progress(f"{target.package}: {message}"),
     )
     return doc, api
-
-
-def build_ir(
-    doc: Document,
-    label: str,
-    profile: dict[str, Any],
-    operations: tuple[str, ...] = (),
-    progress: Progress = quiet,
-) -> Api:
-    """A loaded spec, validated and lowered into the IR (what ``diff`` compares). Without a
-    profile of its own, a spec recognised as one a built-in profile is for gets that one."""
-    from generator.build import BuildInput, build_api
-    from generator.config import make_profile
-    from generator.parse import parse_document
-    from generator.profiles import BUILTIN, recognise
-
-    parse_document(doc)
-    title = str(doc.data.get("info", {}).get("title", ""))
-    if not profile:
-        recognised = recognise(doc.data)
-        if recognised is not None:
-            progress(
-                f"recognised the spec as {recognised}'s: using the built-in {recognised} profile"
-            )
-            profile = BUILTIN[recognised]
-    return build_api(
-        BuildInput(
-            data=doc.data,
-            file=str(doc.path),
-            spec_path=label,
-            profile=make_profile(profile, title),
-            operations=operations,
-            warnings=tuple(doc.warnings),
-        )
-    )
 
 
 def produce(target: Target, progress: Progress = quiet) -> Output:
@@ -237,8 +194,6 @@ def _fingerprint(target: Target) -> str:
 
 def _code_fingerprint() -> str:
     """Hash of the generator's own source and templates: any edit to them invalidates outputs."""
-    from generator.render import templates_root
-
     digest = hashlib.sha256()
     for root in (Path(__file__).resolve().parent, Path(str(templates_root()))):
         for path in sorted(root.rglob("*")):

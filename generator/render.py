@@ -10,13 +10,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import __version__, commands, pytypes
+from generator import TOOL, __version__, commands, pytypes
 from generator.docs import cell, code, prose, render_docs
 from generator.ir import (
     DEFAULT_STYLE_CODES,
@@ -34,9 +32,10 @@ from generator.ir import (
     UnionOf,
     walk,
 )
-from generator.profiles import RUNTIME_ERRORS
+from generator.paths import templates_root
+from generator.views.errors import error_view
+from generator.views.operations import body_media_type
 
-TOOL = "openapi-client-generator"
 RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
@@ -48,15 +47,6 @@ RUNTIME_FILES = (
     "_cli.py",
     "_cli_values.py",
 )
-
-
-def templates_root() -> Any:
-    """Installed, templates/ ships as ``generator.templates``; in a bare checkout (no install)
-    it is the folder beside ``generator/``."""
-    try:
-        return resources.files("generator.templates")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "templates"
 
 
 def header(spec_path: str) -> str:
@@ -205,59 +195,6 @@ def manifest(api: Api, spec_sha256: str) -> str:
 
 
 # Views -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ErrorView:
-    """The exception classes of a package: those the runtime defines that it exports, and
-    those the profile adds (with a docstring saying when each is raised)."""
-
-    runtime: tuple[str, ...]  # exported from _errors
-    extra: tuple[tuple[str, str], ...]  # (class name, docstring), defined in _exceptions
-    tables: tuple[str, ...]  # runtime classes the tables of _exceptions name
-
-    @property
-    def exported(self) -> tuple[str, ...]:
-        return tuple(sorted([*self.runtime, *(name for name, _ in self.extra)]))
-
-    @property
-    def exceptions_imports(self) -> tuple[str, ...]:
-        """What _exceptions.py imports from _errors."""
-        needs = {"ClientError", *self.tables} | ({"APIStatusError"} if self.extra else set())
-        return tuple(sorted(needs))
-
-
-def error_view(api: Api) -> ErrorView:
-    profile = api.profile
-    used = {cls for _, cls in profile.status_errors} | {cls for _, cls in profile.error_types}
-    if profile.rate_limit_codes:
-        used.add("RateLimitError")
-    base = {"APIStatusError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError"}
-    extra = []
-    for name in sorted(used - RUNTIME_ERRORS):
-        statuses = [_status_words(st) for st, cls in profile.status_errors if cls == name]
-        types = [f"``{t}``" for t, cls in profile.error_types if cls == name]
-        when = []
-        if statuses:
-            when.append(" or ".join(statuses))
-        if types:
-            when.append(f"an error body whose ``type`` is {' or '.join(types)}")
-        extra.append((name, "Raised for " + ", or for ".join(when) + "."))
-    return ErrorView(
-        runtime=tuple(sorted((used & RUNTIME_ERRORS) | base)),
-        extra=tuple(extra),
-        tables=tuple(
-            sorted(
-                {cls for _, cls in (*profile.status_errors, *profile.error_types)} & RUNTIME_ERRORS
-            )
-        ),
-    )
-
-
-def _status_words(status: str) -> str:
-    if status == "default":
-        return "any other error status"
-    return f"HTTP {status.lower() if 'X' in status else status}"
-
-
 def credential_doc(c: Credential) -> str:
     """What a credential argument's docstring says: how it is sent, where it falls back to."""
     if c.kind == "bearer":
@@ -494,20 +431,6 @@ def param_styles(op: Operation) -> list[tuple[str, str]]:
         for p in op.parameters
         if p.style and p.style_code != DEFAULT_STYLE_CODES[p.location]
     ]
-
-
-def body_media_type(op: Operation) -> str | None:
-    """The Content-Type the runtime must set itself: a raw or +json body's (plain JSON goes
-    through httpx's json=, which sets application/json)."""
-    body = op.body
-    if body is None or body.encoding not in ("json", "raw"):
-        return None
-    media = body.media_type
-    if "*" in media:  # a wildcard (*/*, image/*) cannot be sent as a Content-Type
-        return "application/octet-stream"
-    if body.encoding == "json" and media.split(";")[0].strip().lower() == "application/json":
-        return None
-    return media
 
 
 def _environment() -> jinja2.Environment:

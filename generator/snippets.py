@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator import runtime
 from generator.examples import example_args
 from generator.ir import Api, Operation
+from generator.templates.runtime._snippet import snippet
 
 
 def snippet_for(
@@ -36,8 +36,7 @@ def snippet_for(
     The text is black-stable at black's default line length and ends with a newline.
     """
     values = example_args(api, op) if args is None else args
-    build = runtime.load("_snippet").snippet
-    text: str = build(
+    return snippet(
         package,
         api.profile.client_class,
         op.py_name,
@@ -45,4 +44,3 @@ def snippet_for(
         base_url=base_url,
         env_vars=tuple(c.env for c in api.credentials),
     )
-    return text

@@ -74,7 +74,7 @@ def _diff(args: argparse.Namespace) -> int:
     from generator.diff import diff_apis
     from generator.diff_report import render
     from generator.load import load_document
-    from generator.pipeline import build_ir
+    from generator.spec_ir import build_ir
 
     profile = _diff_profile(args)
     apis = [
@@ -161,7 +161,7 @@ def api_summary(target: Target, old_sha256: str, new: Api | None) -> list[str]:
     from generator.diff import diff_apis
     from generator.diff_report import headline
     from generator.load import load_document
-    from generator.pipeline import build_ir
+    from generator.spec_ir import build_ir
 
     old_path = _previous_spec(target, old_sha256)
     if old_path is None:

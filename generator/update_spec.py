@@ -25,7 +25,7 @@ from generator.config import Target
 from generator.errors import GeneratorError
 from generator.ir import Api
 from generator.load import load_document
-from generator.pipeline import build_ir
+from generator.spec_ir import build_ir
 
 MAX_BYTES = 64 * 1024 * 1024  # Stripe's full spec is about 4 MB as JSON or YAML
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)

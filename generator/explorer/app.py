@@ -18,9 +18,9 @@ from starlette.routing import BaseRoute, Route
 from generator.explorer.fields import operation_fields
 from generator.explorer.preview import preview
 from generator.explorer.sanitize import sanitize
-from generator.gateway.settings import GatewaySettings
+from generator.gateway.settings import GatewaySettings, upstreams
 from generator.ir import Api, Operation
-from generator.render import templates_root
+from generator.paths import templates_root
 from generator.text import first_sentence
 
 ASSETS = {
@@ -160,8 +160,6 @@ def package_path(api: Api, root: Path) -> str:
 
 def _unserved(api: Api, settings: GatewaySettings) -> frozenset[str]:
     """Operations the gateway does not forward (their server is not mapped)."""
-    from generator.gateway.app import upstreams
-
     mapped = upstreams(api, settings)
     return frozenset(op.operation_id for op in api.operations if op.server not in mapped)
 

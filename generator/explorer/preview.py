@@ -1,8 +1,8 @@
 """What the page's form means, before anything is sent: the request and the Python snippet.
 
 ``preview`` turns the form's values into typed arguments (``fields.coerce``), encodes the
-request with the generated client's own encoder (``templates/runtime/_encode.py``, loaded by
-path), writes the snippet with the one snippet builder (``generator.snippets``) and checks the
+request with the generated client's own encoder (``templates/runtime/_encode.py``, imported as
+``generator.templates.runtime._encode``), writes the snippet with the one snippet builder (``generator.snippets``) and checks the
 request with the gateway's validator, exactly as the gateway will check it when it is sent.
 Pure: no I/O, no upstream call.
 """
@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import runtime
 from generator.explorer.fields import coerce
 from generator.gateway.forms import FormError, Problem, decode, decode_styled, parse_pairs
 from generator.gateway.validate import validate
 from generator.ir import DEFAULT_STYLE_CODES, Api, Operation
-from generator.render import body_media_type
 from generator.snippets import snippet_for
+from generator.templates.runtime import _encode
+from generator.views.operations import body_media_type
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -82,7 +82,6 @@ class _Request:
 def _request(api: Api, op: Operation, args: Mapping[str, Any]) -> _Request:
     """The request the generated client builds for ``args``: each parameter encoded by the
     runtime's own function for its location and style, placed as ``_base_client`` places it."""
-    enc = runtime.load("_encode")
     brackets = api.profile.param_style == "brackets"
     out = _Request(op.path, "", {}, None)
     query: dict[str, Any] = {}  # the profile's bracket style: encoded as a whole
@@ -96,28 +95,28 @@ def _request(api: Api, op: Operation, args: Mapping[str, Any]) -> _Request:
         value = args[p.py_name]
         style = p.style_code if p.style else DEFAULT_STYLE_CODES.get(p.location, "")
         if p.location == "path":
-            segment = enc.path_param(p.wire_name, value, style)
+            segment = _encode.path_param(p.wire_name, value, style)
             out.path = out.path.replace("{" + p.wire_name + "}", segment)
-            out.path_values[p.wire_name] = enc.text(value)
+            out.path_values[p.wire_name] = _encode.text(value)
         elif p.location == "query" and brackets:
             query[p.wire_name] = value
         elif p.location == "query":
-            styled += enc.query_param(p.wire_name, value, style, p.allow_reserved)
+            styled += _encode.query_param(p.wire_name, value, style, p.allow_reserved)
         elif p.location == "header":
-            out.headers[p.wire_name] = enc.header_param(value, style)
+            out.headers[p.wire_name] = _encode.header_param(value, style)
         elif p.location == "cookie":
-            cookies += enc.cookie_param(p.wire_name, value, style)
+            cookies += _encode.cookie_param(p.wire_name, value, style)
         elif not p.wire_name:
             whole = value
         else:
             body[p.wire_name] = value
     if cookies:
         out.headers["Cookie"] = "; ".join(cookies)
-    bracketed = [enc.encode(enc.flatten(query))] if query else []
+    bracketed = [_encode.encode(_encode.flatten(query))] if query else []
     out.query = "&".join(styled + bracketed)
     encoding = op.body.encoding if op.body is not None else None
     if encoding == "form":
-        out.body = enc.encode(enc.flatten(body))
+        out.body = _encode.encode(_encode.flatten(body))
         out.headers["Content-Type"] = FORM
     elif encoding == "json":
         payload = whole if whole is not None else body

@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from generator.errors import GeneratorError
 from generator.gateway.proxy import Proxy
 from generator.gateway.ratelimit import make_limiter
-from generator.gateway.settings import GatewaySettings, Tokens, digest
+from generator.gateway.settings import GatewaySettings, Tokens, digest, upstreams
 from generator.ir import Api
 
 PREFIX = "/_gateway"
@@ -98,7 +98,7 @@ def build(settings: GatewaySettings) -> Api:
     built-in profile is for gets that profile when no other is named)."""
     from generator.config import find_root, load_profiles, load_targets
     from generator.load import load_document
-    from generator.pipeline import build_ir
+    from generator.spec_ir import build_ir
 
     if settings.spec is None:
         raise GeneratorError("the gateway needs a spec (--spec) or a prebuilt Api")
@@ -128,23 +128,6 @@ def _target_profile(root: Path, spec: Path, load_targets: Any) -> dict[str, Any]
             profile: dict[str, Any] = target.profile
             return profile
     return {}
-
-
-def upstreams(api: Api, settings: GatewaySettings) -> dict[str | None, str]:
-    """Where each operation server's calls go: the API's own server to ``upstream`` (default:
-    the spec's), another server only where ``upstream_for`` maps it."""
-    out: dict[str | None, str] = {None: settings.upstream or api.base_url}
-    for server, url in settings.upstream_for.items():
-        key = server.rstrip("/")
-        if key == api.base_url.rstrip("/"):
-            out[None] = url
-        for s in api.servers:
-            if s.rstrip("/") == key:
-                out[s] = url
-    for url in out.values():
-        if httpx.URL(url).scheme not in ("http", "https") or not httpx.URL(url).host:
-            raise GeneratorError(f"upstream {url!r} is not an http(s) URL")
-    return out
 
 
 def is_loopback(host: str) -> bool:

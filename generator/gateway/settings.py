@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
+
 from generator.errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -120,3 +122,20 @@ class GatewaySettings:
     connect_timeout: float = 5.0
     cors_origins: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)  # where pyproject.toml is looked for
+
+
+def upstreams(api: Api, settings: GatewaySettings) -> dict[str | None, str]:
+    """Where each operation server's calls go: the API's own server to ``upstream`` (default:
+    the spec's), another server only where ``upstream_for`` maps it."""
+    out: dict[str | None, str] = {None: settings.upstream or api.base_url}
+    for server, url in settings.upstream_for.items():
+        key = server.rstrip("/")
+        if key == api.base_url.rstrip("/"):
+            out[None] = url
+        for s in api.servers:
+            if s.rstrip("/") == key:
+                out[s] = url
+    for url in out.values():
+        if httpx.URL(url).scheme not in ("http", "https") or not httpx.URL(url).host:
+            raise GeneratorError(f"upstream {url!r} is not an http(s) URL")
+    return out

@@ -15,7 +15,7 @@ from generator.gateway.forms import FormError, decode, decode_styled, encode_pai
 from generator.gateway.settings import GatewaySettings, Tokens
 from generator.gateway.validate import validate
 from generator.ir import Api, Operation
-from templates.runtime._encode import encode, flatten
+from generator.templates.runtime._encode import encode, flatten
 
 pytest.importorskip("starlette", reason="the gateway extra is not installed")
 

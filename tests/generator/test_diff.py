@@ -23,7 +23,7 @@ from generator.diff import KINDS, Change, diff_apis
 from generator.diff_report import SCHEMA, render, to_json
 from generator.ir import Api
 from generator.load import Document, load_document
-from generator.pipeline import build_ir
+from generator.spec_ir import build_ir
 
 Spec = dict[str, Any]
 

@@ -14,14 +14,12 @@ from hypothesis import strategies as st
 from support.paths import ROOT
 from support.snippet_args import call_arguments
 
-from generator import runtime
 from generator.config import load_profiles, make_target
 from generator.examples import example_args
 from generator.ir import Api
 from generator.pipeline import produce
 from generator.snippets import snippet_for
-
-_snippet = runtime.load("_snippet")
+from generator.templates.runtime import _snippet
 
 _text = st.text(alphabet=st.sampled_from("ab z'\"\\\n\té€中カ😀\x00"), max_size=30)
 _scalars = st.one_of(
