@@ -14,7 +14,7 @@ from generator.errors import GeneratorError
 from generator.progress import quiet, stderr_progress
 
 DESCRIPTION = (
-    "Turn an OpenAPI 3.0 or 3.1 document into a typed Python client package. Without --spec,"
+    "Turn an OpenAPI 3.0, 3.1 or 3.2 document into a typed Python client package. Without --spec,"
     " --out and --package, the verbs work on the targets configured in the pyproject.toml of"
     " this folder or the nearest one above it."
 )

@@ -237,11 +237,16 @@ class Body:
 @dataclass(frozen=True)
 class MediaAnswer:
     """One media type a success answer may come in, and what it is read as: JSON as ``type``
-    (kind "model" or "any"), ``text/*`` as str ("text"), anything else as bytes ("binary")."""
+    (kind "model" or "any"), ``text/*`` as str ("text"), anything else as bytes ("binary").
+
+    ``item_type``: the type of each item when the media type is a sequence the spec describes
+    item by item (OpenAPI 3.2's ``itemSchema``: an event of ``text/event-stream``, a line of
+    ``application/jsonl``), lowered like any response schema; None without ``itemSchema``."""
 
     media_type: str
     kind: ResponseKind
     type: TypeRef | None
+    item_type: TypeRef | None = None
 
 
 @dataclass(frozen=True)

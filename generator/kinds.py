@@ -16,7 +16,8 @@ _MEMBERS: dict[str, dict[str, str]] = {
     "root": {"paths": "paths", "webhooks": "paths", "components": "components"},
     "pathitem": {
         **{m: "operation" for m in ("get", "put", "post", "delete", "options", "head")},
-        **{m: "operation" for m in ("patch", "trace")},
+        **{m: "operation" for m in ("patch", "trace", "query")},  # query: OpenAPI 3.2
+        "additionalOperations": "operations",
         "parameters": "parameters",
     },
     "operation": {
@@ -27,7 +28,13 @@ _MEMBERS: dict[str, dict[str, str]] = {
     },
     "parameter": {"schema": "schema", "content": "content"},
     "header": {"schema": "schema", "content": "content"},
-    "mediatype": {"schema": "schema", "encoding": "encodings"},
+    "mediatype": {
+        "schema": "schema",
+        "itemSchema": "schema",
+        "encoding": "encodings",
+        "itemEncoding": "encoding",
+        "prefixEncoding": "encodinglist",
+    },
     "encoding": {"headers": "headers"},
     "requestbody": {"content": "content"},
     "response": {"headers": "headers", "content": "content"},
@@ -39,16 +46,29 @@ _MEMBERS: dict[str, dict[str, str]] = {
         "headers": "headers",
         "pathItems": "paths",
         "callbacks": "callbacks",
+        "mediaTypes": "content",
     },
     "schema": {
-        **{k: "schemas" for k in ("properties", "patternProperties", "$defs", "definitions")},
+        **{
+            k: "schemas"
+            for k in ("properties", "patternProperties", "$defs", "definitions")
+        },
         "dependentSchemas": "schemas",
         **{k: "schemalist" for k in ("allOf", "anyOf", "oneOf", "prefixItems")},
         **{
             k: "schema"
-            for k in ("items", "additionalProperties", "not", "contains", "propertyNames")
+            for k in (
+                "items",
+                "additionalProperties",
+                "not",
+                "contains",
+                "propertyNames",
+            )
         },
-        **{k: "schema" for k in ("if", "then", "else", "additionalItems", "contentSchema")},
+        **{
+            k: "schema"
+            for k in ("if", "then", "else", "additionalItems", "contentSchema")
+        },
         **{k: "schema" for k in ("unevaluatedItems", "unevaluatedProperties")},
         "discriminator": "discriminator",
     },
@@ -62,6 +82,8 @@ _EVERY_MEMBER = {
     "callbacks": "paths",  # a callback maps expressions to path items, as paths does
     "content": "mediatype",
     "encodings": "encoding",
+    "encodinglist": "encoding",
+    "operations": "operation",
     "headers": "header",
     "schemas": "schema",
     "schemalist": "schema",
@@ -73,7 +95,9 @@ def member_kind(kind: str, key: str | int) -> str:
     """The kind of the member ``key`` (a mapping key or a list index) of a ``kind`` object."""
     if kind == "data":
         return "data"
-    if isinstance(key, int):  # a list: allOf members, parameters, an old-style items list
+    if isinstance(
+        key, int
+    ):  # a list: allOf members, parameters, an old-style items list
         return "schema" if kind == "schema" else _EVERY_MEMBER.get(kind, "other")
     every = _EVERY_MEMBER.get(kind)
     if every is not None and kind != "schemalist":

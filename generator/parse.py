@@ -1,4 +1,4 @@
-"""Stage 2: validate plain data as an OpenAPI 3.0 or 3.1 document with openapi-pydantic, reading
+"""Stage 2: validate plain data as an OpenAPI 3.0, 3.1 or 3.2 document with openapi-pydantic, reading
 around local defects.
 
 openapi-pydantic is the validator. When it refuses a local part of the document, that part is
@@ -28,25 +28,37 @@ from openapi_pydantic.v3 import v3_0, v3_1
 from generator.errors import GeneratorError, pointer
 from generator.kinds import kinds_along, member_kind
 from generator.load import Document
+from generator.oas32 import (
+    extra_operation_errors,
+    is_3_2,
+    path_operations,
+    prepare,
+    validation_view,
+)
 from generator.refs import walk
 
 OpenAPIDocument = v3_0.OpenAPI | v3_1.OpenAPI
 
 # Each round degrades at least one part; a document needing more is refused as it stands.
 MAX_ROUNDS = 50
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def parse_document(doc: Document) -> OpenAPIDocument:
     data = doc.data
     file = str(doc.path)
     model = _model(data, file)
-    masked: list[list[str | int]] = []  # schemas kept for the builder, hidden from validation
+    newer = is_3_2(data)
+    if newer:
+        prepare(data, doc.warnings)
+    masked: list[list[str | int]] = (
+        []
+    )  # schemas kept for the builder, hidden from validation
     first_skip: GeneratorError | None = None
-    operations = _count_operations(data)
+    operations = _count_operations(data, newer)
     for _ in range(MAX_ROUNDS):
         try:
-            validated = model.model_validate(_masked(data, masked))
+            view = validation_view(data) if newer else data
+            validated = model.model_validate(_masked(view, masked))
         except pydantic.ValidationError as exc:
             errors = exc.errors()
             repaired = False
@@ -66,11 +78,17 @@ def parse_document(doc: Document) -> OpenAPIDocument:
                 "the document nests too deeply to validate (openapi-pydantic recursion limit)",
                 file=file,
             ) from None
-        if first_skip is not None and operations and not _count_operations(data):
+        if newer:
+            for parts, error in list(extra_operation_errors(validation_view(data))):
+                rest = _parts_in(_at(data, parts), error["loc"])
+                first_skip = first_skip or _skip(doc, parts, error, rest)
+        if first_skip is not None and operations and not _count_operations(data, newer):
             raise first_skip  # nothing usable is left: say why the first one was not
         _read_values_and_answers(doc)
         return validated
-    raise GeneratorError(f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file)
+    raise GeneratorError(
+        f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file
+    )
 
 
 def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.OpenAPI]:
@@ -79,17 +97,17 @@ def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.Op
         swagger = "swagger" in data
         found = f"Swagger {data['swagger']}" if swagger else "no 'openapi' field"
         raise GeneratorError(
-            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0 or 3.1 is needed",
+            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0, 3.1 or 3.2 is needed",
             file=file,
             where="/swagger" if swagger else "/openapi",
         )
     version = str(version)
     if version.startswith("3.0"):
         return v3_0.OpenAPI
-    if version.startswith("3.1"):
-        return v3_1.OpenAPI
+    if version.startswith(("3.1", "3.2")):
+        return v3_1.OpenAPI  # 3.2 through a view (``oas32``)
     raise GeneratorError(
-        f"unsupported OpenAPI version {version!r}; OpenAPI 3.0 or 3.1 is needed",
+        f"unsupported OpenAPI version {version!r}; OpenAPI 3.0, 3.1 or 3.2 is needed",
         file=file,
         where="/openapi",
     )
@@ -113,21 +131,30 @@ def _repair(
     doc: Document, is_3_0: bool, error: Any, masked: list[list[str | int]]
 ) -> bool | GeneratorError | None:
     """Degrade the part of the document ``error`` is about. None: nothing to degrade (the
-    skeleton itself); an error: the operation it is in was skipped (the error says why)."""
+    skeleton itself); an error: the operation it is in was skipped (the error says why).
+    """
     data = doc.data
     parts = _parts_in(data, error["loc"])
     kinds = kinds_along(parts)
     schema_at = max((i for i, k in enumerate(kinds) if k == "schema"), default=None)
     # The deepest schema holding the error: its field is the next part, when there is one.
     if schema_at is not None:
-        return _repair_schema(doc, is_3_0, error, parts[:schema_at], parts[schema_at:], masked)
+        return _repair_schema(
+            doc, is_3_0, error, parts[:schema_at], parts[schema_at:], masked
+        )
     op_at = next((i for i, k in enumerate(kinds) if k == "operation"), None)
     if op_at is not None:
         op_parts, rest = parts[:op_at], parts[op_at:]
         op = _at(data, op_parts)
         if not rest and error["type"] == "missing" and error["loc"][-1] == "responses":
-            op["responses"] = {"2XX": {"description": "", "content": {"application/json": {}}}}
-            _warn(doc, op_parts, "no 'responses' (OpenAPI requires them); the answer is untyped")
+            op["responses"] = {
+                "2XX": {"description": "", "content": {"application/json": {}}}
+            }
+            _warn(
+                doc,
+                op_parts,
+                "no 'responses' (OpenAPI requires them); the answer is untyped",
+            )
             return True
         return _skip(doc, op_parts, error, rest)
     item_at = next((i for i, k in enumerate(kinds) if k == "pathitem"), None)
@@ -148,18 +175,34 @@ def _repair_schema(
     if not isinstance(node, dict) or schema_parts in masked:
         return None
     name = field[0] if field else None
-    if name in ("enum", "required") and error["type"] == "too_short" and len(field) == 1:
+    if (
+        name in ("enum", "required")
+        and error["type"] == "too_short"
+        and len(field) == 1
+    ):
         del node[name]
         plain = "its plain type stays" if name == "enum" else "no property is required"
-        _warn(doc, [*schema_parts, name], f"an empty {name!r} list is not allowed; {plain}")
+        _warn(
+            doc,
+            [*schema_parts, name],
+            f"an empty {name!r} list is not allowed; {plain}",
+        )
         return True
     if is_3_0 and _valid_3_1_schema(node):
         masked.append(schema_parts)
         where = [*schema_parts, *field[:1]]
-        _warn(doc, where, "written as in OpenAPI 3.1, in a 3.0 document; read as OpenAPI 3.1")
+        _warn(
+            doc,
+            where,
+            "written as in OpenAPI 3.1, in a 3.0 document; read as OpenAPI 3.1",
+        )
         return True
     what = f"{name!r}: " if name is not None else ""
-    _warn(doc, schema_parts, f"{what}{error['msg']}{_found(error)}; the schema is typed as Any")
+    _warn(
+        doc,
+        schema_parts,
+        f"{what}{error['msg']}{_found(error)}; the schema is typed as Any",
+    )
     parent = _at(doc.data, schema_parts[:-1])
     parent[schema_parts[-1]] = {}
     return True
@@ -176,9 +219,11 @@ def _skip(
     if kinds_along(item_parts)[-1] == "operation":
         _warn(doc, item_parts, f"{why}; operation skipped")
     else:
-        for method in _METHODS:
-            if isinstance(node, dict) and isinstance(node.get(method), dict):
-                _warn(doc, [*item_parts, method], f"path item {why}; operation skipped")
+        newer = is_3_2(doc.data)
+        for _, parts, _op in path_operations(
+            node if isinstance(node, dict) else {}, newer
+        ):
+            _warn(doc, [*item_parts, *parts], f"path item {why}; operation skipped")
     return GeneratorError(
         f"invalid OpenAPI document: {error['msg']}{_found(error)}",
         file=str(doc.path),
@@ -226,7 +271,9 @@ def _read_values_and_answers(doc: Document) -> None:
 
     Depth first, in document order (children are pushed last first), so warnings come in the
     order of the document."""
-    stack: list[tuple[Any, list[str | int], str, bool]] = [(doc.data, [], "root", False)]
+    stack: list[tuple[Any, list[str | int], str, bool]] = [
+        (doc.data, [], "root", False)
+    ]
     while stack:
         node, parts, kind, in_answer = stack.pop()
         if isinstance(node, list):
@@ -236,7 +283,12 @@ def _read_values_and_answers(doc: Document) -> None:
         if not isinstance(node, dict) or kind == "data":
             continue
         ref = node.get("$ref")
-        if in_answer and isinstance(ref, str) and ref.startswith("#") and _dangles(doc.data, ref):
+        if (
+            in_answer
+            and isinstance(ref, str)
+            and ref.startswith("#")
+            and _dangles(doc.data, ref)
+        ):
             _untype_answer(doc, parts, ref)
             continue
         if kind == "schema":
@@ -285,7 +337,11 @@ def _check_values(doc: Document, node: dict[str, Any], parts: list[str | int]) -
             del node[key]
             shown = f"{value!r}"[:40]
             kinds = " or ".join(str(n) for n in names)
-            _warn(doc, [*parts, key], f"{shown} is not of the schema's type ({kinds}); ignored")
+            _warn(
+                doc,
+                [*parts, key],
+                f"{shown} is not of the schema's type ({kinds}); ignored",
+            )
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -299,7 +355,7 @@ def _at(data: Any, parts: list[str | int]) -> Any:
     return data
 
 
-def _count_operations(data: dict[str, Any]) -> int:
+def _count_operations(data: dict[str, Any], newer: bool) -> int:
     paths = data.get("paths")
     if not isinstance(paths, dict):
         return 0
@@ -307,8 +363,7 @@ def _count_operations(data: dict[str, Any]) -> int:
         1
         for item in paths.values()
         if isinstance(item, dict)
-        for method in _METHODS
-        if isinstance(item.get(method), dict)
+        for _ in path_operations(item, newer)
     )
 
 
@@ -346,7 +401,9 @@ def _parts_in(data: Any, loc: tuple[int | str, ...]) -> list[str | int]:
     parts: list[str | int] = []
     node = data
     for part in loc:
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        in_list = (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
         if not in_list and not (isinstance(node, dict) and part in node):
             continue
         node = node[part]

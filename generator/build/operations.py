@@ -13,9 +13,8 @@ from generator.build.responses import error_responses, response
 from generator.build.schemas import Schemas
 from generator.errors import GeneratorError, join
 from generator.ir import Operation
+from generator.oas32 import is_3_2, path_operations
 from generator.text import html_to_text
-
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def normalize_operation_id(operation_id: str) -> str:
@@ -28,34 +27,32 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
     """The operations of the document (only ``wanted_ids`` when given), paths sorted."""
     wanted = {normalize_operation_id(o): o for o in wanted_ids}
     found: set[str] = set()
-    raw: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []
+    raw: list[tuple[str, str, list[str | int], dict[str, Any], dict[str, Any]]] = []
     paths = s.data.get("paths") or {}
+    newer = is_3_2(s.data)
     for path in sorted(paths):
         item, _ = s.resolver.deref(paths[path], join("/paths", path))
-        for method in METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            op_id = str(op.get("operationId") or f"{method}_{path}")
+        for method, parts, op in path_operations(item, newer):
+            op_id = str(op.get("operationId") or f"{method.lower()}_{path}")
             if wanted:
                 norm = normalize_operation_id(op_id)
                 if norm not in wanted:
                     continue
                 found.add(norm)
-            raw.append((path, method, op, item))
+            raw.append((path, method, parts, op, item))
     missing = [o for n, o in wanted.items() if n not in found]
     if missing:
         raise GeneratorError(
             f"no operation with ID {', '.join(sorted(missing))} (IDs match ignoring case and '_')",
             file=file,
         )
-    ids = [str(op.get("operationId") or f"{m}_{p}") for p, m, op, _ in raw]
+    ids = [str(op.get("operationId") or f"{m.lower()}_{p}") for p, m, _, op, _ in raw]
     py_names = naming.uniquify(
         [naming.identifier(naming.snake(i) or "call", CLIENT_NAMES) for i in ids]
     )
     ops = [
-        _operation(s, path, method, op, item, py)
-        for (path, method, op, item), py in zip(raw, py_names, strict=True)
+        _operation(s, path, method, join("/paths", path, *parts), op, item, py)
+        for (path, method, parts, op, item), py in zip(raw, py_names, strict=True)
     ]
     # Distinct method names can share a constant (class_2 and class__2); _operations.py
     # also binds names of its own.
@@ -67,17 +64,18 @@ def _operation(
     s: Schemas,
     path: str,
     method: str,
+    where: str,
     op: dict[str, Any],
     item: dict[str, Any],
     py_name: str,
 ) -> Operation:
-    where = join("/paths", path, method)
+    """``method`` as sent (``GET``, ``QUERY``, an ``additionalOperations`` key as written)."""
     op_id = str(op.get("operationId") or py_name)
     type_prefix = naming.pascal(op_id) or naming.pascal(py_name)
     owner = py_name  # module of the params package for this operation's inline types
     raw = raw_parameters(s, item, op, join("/paths", path), where)
     params = parameters(s, raw, type_prefix, owner)
-    request_body = body(s, op, method, where, type_prefix, owner, params)
+    request_body = body(s, op, method.lower(), where, type_prefix, owner, params)
     params = name_parameters(params)
     params.sort(key=lambda p: not p.required)  # stable: spec order within each group
     servers = server_urls(op.get("servers") or item.get("servers"))
@@ -87,7 +85,7 @@ def _operation(
         operation_id=op_id,
         py_name=py_name,
         const_name=naming.constant(py_name),
-        method=method.upper(),
+        method=method,
         path=path,
         where=where,
         summary=html_to_text(str(op.get("summary", ""))),
@@ -101,7 +99,11 @@ def _operation(
         options_arg=naming.uniquify([OPTIONS_ARG], [p.py_name for p in params])[0],
         deprecated=bool(op.get("deprecated")),
         tags=tuple(str(t) for t in op.get("tags", []) or []),
-        errors=() if s.profile.raw_error_body else error_responses(s, op, where, type_prefix),
+        errors=(
+            ()
+            if s.profile.raw_error_body
+            else error_responses(s, op, where, type_prefix)
+        ),
     )
 
 

@@ -6,13 +6,23 @@ the client asks for them in ``Accept`` and reads an answer by the type it actual
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from generator import naming
 from generator.build.schemas import Schemas
 from generator.build.typeops import ANY, NONE, model_refs
 from generator.errors import join
-from generator.ir import Alias, ErrorResponse, MediaAnswer, ModelRef, Prim, Response, UnionOf
+from generator.ir import (
+    Alias,
+    ErrorResponse,
+    MediaAnswer,
+    ModelRef,
+    Prim,
+    Response,
+    TypeRef,
+    UnionOf,
+)
 
 
 def response(
@@ -24,7 +34,8 @@ def response(
 ) -> Response:
     responses = op.get("responses") or {}
     codes = sorted(str(c) for c in responses if str(c).startswith("2"))
-    declared: dict[str, tuple[Any, str]] = {}  # media type -> (its schema, pointer); first wins
+    # media type -> its media type object and that object's pointer; the first wins
+    declared: dict[str, tuple[dict[str, Any], str]] = {}
     for code in codes:
         node, rwhere = s.resolver.deref(
             responses[code] if code in responses else responses[int(code)],
@@ -34,27 +45,40 @@ def response(
         for raw, entry in (content if isinstance(content, dict) else {}).items():
             media = media_essence(str(raw))
             if media and media not in declared:
-                schema = entry.get("schema") if isinstance(entry, dict) else None
-                declared[media] = (schema, join(rwhere, "content", str(raw), "schema"))
+                # a $ref to components.mediaTypes (OpenAPI 3.2)
+                node, mwhere = s.resolver.deref(
+                    entry, join(rwhere, "content", str(raw))
+                )
+                declared[media] = (node if isinstance(node, dict) else {}, mwhere)
     if not declared:
         return Response(kind="none", type=None, media_type=None)
-    order = sorted(declared, key=lambda m: not is_json(m))  # stable: spec order otherwise
+    order = sorted(
+        declared, key=lambda m: not is_json(m)
+    )  # stable: spec order otherwise
     answers: list[MediaAnswer] = []
     paging = item = None
-    for media in order:
+    for index, media in enumerate(order):
+        entry, mwhere = declared[media]
+        items = _item_type(s, entry, mwhere, prefix, index)
         if not is_json(media):
             text = media.startswith("text/")
             answers.append(
-                MediaAnswer(media, "text" if text else "binary", Prim("str" if text else "bytes"))
+                MediaAnswer(
+                    media,
+                    "text" if text else "binary",
+                    Prim("str" if text else "bytes"),
+                    items,
+                )
             )
             continue
         json_index = sum(1 for a in answers if a.kind in ("model", "any"))
         # The first JSON answer keeps the name it always had; others are numbered.
         name = prefix + "Response" + (str(json_index + 1) if json_index else "")
-        answer, page = _json_answer(s, media, *declared[media], name)
+        schema = entry.get("schema")
+        answer, page = _json_answer(s, media, schema, join(mwhere, "schema"), name)
         if json_index == 0:
             paging, item = page
-        answers.append(answer)
+        answers.append(replace(answer, item_type=items))
     first = answers[0]
     return Response(
         kind=first.kind,
@@ -67,10 +91,31 @@ def response(
     )
 
 
-def _accept(raw_params: list[tuple[dict[str, Any], str]], media: list[str]) -> str | None:
+def _item_type(
+    s: Schemas, entry: dict[str, Any], where: str, prefix: str, index: int
+) -> TypeRef | None:
+    """What each item of a sequential media type is (OpenAPI 3.2's ``itemSchema``: an event
+    of ``text/event-stream``, a line of ``application/jsonl``), named ``<Op>ResponseItem``.
+    """
+    if "itemSchema" not in entry:
+        return None
+    name = prefix + "ResponseItem" + (str(index + 1) if index else "")
+    return s.lower(
+        entry["itemSchema"],
+        join(where, "itemSchema"),
+        "response",
+        name,
+        naming.module_name(name),
+    )
+
+
+def _accept(
+    raw_params: list[tuple[dict[str, Any], str]], media: list[str]
+) -> str | None:
     """The ``Accept`` to send when the operation lists the values it allows (an ``accept``
     header parameter with an enum, as FastAPI writes them) and the media types joined are not
-    one of them: the first allowed declared type, JSON first. None: send the media types."""
+    one of them: the first allowed declared type, JSON first. None: send the media types.
+    """
     for node, _ in raw_params:
         if str(node.get("in")) != "header" or str(node.get("name")).lower() != "accept":
             continue

@@ -578,7 +578,7 @@ FAILS = {
     ),
     "broken.yaml": Fails(None, ("invalid YAML at line 4, column 1",)),
     "broken.json": Fails(None, ("invalid JSON at line 4, column 50",)),
-    "swagger2.yaml": Fails("/swagger", ("Swagger 2.0", "OpenAPI 3.0 or 3.1 is needed")),
+    "swagger2.yaml": Fails("/swagger", ("Swagger 2.0", "OpenAPI 3.0, 3.1 or 3.2 is needed")),
     "openapi_4.yaml": Fails("/openapi", ("unsupported OpenAPI version '4.0.0'",)),
     "not_openapi.yaml": Fails("", ("the document is a list, not a mapping",)),
     "empty.yaml": Fails("", ("the document is empty",)),

@@ -73,7 +73,7 @@ def test_openapi_3_0_and_3_1_parse(tmp_path: Path, version: str) -> None:
 def test_swagger_2_is_refused_with_its_version(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n")
-    with pytest.raises(GeneratorError, match=r"Swagger 2\.0.*OpenAPI 3\.0 or 3\.1 is needed"):
+    with pytest.raises(GeneratorError, match=r"Swagger 2\.0.*OpenAPI 3\.0, 3\.1 or 3\.2 is needed"):
         parse_document(load_document(path))
 
 
