@@ -157,6 +157,7 @@ PROFILE_KEYS = (
     "error_types",
     "id_prefixes",
     "idempotency_header",
+    "oauth_client_auth",
     "param_style",
     "rate_limit_codes",
     "raw_error_body",
@@ -194,6 +195,12 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         raise GeneratorError(
             f"profile param_style {param_style!r} is not one of: 'brackets' (or leave it out)"
         )
+    client_auth = raw.get("oauth_client_auth", "basic")
+    if client_auth not in ("basic", "body"):
+        raise GeneratorError(
+            f"profile oauth_client_auth {client_auth!r} is not one of: 'basic' (HTTP basic, "
+            "the default), 'body' (client_id and client_secret in the form)"
+        )
     return Profile(
         client_class=client,
         async_client_class=str(raw.get("async_client_class", "Async" + client)),
@@ -216,6 +223,7 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         idempotency_header=raw.get("idempotency_header"),
         env_prefix=str(raw.get("env_prefix", naming.constant(base))),
         credentials=_credentials(raw.get("credentials", {})),
+        oauth_client_auth=client_auth,
     )
 
 

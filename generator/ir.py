@@ -316,6 +316,28 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class OAuthFlow:
+    """One OAuth2 grant the client can run itself: "client_credentials", "password", or
+    "refresh_token" (an ``authorizationCode`` flow: the user brings the first refresh token)."""
+
+    scheme: str  # the security scheme key
+    grant: Literal["client_credentials", "password", "refresh_token"]
+    token_url: str  # as the spec spells it (may be relative to the server URL)
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OAuth:
+    """The OAuth2 grants that fill the bearer credential ``argument``, and the constructor
+    keywords that configure them (keyword -> environment variable it falls back to)."""
+
+    argument: str
+    flows: tuple[OAuthFlow, ...]
+    client_auth: Literal["basic", "body"]  # how the client authenticates at the token endpoint
+    keywords: tuple[tuple[str, str, str], ...]  # (role, keyword, env): role is client_id, ...
+
+
+@dataclass(frozen=True)
 class SecurityScheme:
     key: str
     type: str
@@ -349,6 +371,7 @@ class Profile:
     idempotency_header: str | None = None  # sent on every write and makes writes retryable
     env_prefix: str = ""  # credentials fall back to the variables <env_prefix>_<ARGUMENT>
     credentials: tuple[tuple[str, str], ...] = ()  # (scheme key, argument name; "" = unused)
+    oauth_client_auth: Literal["basic", "body"] = "basic"  # at the token endpoint
 
 
 @dataclass(frozen=True)
@@ -368,3 +391,4 @@ class Api:
     warnings: tuple[str, ...] = field(default=())
     credentials: tuple[Credential, ...] = ()  # constructor arguments, in signature order
     default_security: tuple[tuple[str, ...], ...] = ()  # alternatives of operations without own
+    oauth: OAuth | None = None  # OAuth2 grants the client runs itself

@@ -66,6 +66,7 @@ def build_api(inp: BuildInput) -> Api:
         warnings=tuple(dict.fromkeys([*inp.warnings, *s.warnings])),
         credentials=security.credentials,
         default_security=security.alternatives(security.default),
+        oauth=security.oauth,
     )
 
 

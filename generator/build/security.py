@@ -7,6 +7,12 @@ a leading ``X-`` (``X-API-Key`` → ``api_key``), sent under that name in its pl
 send the same thing share one argument; names that still collide get a suffix, in scheme-key
 order. The profile may rename an argument or drop a scheme (``credentials``).
 
+OAuth2 ``clientCredentials``, ``password`` and ``authorizationCode`` flows (``oauth``) become
+grants the client runs itself to fill the bearer argument: keywords ``client_id``,
+``client_secret``, ``username``/``password`` (``oauth_`` before them when HTTP basic already
+took those names) and ``refresh_token``, each with its own environment variable. Implicit and
+device flows need a person at a browser: the client takes their token as ``token``.
+
 Requirements become alternatives of argument names: for each operation the first alternative
 whose arguments are all configured is sent. A document that requires nothing anywhere but
 defines schemes (a common omission) is read as accepting any one of them; one that defines no
@@ -20,7 +26,7 @@ from typing import Any, Literal
 from generator import naming
 from generator.build.schemas import Schemas
 from generator.errors import join
-from generator.ir import Credential, Operation
+from generator.ir import Credential, OAuth, OAuthFlow, Operation
 from generator.text import html_to_text
 
 # Constructor keywords a credential argument must not take.
@@ -78,6 +84,7 @@ class Security:
             [naming.identifier(wanted[slot], reserved) for slot in order], reserved
         )
         self.argument = dict(zip(order, names, strict=True))
+        self.oauth = self._oauth(raw, renames)
         self.credentials = tuple(
             Credential(
                 argument=self.argument[slot],
@@ -90,6 +97,38 @@ class Security:
                 description=descriptions[slot],
             )
             for slot in order
+        )
+
+    def _oauth(self, raw: dict[Any, Any], renames: dict[str, str]) -> OAuth | None:
+        flows: list[OAuthFlow] = []
+        for key in sorted(raw, key=str):
+            node, where = self.s.resolver.deref(
+                raw[key], join("/components/securitySchemes", str(key))
+            )
+            if not isinstance(node, dict) or node.get("type") != "oauth2":
+                continue
+            if renames.get(str(key)) == "":
+                continue
+            flows += _grants(str(key), node.get("flows"), join(where, "flows"), self.s.warn)
+        argument = self.argument.get(("bearer", ""))
+        if not flows or argument is None:
+            return None
+        roles = ["client_id", "client_secret", "refresh_token"]
+        if any(f.grant == "password" for f in flows):
+            roles[2:2] = ["username", "password"]
+        taken = set(self.argument.values()) | CONSTRUCTOR_NAMES | set(_OAUTH_KEYWORDS)
+        taken |= {kw for kw, _ in self.s.profile.client_headers}
+        keywords = []
+        prefix = self.s.profile.env_prefix
+        for role in roles:
+            keyword = role if role not in taken or role in _OAUTH_KEYWORDS else f"oauth_{role}"
+            env = f"{prefix}_{keyword.upper()}".lstrip("_")
+            keywords.append((role, keyword, env))
+        return OAuth(
+            argument=argument,
+            flows=tuple(dict.fromkeys(flows)),
+            client_auth=self.s.profile.oauth_client_auth,
+            keywords=tuple(keywords),
         )
 
     def _default(self) -> Any:
@@ -152,6 +191,49 @@ def _slots(node: dict[str, Any]) -> tuple[tuple[Slot, str, str], ...]:
         key = name.lower() if where == "header" else name  # header names ignore case
         return (((where, key), name, naming.snake(bare) or "api_key"),)
     return ()
+
+
+# Keywords the OAuth2 support adds beside the credentials (the secret ones are in ``keywords``).
+_OAUTH_KEYWORDS = ("client_id", "client_secret", "refresh_token", "scopes", "token_url",
+                   "on_refresh_token", "token_provider")  # fmt: skip
+_GRANTS = {
+    "clientCredentials": "client_credentials",
+    "password": "password",
+    "authorizationCode": "refresh_token",
+}
+
+
+def _grants(scheme: str, flows: Any, where: str, warn: Any) -> list[OAuthFlow]:
+    """The grants of one scheme's ``flows`` the client can run, in a fixed order."""
+    found: list[OAuthFlow] = []
+    if not isinstance(flows, dict):
+        return found
+    for name in sorted(flows, key=str):
+        flow = flows[name]
+        grant = _GRANTS.get(str(name))
+        if not isinstance(flow, dict):
+            continue
+        if grant is None:
+            if name != "implicit":  # implicit is a browser flow, as authorizationCode's start
+                warn(join(where, str(name)), f"OAuth2 flow {name!r} is not run by the client: "
+                     "obtain a token yourself and pass it as token= (or a token_provider=)")  # fmt: skip
+            continue
+        url = flow.get("refreshUrl") if grant == "refresh_token" else None
+        url = url or flow.get("tokenUrl")
+        if not isinstance(url, str) or not url:
+            warn(join(where, str(name)), f"OAuth2 flow {name!r} has no tokenUrl: not run")
+            continue
+        scopes = flow.get("scopes")
+        scopes = scopes if isinstance(scopes, dict) else {}
+        found.append(
+            OAuthFlow(
+                scheme=scheme,
+                grant=grant,  # type: ignore[arg-type]
+                token_url=url,
+                scopes=tuple(str(s) for s in scopes),
+            )
+        )
+    return found
 
 
 def _describe(node: dict[str, Any]) -> str:

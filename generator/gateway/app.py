@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import BaseRoute, Mount, Route
 
 from generator.errors import GeneratorError
+from generator.gateway.credentials import UpstreamCredentials
 from generator.gateway.proxy import Proxy
 from generator.gateway.ratelimit import make_limiter
 from generator.gateway.settings import GatewaySettings, Tokens, digest, upstreams
@@ -35,30 +36,31 @@ def create_app(settings: GatewaySettings) -> Starlette:
     """The gateway app. Raises ``GeneratorError`` for a configuration it refuses to run with
     (no upstream key, no client tokens without ``insecure_no_client_auth``, ...)."""
     api = settings.api if settings.api is not None else build(settings)
-    api_key = settings.api_key or os.environ.get(api.profile.api_key_env) or ""
-    if not api_key:
-        raise GeneratorError(f"set {api.profile.api_key_env} to the upstream API key")
-    if not api_key.isprintable() or not api_key.isascii() or " " in api_key:
-        # it goes into a header line: a line break there would add headers of its own
-        raise GeneratorError(f"{api.profile.api_key_env} holds spaces or control characters")
+    timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+    targets = upstreams(api, settings)
+    credentials = UpstreamCredentials.from_env(
+        api, os.environ, targets[None], api_key=settings.api_key, timeout=timeout
+    )
     tokens = settings.tokens if settings.tokens is not None else Tokens.from_env(os.environ)
     if not tokens.digests and not settings.insecure_no_client_auth:
         raise GeneratorError(
             "no client tokens: set GATEWAY_TOKENS or pass --tokens-file "
             "(or --insecure-no-client-auth on a loopback address)"
         )
-    if digest(api_key) in tokens.digests:
-        raise GeneratorError("a client token is the upstream API key itself")
+    if any(digest(s.decode()) in tokens.digests for s in credentials.secrets):
+        raise GeneratorError(
+            "a client token is the upstream API key itself (or another credential)"
+        )
     if settings.redis_url is not None and settings.rate_limit is None:
         raise GeneratorError("--redis holds rate limits: give --rate-limit too")
     proxy = Proxy(
         api,
-        api_key=api_key,
+        credentials=credentials,
         tokens=tokens if tokens.digests else None,
-        upstreams=upstreams(api, settings),
+        upstreams=targets,
         limiter=make_limiter(settings.rate_limit, settings.redis_url),
         body_limit=settings.body_limit,
-        timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+        timeout=timeout,
     )
 
     @asynccontextmanager

@@ -1,8 +1,8 @@
 """The forwarding path: authenticate, match, limit, read, validate, forward, answer, log.
 
 A raw ASGI app (no Starlette request objects) because it runs on every proxied call. Every
-refusal happens before the upstream is contacted. The upstream key is added to the outgoing
-request only, and scrubbed from anything the upstream sends back.
+refusal happens before the upstream is contacted. The upstream credentials (``credentials``)
+are added to the outgoing request only, and scrubbed from anything the upstream sends back.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from generator.gateway.credentials import CredentialsUnavailable, UpstreamCredentials
 from generator.gateway.errors import Headers, error_body, problems_message
 from generator.gateway.forms import (
     FormError,
@@ -93,7 +94,7 @@ class Proxy:
         self,
         api: Api,
         *,
-        api_key: str,
+        credentials: UpstreamCredentials,
         tokens: Tokens | None,
         upstreams: dict[str | None, str],  # operation server (None: the API's own) -> URL
         limiter: Limiter | None,
@@ -109,8 +110,7 @@ class Proxy:
         self.limiter = limiter
         self.body_limit = body_limit
         self.brackets = api.profile.param_style == "brackets"  # Stripe's query strings
-        self._auth = f"Bearer {api_key}".encode()
-        self._secret = api_key.encode()
+        self.credentials = credentials
         passed = {"accept", "idempotency-key", "user-agent"}
         passed |= {name.lower() for _, name in api.profile.client_headers}
         if api.profile.version_header:
@@ -125,6 +125,7 @@ class Proxy:
 
     async def close(self) -> None:
         await self.transport.aclose()
+        await self.credentials.close()
         if self.limiter is not None:
             await self.limiter.close()
 
@@ -210,11 +211,18 @@ class Proxy:
         for name, value in headers.items():
             if name.decode("latin-1") in self.passed:
                 out_headers.append((name, value))
-        out_headers += [(b"authorization", self._auth), (b"accept-encoding", b"identity")]
+        try:
+            out_headers, query_pairs = await self.credentials.add(op, out_headers, query_pairs)
+        except CredentialsUnavailable:
+            raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
+        out_headers.append((b"accept-encoding", b"identity"))
         url = self.upstreams[op.server] + match.upstream_path
         if query_pairs:
             url += "?" + encode_pairs(query_pairs)
-        return await self._forward(scope["method"], url, out_headers, out_body, entry)
+        answer = await self._forward(scope["method"], url, out_headers, out_body, entry)
+        if answer[0] == 401:
+            self.credentials.refused(op)
+        return answer
 
     def _authenticate(self, header: bytes | None, entry: _Entry) -> str:
         """The bucket key of the caller's token; refuses a missing or unknown one."""
@@ -261,15 +269,19 @@ class Proxy:
             entry.error = type(exc).__name__
             raise _Refusal(502, "The upstream API could not be reached") from None
         content = response.content
-        if self._secret in content:
-            content = content.replace(self._secret, b"[redacted]")
+        secrets = self.credentials.secrets
+        for secret in secrets:
+            if secret in content:
+                content = content.replace(secret, b"[redacted]")
         out: Headers = []
         named = {v.strip().lower() for v in response.headers.get("connection", "").split(",")}
         for name, value in response.headers.raw:
             lower = name.decode("latin-1").lower()
             if lower in _RESPONSE_DROP or lower in named:
                 continue
-            out.append((lower.encode("latin-1"), value.replace(self._secret, b"[redacted]")))
+            for secret in secrets:
+                value = value.replace(secret, b"[redacted]")
+            out.append((lower.encode("latin-1"), value))
         entry.upstream_request_id = response.headers.get("request-id")
         return response.status_code, out, content
 

@@ -22,8 +22,11 @@ REDIS_ENV = "GATEWAY_REDIS_URL"
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m generator gateway",
-        description="Serve the spec's operations through a gateway that holds the API key "
-        "(from the profile's key variable, STRIPE_API_KEY for Stripe) and injects it upstream. "
+        description="Serve the spec's operations through a gateway that holds the upstream "
+        "credentials the spec's security schemes need, each from its own variable (the "
+        "generated client's: STRIPE_API_KEY for Stripe; <PREFIX>_CLIENT_ID and "
+        "<PREFIX>_CLIENT_SECRET for an OAuth2 client-credentials grant the gateway runs "
+        "itself), and adds them upstream. "
         "Client tokens come from GATEWAY_TOKENS (comma-separated) or --tokens-file.",
     )
     p.add_argument("--spec", type=Path, required=True, help="the OpenAPI document")

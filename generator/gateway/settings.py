@@ -101,8 +101,9 @@ class GatewaySettings:
     """Everything ``create_app`` needs. Either ``spec`` (a path; the IR is built as ``generate``
     builds it) or ``api`` (a prebuilt IR) names the API.
 
-    Secrets: ``api_key`` defaults to the profile's ``api_key_env`` variable (``STRIPE_API_KEY``)
-    and ``tokens`` to ``GATEWAY_TOKENS``, both read when the app is created; neither is shown by
+    Secrets: the upstream credentials come from their own variables (``gateway.credentials``;
+    ``api_key``, when given, fills the bearer one: ``STRIPE_API_KEY`` for Stripe) and
+    ``tokens`` from ``GATEWAY_TOKENS``, all read when the app is created; none is shown by
     ``repr``.
     """
 
