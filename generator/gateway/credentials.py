@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import httpx
 
 from generator.errors import GeneratorError
 from generator.ir import Api, Operation
-from generator.runtime import load
+from generator.templates.runtime import _auth, _oauth
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -46,17 +45,16 @@ def plan(
 ) -> Additions:
     """The credentials ``op`` is sent with, given the configured ``values`` (argument -> secret)
     and the bearer argument an OAuth2 token fills (if any). Pure."""
-    auth: ModuleType = load("_auth")
-    credentials = {c.argument: auth.Credential(c.kind, c.name, c.env) for c in api.credentials}
+    credentials = {c.argument: _auth.Credential(c.kind, c.name, c.env) for c in api.credentials}
     present = dict(values)
     if oauth_argument is not None:
         present[oauth_argument] = ""  # the token is added per call
     security = api.default_security if op.security is None else op.security
-    chosen = auth.choose(security, present)
+    chosen = _auth.choose(security, present)
     headers: dict[str, str] = {}
     query: dict[str, Any] = {}
     cookies: list[str] = []
-    auth.send(chosen, present, credentials, headers, query, cookies)
+    _auth.send(chosen, present, credentials, headers, query, cookies)
     oauth = oauth_argument in chosen
     if oauth:
         headers.pop("Authorization", None)
@@ -74,7 +72,14 @@ def plan(
 class UpstreamCredentials:
     """The gateway's upstream credentials: ``add`` is the one call the proxy makes."""
 
-    def __init__(self, api: Api, values: Mapping[str, str], tokens: Any | None = None) -> None:
+    def __init__(
+        self,
+        api: Api,
+        values: Mapping[str, str],
+        tokens: _oauth.AsyncTokens | None = None,
+        http: httpx.AsyncClient | None = None,  # the token fetches' client, closed by close()
+    ) -> None:
+        self._http = http
         self._values = dict(values)
         self._tokens = tokens  # the runtime's AsyncTokens, when an OAuth2 grant fills a token
         argument = api.oauth.argument if api.oauth is not None and tokens is not None else None
@@ -101,7 +106,7 @@ class UpstreamCredentials:
         if found.oauth and self._tokens is not None:
             try:
                 token = await self._tokens.get()
-            except Exception as exc:  # the runtime's TokenError, loaded by path
+            except _oauth.TokenError as exc:
                 raise CredentialsUnavailable(str(exc)) from None
             self._last = token.encode()
             added.append((b"authorization", b"Bearer " + self._last))
@@ -120,9 +125,8 @@ class UpstreamCredentials:
             self._tokens.invalidate(self._last.decode())
 
     async def close(self) -> None:
-        http = getattr(self._tokens, "_http", None)
-        if isinstance(http, httpx.AsyncClient):
-            await http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
     @classmethod
     def from_env(
@@ -149,10 +153,13 @@ class UpstreamCredentials:
             if value is not None and in_header and not _header_safe(value):
                 # it goes into a header line: a line break there would add headers
                 raise GeneratorError(f"{c.env} holds spaces or control characters")
-        tokens = _oauth_tokens(api, env, upstream, values, timeout)
-        if not values and tokens is None:
+        grant = _oauth_grant(api, env, upstream, values)
+        if not values and grant is None:
             raise GeneratorError(f"set the upstream credentials: {', '.join(variables(api))}")
-        return cls(api, values, tokens)
+        if grant is None:
+            return cls(api, values)
+        http = httpx.AsyncClient(timeout=timeout or httpx.Timeout(30.0), trust_env=False)
+        return cls(api, values, _oauth.AsyncTokens(*grant, http), http)
 
 
 def _header_safe(value: str) -> bool:
@@ -168,15 +175,11 @@ def variables(api: Api) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _oauth_tokens(
-    api: Api,
-    env: Mapping[str, str],
-    upstream: str,
-    values: Mapping[str, str],
-    timeout: httpx.Timeout | None,
-) -> Any | None:
-    """The runtime's AsyncTokens for an OAuth2 client-credentials grant, when its variables are
-    set and no fixed token fills the same argument."""
+def _oauth_grant(
+    api: Api, env: Mapping[str, str], upstream: str, values: Mapping[str, str]
+) -> tuple[_oauth.Grant, _oauth.Secrets] | None:
+    """An OAuth2 client-credentials grant, when its variables are set and no fixed token fills
+    the same argument."""
     oauth = api.oauth
     if oauth is None or oauth.argument in values:
         return None
@@ -185,14 +188,11 @@ def _oauth_tokens(
     client_id, client_secret = env.get(var["client_id"]), env.get(var["client_secret"])
     if flow is None or not client_id or not client_secret:
         return None
-    module: ModuleType = load("_oauth")
     scopes = tuple(env.get(f"{api.profile.env_prefix}_SCOPES".lstrip("_"), "").split())
-    grant = module.Grant(
+    grant = _oauth.Grant(
         "client_credentials",
-        module.token_url(flow.token_url, upstream),
+        _oauth.token_url(flow.token_url, upstream),
         scopes,
         oauth.client_auth,
     )
-    secrets = module.Secrets(client_id=client_id, client_secret=client_secret)
-    http = httpx.AsyncClient(timeout=timeout or httpx.Timeout(30.0), trust_env=False)
-    return module.AsyncTokens(grant, secrets, http)
+    return grant, _oauth.Secrets(client_id=client_id, client_secret=client_secret)

@@ -183,8 +183,11 @@ def test_museum_http_basic(upstream: tuple[str, Recorder]) -> None:
     [
         ({"ADYEN_CHECKOUT_API_KEY": "AQE_SECRET"}, "x-api-key", "AQE_SECRET"),
         (
-            {"ADYEN_CHECKOUT_API_KEY": "AQE_SECRET", "ADYEN_CHECKOUT_USERNAME": "ws",
-             "ADYEN_CHECKOUT_PASSWORD": "pw"},  # fmt: skip
+            {
+                "ADYEN_CHECKOUT_API_KEY": "AQE_SECRET",
+                "ADYEN_CHECKOUT_USERNAME": "ws",
+                "ADYEN_CHECKOUT_PASSWORD": "pw",
+            },
             "authorization",
             "Basic " + base64.b64encode(b"ws:pw").decode(),  # the operation lists basic first
         ),
