@@ -17,7 +17,6 @@ import jinja2
 from generator import TOOL, __version__, commands, pytypes
 from generator.docs import cell, code, prose, render_docs
 from generator.ir import (
-    DEFAULT_STYLE_CODES,
     Alias,
     Api,
     Credential,
@@ -25,7 +24,6 @@ from generator.ir import (
     Model,
     ModelRef,
     Operation,
-    Parameter,
     ParamsType,
     Prim,
     TypeRef,
@@ -35,6 +33,7 @@ from generator.ir import (
 from generator.paths import templates_root
 from generator.views.errors import error_view
 from generator.views.operations import body_media_type
+from generator.views.placement import placement
 
 RUNTIME_FILES = (
     "_auth.py",
@@ -43,6 +42,8 @@ RUNTIME_FILES = (
     "_errors.py",
     "_models.py",
     "_pagination.py",
+    "_placement.py",
+    "_values.py",
     "_snippet.py",
     "_cli.py",
     "_cli_values.py",
@@ -412,25 +413,11 @@ def _target(kind: str, type_: TypeRef | None) -> str:
     return "json"
 
 
-def renamed_params(op: Operation) -> list[Parameter]:
-    """Parameters whose keyword differs from their wire name (the whole-body one excepted)."""
-    return [p for p in op.parameters if p.wire_name and p.py_name != p.wire_name]
-
-
 def encode_exports(client_imports: dict[str, Any]) -> list[str]:
     """What the package exports from ``_encode``: only what its methods use (``NOT_GIVEN``
     where a JSON body has a nullable property, ``RawContent`` where one takes a raw body)."""
     names = ["NOT_GIVEN", "NotGiven"] if client_imports["not_given"] else []
     return names + (["RawContent"] if client_imports["raw_content"] else [])
-
-
-def param_styles(op: Operation) -> list[tuple[str, str]]:
-    """(keyword, style code) of the parameters that do not use their location's default."""
-    return [
-        (p.py_name, p.style_code)
-        for p in op.parameters
-        if p.style and p.style_code != DEFAULT_STYLE_CODES[p.location]
-    ]
 
 
 def _environment() -> jinja2.Environment:
@@ -450,10 +437,9 @@ def _environment() -> jinja2.Environment:
         return_type=return_type,
         response_target=response_target,
         response_targets=response_targets,
-        renamed_params=renamed_params,
-        param_styles=param_styles,
         encode_exports=encode_exports,
         body_media_type=body_media_type,
+        placement=placement,
         error_targets=error_targets,
         credential_doc=credential_doc,
     )

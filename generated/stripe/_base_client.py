@@ -33,17 +33,7 @@ from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar
 import httpx
 
 from ._auth import Credential, choose, configured, mask_in_logs, send
-from ._encode import (
-    NOT_GIVEN,
-    cookie_param,
-    encode,
-    flatten,
-    header_param,
-    multipart,
-    path_param,
-    query_param,
-    raw_content,
-)
+from ._encode import encode, flatten
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -53,6 +43,8 @@ from ._errors import (
     request_id_of,
 )
 from ._models import lenient_parser
+from ._placement import body, place
+from ._placement import set_header as _set_header
 
 T = TypeVar("T")
 
@@ -81,7 +73,11 @@ _NOT_SENT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeou
 # Failures worth another attempt: the network or the server let us down. Anything else
 # (an unsupported URL scheme, a header httpx refuses to send, a proxy refusing the tunnel) would
 # fail the same way again.
-_RETRY_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_RETRY_FAILURES = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -262,7 +258,8 @@ class Operation(Generic[T]):
     def error_model(self, package: str, status: int) -> Any:
         """The model the spec declares for an error answer of ``status``, or None."""
         key = next(
-            (k for k in (str(status), f"{status // 100}XX", "default") if k in self.errors), None
+            (k for k in (str(status), f"{status // 100}XX", "default") if k in self.errors),
+            None,
         )
         if key is None:
             return None
@@ -423,45 +420,29 @@ class _Base:
                 f"unknown request_options key {', '.join(map(repr, sorted(unknown)))}; this "
                 f"client takes {', '.join(sorted(self._config.option_keys))}"
             )
-        path = op.path
-        query: dict[str, Any] = {}  # bracket style (the profile's): encoded as a whole
-        styled: list[str] = []  # every other query: encoded parameter by parameter
-        cookies: list[str] = []
-        brackets = self._config.param_style == "brackets"
         headers = dict(self._headers)
         if op.accept is not None:  # extra_headers may still override it
             headers["Accept"] = op.accept
-        body: dict[str, Any] = {}
-        whole_body: Any = None
-        for name, value in args.items():
-            if value is None:
-                if name not in op.nullable:
-                    continue
-            elif value is NOT_GIVEN or name == "self" or name == op.options_arg:
-                continue
-            wire = op.wire_names.get(name, name)
-            if name in op.path_params:
-                segment = path_param(wire, value, op.styles.get(name, "simple"))
-                path = path.replace("{" + wire + "}", segment)
-            elif name in op.query:
-                if brackets:
-                    query[wire] = value
-                else:
-                    styled += query_param(
-                        wire, value, op.styles.get(name, "form*"), name in op.reserved
-                    )
-            elif name in op.headers:
-                _set_header(headers, wire, header_param(value, op.styles.get(name, "simple")))
-            elif name in op.cookies:
-                cookies += cookie_param(wire, value, op.styles.get(name, "form*"))
-            elif name == op.whole_body:
-                whole_body = value
-            else:
-                body[wire] = value
+        placed = place(
+            op,
+            args,
+            brackets=self._config.param_style == "brackets",
+            skip=("self", op.options_arg),
+        )
+        for header, value in placed.headers.items():
+            _set_header(headers, header, value)
+        query, cookies = placed.query, placed.cookies
         security = self._config.security if op.security is None else op.security
         chosen = choose(security, self._credentials)
         if chosen:
-            send(chosen, self._credentials, self._config.credentials, headers, query, cookies)
+            send(
+                chosen,
+                self._credentials,
+                self._config.credentials,
+                headers,
+                query,
+                cookies,
+            )
         if cookies:
             _set_header(headers, "Cookie", "; ".join(cookies))
         for keyword, header in self._config.client_headers.items():
@@ -469,7 +450,11 @@ class _Base:
             if value is not None:
                 _set_header(headers, header, str(value))
         query.update(options.get("extra_query") or {})
-        body.update(options.get("extra_body") or {})
+        extra_body = options.get("extra_body")
+        if op.body == "json" and placed.whole is not None:
+            placed.whole = _merge_extra_body(placed.whole, extra_body)
+        elif extra_body:
+            placed.fields.update(extra_body)
         for header, value in (options.get("extra_headers") or {}).items():
             _set_header(headers, header, value)
         method = op.method.upper()
@@ -482,35 +467,24 @@ class _Base:
                 or str(uuid.uuid4())
             )
             _set_header(headers, idempotency, key)
-        form = files = json_body = content = None
-        if op.body == "form":
-            form = flatten(body)
-        elif op.body == "multipart":
-            files = multipart(body, op.parts)
-        elif op.body == "json":
-            json_body = body if body or op.body_required else None  # nothing given: no body
-            if whole_body is not None:
-                json_body = _merge_extra_body(whole_body, options.get("extra_body"))
-            if op.media_type:  # a +json type: httpx's json= would say application/json
-                content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
-                _set_header(headers, "Content-Type", op.media_type)
-        elif op.body == "raw" and whole_body is not None:
-            content = raw_content(whole_body)
-            _set_header(headers, "Content-Type", op.media_type or "application/octet-stream")
+        encoded = body(op, placed)
+        content, files = encoded.content, encoded.files
+        if encoded.content_type is not None and encoded.form is None:
+            _set_header(headers, "Content-Type", encoded.content_type)
         if files == []:  # httpx would send an empty form instead of an empty multipart body
             content, files = _EMPTY_MULTIPART, None
             _set_header(headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}")
-        url = self._server(op) + path
-        if styled:  # the query goes in the URL as it is: httpx would re-encode a params string
-            url += "?" + "&".join(styled + ([encode(flatten(query))] if query else []))
+        url = self._server(op) + placed.path
+        if placed.styled:  # the query goes in the URL as it is: httpx would re-encode a string
+            url += "?" + placed.query_string()
             query = {}
         return _Prepared(
             method=method,
             url=url,
             query=flatten(query),
             headers=headers,
-            form=form,
-            json=json_body,
+            form=encoded.form,
+            json=encoded.json,
             files=files,
             content=content,
             timeout=options.get("timeout", self.timeout),
@@ -527,7 +501,10 @@ class _Base:
         return op.server
 
     def _request_kwargs(self, prepared: _Prepared) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"headers": prepared.headers, "timeout": prepared.timeout}
+        kwargs: dict[str, Any] = {
+            "headers": prepared.headers,
+            "timeout": prepared.timeout,
+        }
         if prepared.query:
             kwargs["params"] = encode(prepared.query)
         if prepared.content is not None:
@@ -728,14 +705,6 @@ def _merge_extra_body(whole_body: Any, extra: Mapping[str, Any] | None) -> Any:
 def _get_header(headers: Mapping[str, str], name: str) -> str | None:
     lower = name.lower()
     return next((v for k, v in headers.items() if k.lower() == lower), None)
-
-
-def _set_header(headers: dict[str, str], name: str, value: str) -> None:
-    """Set a header, replacing any spelling of it (header names ignore case)."""
-    lower = name.lower()
-    for key in [k for k in headers if k.lower() == lower]:
-        del headers[key]
-    headers[name] = value
 
 
 async def _sleep(seconds: float) -> None:

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any, Final
 from urllib.parse import quote, urlencode
 
+from ._values import text
+
 # A raw request body (octet-stream, text, XML, an image ...): bytes, text (sent as UTF-8) or a
 # binary file object (read when the call is made).
 RawContent = bytes | bytearray | str | IO[bytes]
@@ -84,17 +86,6 @@ def path_segment(value: Any) -> str:
 
 
 # Parameter styles ------------------------------------------------------------------------
-def text(value: Any) -> str:
-    """One scalar as text: booleans as ``true``/``false``, containers inside containers as JSON."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping | list | tuple):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
-
-
 def _members(value: Any) -> list[tuple[str, str]] | list[str] | None:
     """An object's (key, value) pairs, an array's items, or None for a scalar (Nones left out)."""
     if isinstance(value, Mapping):

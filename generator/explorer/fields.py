@@ -9,7 +9,6 @@ sends plain strings and the server, which knows the types, decides what they mea
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,13 +31,12 @@ from generator.ir import (
     UnionOf,
 )
 from generator.pytypes import request_type
+from generator.templates.runtime import _values  # the one value codec
 
 Kind = Literal[
     "text", "integer", "number", "select", "checkbox", "array", "map", "group", "json", "file"
 ]
-MAX_DEPTH = 4  # nested objects deeper than this are entered as JSON
-_INT = re.compile(r"^-?\d+$")
-
+MAX_DEPTH = 4
 
 @dataclass(frozen=True)
 class Field:
@@ -112,7 +110,7 @@ def _field(
             kind="json" if inner.name == "Any" else kinds.get(inner.name, "text"), **common
         )
     if isinstance(inner, Lit) and not inner.open:
-        options = tuple(_form_text(v) for v in inner.values)
+        options = tuple(_values.text(v) for v in inner.values)
         return Field(kind="select", options=options, **common)
     if isinstance(inner, ParamsRef) and depth < MAX_DEPTH:
         members = tuple(
@@ -170,12 +168,6 @@ def _members(t: TypeRef) -> list[TypeRef]:
     return list(t.members) if isinstance(t, UnionOf) else [t]
 
 
-def _form_text(value: str | int | float | bool | None) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
 # From the form's values back to typed arguments -------------------------------------------
 def coerce(types: Mapping[str, ParamsType], t: TypeRef, value: Any) -> Any:
     """The page's value for a field of type ``t`` as the client would take it: text becomes a
@@ -185,8 +177,13 @@ def coerce(types: Mapping[str, ParamsType], t: TypeRef, value: Any) -> Any:
         return _prim(t.name, value)
     if isinstance(t, Lit):
         for allowed in t.values:
-            if value == allowed or (isinstance(value, str) and value == _form_text(allowed)):
+            if value == allowed and type(value) is type(allowed):
                 return allowed
+        if isinstance(value, str):
+            try:
+                return _values.literal(t.values, value)
+            except ValueError:
+                return value
         return value
     if isinstance(t, ListOf):
         return [coerce(types, t.item, v) for v in value] if isinstance(value, list) else value
@@ -211,23 +208,12 @@ def coerce(types: Mapping[str, ParamsType], t: TypeRef, value: Any) -> Any:
 
 
 def _prim(name: str, value: Any) -> Any:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or name not in _values.SCALARS:
         return value
-    if name == "int" and _INT.match(value.strip()):
-        return int(value)
-    if name == "float":
-        try:
-            return float(value) if not _INT.match(value.strip()) else int(value)
-        except ValueError:
-            return value
-    if name == "bool" and value in ("true", "false"):
-        return value == "true"
-    if name == "Any":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+    try:
+        return _values.scalar(name, value)
+    except ValueError:
+        return value  # for validation to name
 
 
 def _fits(t: TypeRef, value: Any) -> bool:

@@ -1,9 +1,10 @@
 """What the page's form means, before anything is sent: the request and the Python snippet.
 
-``preview`` turns the form's values into typed arguments (``fields.coerce``), encodes the
-request with the generated client's own encoder (``templates/runtime/_encode.py``, imported as
-``generator.templates.runtime._encode``), writes the snippet with the one snippet builder (``generator.snippets``) and checks the
-request with the gateway's validator, exactly as the gateway will check it when it is sent.
+``preview`` turns the form's values into typed arguments (``fields.coerce``), places and
+encodes the request with the generated client's own functions (``templates/runtime/
+_placement.py``), writes the snippet with the one snippet builder (``generator.snippets``) and
+checks the request with the gateway's validator, exactly as the gateway will check it.
+
 Pure: no I/O, no upstream call.
 """
 
@@ -15,14 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.explorer.fields import coerce
-from generator.gateway.forms import FormError, Problem, decode, decode_styled, parse_pairs
+from generator.gateway.forms import (
+    FormError,
+    Problem,
+    decode,
+    decode_styled,
+    encode_pairs,
+    parse_pairs,
+)
 from generator.gateway.validate import validate
-from generator.ir import DEFAULT_STYLE_CODES, Api, Operation
+from generator.ir import Api, Operation
 from generator.snippets import snippet_for
-from generator.templates.runtime import _encode
-from generator.views.operations import body_media_type
-
-FORM = "application/x-www-form-urlencoded"
+from generator.templates.runtime import _placement, _values
+from generator.views.placement import placement
 
 
 @dataclass(frozen=True)
@@ -80,50 +86,33 @@ class _Request:
 
 
 def _request(api: Api, op: Operation, args: Mapping[str, Any]) -> _Request:
-    """The request the generated client builds for ``args``: each parameter encoded by the
-    runtime's own function for its location and style, placed as ``_base_client`` places it."""
+    """The request the generated client builds for ``args``: placed and encoded by the
+    runtime's own ``place`` and ``body`` (``templates/runtime/_placement.py``)."""
     brackets = api.profile.param_style == "brackets"
-    out = _Request(op.path, "", {}, None)
-    query: dict[str, Any] = {}  # the profile's bracket style: encoded as a whole
-    styled: list[str] = []  # any other style: parameter by parameter
-    cookies: list[str] = []
-    body: dict[str, Any] = {}
-    whole: Any = None
-    for p in op.parameters:
-        if p.py_name not in args:
-            continue
-        value = args[p.py_name]
-        style = p.style_code if p.style else DEFAULT_STYLE_CODES.get(p.location, "")
-        if p.location == "path":
-            segment = _encode.path_param(p.wire_name, value, style)
-            out.path = out.path.replace("{" + p.wire_name + "}", segment)
-            out.path_values[p.wire_name] = _encode.text(value)
-        elif p.location == "query" and brackets:
-            query[p.wire_name] = value
-        elif p.location == "query":
-            styled += _encode.query_param(p.wire_name, value, style, p.allow_reserved)
-        elif p.location == "header":
-            out.headers[p.wire_name] = _encode.header_param(value, style)
-        elif p.location == "cookie":
-            cookies += _encode.cookie_param(p.wire_name, value, style)
-        elif not p.wire_name:
-            whole = value
-        else:
-            body[p.wire_name] = value
-    if cookies:
-        out.headers["Cookie"] = "; ".join(cookies)
-    bracketed = [_encode.encode(_encode.flatten(query))] if query else []
-    out.query = "&".join(styled + bracketed)
-    encoding = op.body.encoding if op.body is not None else None
-    if encoding == "form":
-        out.body = _encode.encode(_encode.flatten(body))
-        out.headers["Content-Type"] = FORM
-    elif encoding == "json":
-        payload = whole if whole is not None else body
-        out.body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-        out.headers["Content-Type"] = body_media_type(op) or "application/json"
-    elif encoding is not None and (whole is not None or body):  # files: multipart or raw
-        out.problems.append(Problem(None, "file uploads cannot be sent from the explorer"))
+    placed = _placement.place(placement(op), args, brackets=brackets)
+    out = _Request(placed.path, placed.query_string(), dict(placed.headers), None)
+    out.path_values = {
+        p.wire_name: _values.text(args[p.py_name])
+        for p in op.parameters
+        if p.location == "path" and args.get(p.py_name) is not None
+    }
+    if placed.cookies:
+        out.headers["Cookie"] = "; ".join(placed.cookies)
+    encoded = _placement.body(placement(op), placed)
+    if encoded.form is not None:
+        out.body = encode_pairs(encoded.form)
+    elif encoded.json is not None:
+        out.body = json.dumps(encoded.json, separators=(",", ":"), ensure_ascii=False)
+    elif encoded.content is not None and op.body is not None and op.body.encoding == "json":
+        out.body = encoded.content.decode()  # a +json media type
+    elif encoded.files or encoded.content is not None:
+        out.problems.append(
+            Problem(None, "files are sent from the page itself, not through the preview")
+        )
+    if encoded.content_type is not None:
+        out.headers["Content-Type"] = encoded.content_type
+    elif encoded.json is not None:
+        out.headers["Content-Type"] = "application/json"
     return out
 
 

@@ -8,8 +8,6 @@ with digit keys (``expand[0]``) or as lists (``expand[]``).
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,8 +25,8 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
+from generator.templates.runtime import _values  # the one value codec
 
-_INT = re.compile(r"^-?\d+$")
 _types_cache: dict[int, tuple[Api, dict[str, ParamsType]]] = {}
 
 
@@ -144,9 +142,13 @@ class _Checker:
         for allowed in t.values:
             if value == allowed and type(value) is type(allowed):
                 return []
-            if stringly and isinstance(value, str) and value == _form_text(allowed):
+        if stringly and isinstance(value, str):
+            try:
+                _values.literal(t.values, value)
                 return []
-        shown = ", ".join(_form_text(v) if v != "" else '"" (empty)' for v in t.values)
+            except _values.Invalid as exc:
+                return [_bad(where, exc.expected)]
+        shown = ", ".join(_values.text(v) or '"" (empty)' for v in t.values)
         return [_bad(where, f"one of {shown}")]
 
     def _object(self, t: ParamsType, value: Any, where: str, stringly: bool) -> list[Problem]:
@@ -187,27 +189,8 @@ def _prim_ok(name: str, value: Any, stringly: bool) -> bool:
     if name in ("Any", "FileInput", "RawContent", "bytes"):
         return True
     if stringly and isinstance(value, str):
-        if name == "str":
-            return True
-        if name == "int":
-            return bool(_INT.match(value))
-        if name == "float":
-            try:
-                return math.isfinite(float(value))
-            except ValueError:
-                return False
-        if name == "bool":
-            return value in ("true", "false")
-        return name == "None" and value == ""
-    if name == "str":
-        return isinstance(value, str)
-    if name == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "float":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if name == "bool":
-        return isinstance(value, bool)
-    return value is None
+        return bool(_values.fits(name, value))
+    return bool(_values.is_typed(name, value))
 
 
 _PRIM_WORDS = {
@@ -234,21 +217,10 @@ def _kind_fits(t: TypeRef, value: Any) -> bool:
 
 
 def _as_list(value: Any) -> list[Any] | None:
-    """A form list: ``[...]`` from ``name[]``, or the dict of ``name[0]``, ``name[1]``, ... in
-    index order."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict) and value and all(_INT.match(k) and k[0] != "-" for k in value):
-        return [value[k] for k in sorted(value, key=int)]
-    if value == "":  # ``expand=``: Stripe's way of sending an empty list
-        return []
-    return None
-
-
-def _form_text(value: str | int | float | bool | None) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+    """A form list: ``[...]`` from ``name[]``, the dict of ``name[0]``, ``name[1]``, ... in
+    index order, or ``""`` (``expand=``: Stripe's way of sending an empty list)."""
+    items: list[Any] | None = _values.as_list(value)
+    return items
 
 
 def _sub(where: str, key: str) -> str:

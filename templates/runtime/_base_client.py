@@ -32,17 +32,7 @@ from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar
 import httpx
 
 from ._auth import Credential, choose, configured, mask_in_logs, send
-from ._encode import (
-    NOT_GIVEN,
-    cookie_param,
-    encode,
-    flatten,
-    header_param,
-    multipart,
-    path_param,
-    query_param,
-    raw_content,
-)
+from ._encode import encode, flatten
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -52,18 +42,24 @@ from ._errors import (
     request_id_of,
 )
 from ._models import lenient_parser
+from ._placement import body, place
+from ._placement import set_header as _set_header
 
 T = TypeVar("T")
 
 FileContent = bytes | IO[bytes]
 # A file to upload: its content, or (filename, content) or (filename, content, content type).
 FileInput = (
-    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+    FileContent
+    | tuple[str | None, FileContent]
+    | tuple[str | None, FileContent, str | None]
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
 DEFAULT_MAX_RETRIES = 2
-INITIAL_RETRY_DELAY = 0.5  # seconds before the first retry; doubles on each one after it
+INITIAL_RETRY_DELAY = (
+    0.5  # seconds before the first retry; doubles on each one after it
+)
 MAX_RETRY_DELAY = 8.0  # backoff never waits longer than this
 MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this many seconds
 _RETRY_STATUSES = frozenset({409, 429})
@@ -80,7 +76,11 @@ _NOT_SENT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeou
 # Failures worth another attempt: the network or the server let us down. Anything else
 # (an unsupported URL scheme, a header httpx refuses to send, a proxy refusing the tunnel) would
 # fail the same way again.
-_RETRY_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_RETRY_FAILURES = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -120,7 +120,9 @@ class ClientConfig:
     # whatever its style; None: each parameter in its own OpenAPI style.
     param_style: str | None = None
     error_message: str | None = None  # JSON pointer to an error body's message
-    idempotency_header: str | None = None  # sent on every write, which makes writes retryable
+    idempotency_header: str | None = (
+        None  # sent on every write, which makes writes retryable
+    )
     # Credential arguments of the client, and the alternatives operations use by default.
     credentials: Mapping[str, Credential] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] = ()
@@ -224,7 +226,9 @@ class Operation(Generic[T]):
         # The Accept header: the declared media types, unless the spec allows only some values
         self.accept = accept or ", ".join(self.responses) or None
         self.server = server
-        self.deprecated = deprecated or {}  # argument name ("" = the operation) -> message
+        self.deprecated = (
+            deprecated or {}
+        )  # argument name ("" = the operation) -> message
         self.options_arg = options_arg
         self.cookies = tuple(cookies.split())
         self.styles = styles or {}
@@ -248,7 +252,9 @@ class Operation(Generic[T]):
             return next(iter(self.responses.values()), None)
         found = self.responses.get(media)
         if found is None:  # a declared range: text/*, */*
-            found = self.responses.get(media.partition("/")[0] + "/*") or self.responses.get("*/*")
+            found = self.responses.get(
+                media.partition("/")[0] + "/*"
+            ) or self.responses.get("*/*")
         return found
 
     def parser(self, package: str, target: str) -> Callable[[bytes], Any]:
@@ -261,7 +267,12 @@ class Operation(Generic[T]):
     def error_model(self, package: str, status: int) -> Any:
         """The model the spec declares for an error answer of ``status``, or None."""
         key = next(
-            (k for k in (str(status), f"{status // 100}XX", "default") if k in self.errors), None
+            (
+                k
+                for k in (str(status), f"{status // 100}XX", "default")
+                if k in self.errors
+            ),
+            None,
         )
         if key is None:
             return None
@@ -364,7 +375,9 @@ class _Prepared:
     files: list[tuple[str, Any]] | None
     timeout: float | httpx.Timeout | None
     max_retries: int
-    content: bytes | None = None  # a raw body, sent as it is (its Content-Type is in headers)
+    content: bytes | None = (
+        None  # a raw body, sent as it is (its Content-Type is in headers)
+    )
 
 
 class _Base:
@@ -385,7 +398,9 @@ class _Base:
         mask_in_logs(config.credentials)
         self.base_url = (base_url or config.base_url).rstrip("/")
         self._base_url_given = base_url is not None
-        self.server_urls = {k.rstrip("/"): v.rstrip("/") for k, v in (server_urls or {}).items()}
+        self.server_urls = {
+            k.rstrip("/"): v.rstrip("/") for k, v in (server_urls or {}).items()
+        }
         self.timeout = timeout
         self.max_retries = max_retries
         self._log = logging.getLogger(config.package)
@@ -422,45 +437,29 @@ class _Base:
                 f"unknown request_options key {', '.join(map(repr, sorted(unknown)))}; this "
                 f"client takes {', '.join(sorted(self._config.option_keys))}"
             )
-        path = op.path
-        query: dict[str, Any] = {}  # bracket style (the profile's): encoded as a whole
-        styled: list[str] = []  # every other query: encoded parameter by parameter
-        cookies: list[str] = []
-        brackets = self._config.param_style == "brackets"
         headers = dict(self._headers)
         if op.accept is not None:  # extra_headers may still override it
             headers["Accept"] = op.accept
-        body: dict[str, Any] = {}
-        whole_body: Any = None
-        for name, value in args.items():
-            if value is None:
-                if name not in op.nullable:
-                    continue
-            elif value is NOT_GIVEN or name == "self" or name == op.options_arg:
-                continue
-            wire = op.wire_names.get(name, name)
-            if name in op.path_params:
-                segment = path_param(wire, value, op.styles.get(name, "simple"))
-                path = path.replace("{" + wire + "}", segment)
-            elif name in op.query:
-                if brackets:
-                    query[wire] = value
-                else:
-                    styled += query_param(
-                        wire, value, op.styles.get(name, "form*"), name in op.reserved
-                    )
-            elif name in op.headers:
-                _set_header(headers, wire, header_param(value, op.styles.get(name, "simple")))
-            elif name in op.cookies:
-                cookies += cookie_param(wire, value, op.styles.get(name, "form*"))
-            elif name == op.whole_body:
-                whole_body = value
-            else:
-                body[wire] = value
+        placed = place(
+            op,
+            args,
+            brackets=self._config.param_style == "brackets",
+            skip=("self", op.options_arg),
+        )
+        for name, text in placed.headers.items():
+            _set_header(headers, name, text)
+        query, cookies = placed.query, placed.cookies
         security = self._config.security if op.security is None else op.security
         chosen = choose(security, self._credentials)
         if chosen:
-            send(chosen, self._credentials, self._config.credentials, headers, query, cookies)
+            send(
+                chosen,
+                self._credentials,
+                self._config.credentials,
+                headers,
+                query,
+                cookies,
+            )
         if cookies:
             _set_header(headers, "Cookie", "; ".join(cookies))
         for keyword, header in self._config.client_headers.items():
@@ -468,7 +467,11 @@ class _Base:
             if value is not None:
                 _set_header(headers, header, str(value))
         query.update(options.get("extra_query") or {})
-        body.update(options.get("extra_body") or {})
+        extra_body = options.get("extra_body")
+        if op.body == "json" and placed.whole is not None:
+            placed.whole = _merge_extra_body(placed.whole, extra_body)
+        elif extra_body:
+            placed.fields.update(extra_body)
         for header, value in (options.get("extra_headers") or {}).items():
             _set_header(headers, header, value)
         method = op.method.upper()
@@ -481,35 +484,30 @@ class _Base:
                 or str(uuid.uuid4())
             )
             _set_header(headers, idempotency, key)
-        form = files = json_body = content = None
-        if op.body == "form":
-            form = flatten(body)
-        elif op.body == "multipart":
-            files = multipart(body, op.parts)
-        elif op.body == "json":
-            json_body = body if body or op.body_required else None  # nothing given: no body
-            if whole_body is not None:
-                json_body = _merge_extra_body(whole_body, options.get("extra_body"))
-            if op.media_type:  # a +json type: httpx's json= would say application/json
-                content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
-                _set_header(headers, "Content-Type", op.media_type)
-        elif op.body == "raw" and whole_body is not None:
-            content = raw_content(whole_body)
-            _set_header(headers, "Content-Type", op.media_type or "application/octet-stream")
-        if files == []:  # httpx would send an empty form instead of an empty multipart body
+        encoded = body(op, placed)
+        content, files = encoded.content, encoded.files
+        if encoded.content_type is not None and encoded.form is None:
+            _set_header(headers, "Content-Type", encoded.content_type)
+        if (
+            files == []
+        ):  # httpx would send an empty form instead of an empty multipart body
             content, files = _EMPTY_MULTIPART, None
-            _set_header(headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}")
-        url = self._server(op) + path
-        if styled:  # the query goes in the URL as it is: httpx would re-encode a params string
-            url += "?" + "&".join(styled + ([encode(flatten(query))] if query else []))
+            _set_header(
+                headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}"
+            )
+        url = self._server(op) + placed.path
+        if (
+            placed.styled
+        ):  # the query goes in the URL as it is: httpx would re-encode a string
+            url += "?" + placed.query_string()
             query = {}
         return _Prepared(
             method=method,
             url=url,
             query=flatten(query),
             headers=headers,
-            form=form,
-            json=json_body,
+            form=encoded.form,
+            json=encoded.json,
             files=files,
             content=content,
             timeout=options.get("timeout", self.timeout),
@@ -526,7 +524,10 @@ class _Base:
         return op.server
 
     def _request_kwargs(self, prepared: _Prepared) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"headers": prepared.headers, "timeout": prepared.timeout}
+        kwargs: dict[str, Any] = {
+            "headers": prepared.headers,
+            "timeout": prepared.timeout,
+        }
         if prepared.query:
             kwargs["params"] = encode(prepared.query)
         if prepared.content is not None:
@@ -579,7 +580,9 @@ class _Base:
             return response.text  # decoded by the answer's charset
         try:
             return op.parser(self._config.package, target)(response.content)
-        except ValueError as exc:  # json.JSONDecodeError and pydantic's ValidationError included
+        except (
+            ValueError
+        ) as exc:  # json.JSONDecodeError and pydantic's ValidationError included
             raise APIResponseValidationError(
                 f"HTTP {response.status_code} answer does not match the spec: {exc}",
                 status_code=response.status_code,
@@ -623,7 +626,9 @@ class _Base:
             kind = type(failure).__name__
             timed_out = isinstance(failure, httpx.TimeoutException)
             self._log_attempt(prepared, attempt, started, None, kind)
-            unsafe = self._unsafe_write(prepared) and not isinstance(failure, _NOT_SENT_FAILURES)
+            unsafe = self._unsafe_write(prepared) and not isinstance(
+                failure, _NOT_SENT_FAILURES
+            )
             if last or unsafe or not isinstance(failure, _RETRY_FAILURES):
                 note = (
                     f"; not retried: the {prepared.method} was sent and may have reached the "
@@ -632,12 +637,18 @@ class _Base:
                     else ""
                 )
                 if timed_out:
-                    raise APITimeoutError(f"request timed out ({kind}){note}") from failure
-                raise APIConnectionError(f"connection failed ({kind}){note}") from failure
+                    raise APITimeoutError(
+                        f"request timed out ({kind}){note}"
+                    ) from failure
+                raise APIConnectionError(
+                    f"connection failed ({kind}){note}"
+                ) from failure
             return False, self._retry_delay(prepared, attempt, None)
         self._log_attempt(prepared, attempt, started, response)
         if response.is_success and raw:
-            return True, RawResponse(response, lambda: self._outcome(op, response, args))
+            return True, RawResponse(
+                response, lambda: self._outcome(op, response, args)
+            )
         if response.is_success or last or not self._should_retry(prepared, response):
             return True, self._outcome(op, response, args)
         return False, self._retry_delay(prepared, attempt, response)
@@ -648,7 +659,9 @@ class _Base:
 
     def _should_retry(self, prepared: _Prepared, response: httpx.Response) -> bool:
         hint = self._config.retry_hint_header
-        if hint and hint in response.headers:  # the server knows best: "true" or "false"
+        if (
+            hint and hint in response.headers
+        ):  # the server knows best: "true" or "false"
             return response.headers[hint].strip().lower() == "true"
         if self._unsafe_write(prepared):
             return response.status_code in _NOT_ACTED_STATUSES
@@ -679,7 +692,9 @@ class _Base:
             return
         path = httpx.URL(prepared.url).path
         status = response.status_code if response is not None else error
-        request_id = (request_id_of(response.headers) if response is not None else None) or "-"
+        request_id = (
+            request_id_of(response.headers) if response is not None else None
+        ) or "-"
         self._log.info(
             "%s %s -> %s request_id=%s attempt=%d/%d elapsed=%.3fs",
             prepared.method, path, status, request_id, attempt + 1, prepared.max_retries + 1,
@@ -712,7 +727,9 @@ def _retry_after(response: httpx.Response) -> float | None:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-        seconds = when.timestamp() - time.time()  # a naive date is read as UTC (RFC 9110)
+        seconds = (
+            when.timestamp() - time.time()
+        )  # a naive date is read as UTC (RFC 9110)
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
@@ -720,21 +737,15 @@ def _merge_extra_body(whole_body: Any, extra: Mapping[str, Any] | None) -> Any:
     if not extra:
         return whole_body
     if not isinstance(whole_body, Mapping):
-        raise TypeError("extra_body needs a JSON object body; this call's body is not one")
+        raise TypeError(
+            "extra_body needs a JSON object body; this call's body is not one"
+        )
     return {**whole_body, **extra}
 
 
 def _get_header(headers: Mapping[str, str], name: str) -> str | None:
     lower = name.lower()
     return next((v for k, v in headers.items() if k.lower() == lower), None)
-
-
-def _set_header(headers: dict[str, str], name: str, value: str) -> None:
-    """Set a header, replacing any spelling of it (header names ignore case)."""
-    lower = name.lower()
-    for key in [k for k in headers if k.lower() == lower]:
-        del headers[key]
-    headers[name] = value
 
 
 async def _sleep(seconds: float) -> None:
@@ -770,7 +781,9 @@ class SyncBaseClient(_Base):
             client_headers=client_headers or {},
         )
         self._owns_http = http_client is None
-        self._http = httpx.Client(timeout=timeout) if http_client is None else http_client
+        self._http = (
+            httpx.Client(timeout=timeout) if http_client is None else http_client
+        )
 
     def close(self) -> None:
         """Close the HTTP client, unless it was passed in (then its owner closes it)."""
@@ -812,7 +825,9 @@ class SyncBaseClient(_Base):
                 )
             except httpx.TransportError as exc:
                 failure = exc
-            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
+            done, value = self._step(
+                op, args, prepared, attempt, started, response, failure, raw
+            )
             if done:
                 return value  # type: ignore[no-any-return]
             time.sleep(value)
@@ -844,7 +859,9 @@ class AsyncBaseClient(_Base):
             client_headers=client_headers or {},
         )
         self._owns_http = http_client is None
-        self._http = httpx.AsyncClient(timeout=timeout) if http_client is None else http_client
+        self._http = (
+            httpx.AsyncClient(timeout=timeout) if http_client is None else http_client
+        )
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was passed in (then its owner closes it)."""
@@ -857,7 +874,9 @@ class AsyncBaseClient(_Base):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def with_raw_response(self, call: Callable[[Self], Awaitable[T]]) -> RawResponse[T]:
+    async def with_raw_response(
+        self, call: Callable[[Self], Awaitable[T]]
+    ) -> RawResponse[T]:
         """Make one call and get its answer as it came: status, headers, bytes, ``.parse()``.
 
         ``raw = await client.with_raw_response(lambda c: c.some_method(...))``; ``raw.parse()``
@@ -886,7 +905,9 @@ class AsyncBaseClient(_Base):
                 )
             except httpx.TransportError as exc:
                 failure = exc
-            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
+            done, value = self._step(
+                op, args, prepared, attempt, started, response, failure, raw
+            )
             if done:
                 return value  # type: ignore[no-any-return]
             await _sleep(value)

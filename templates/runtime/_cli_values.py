@@ -11,42 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import _values
+
 Type = Any  # a type as _commands.json writes it (see generator/commands.py)
-
-
-def parse_bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise ValueError(f"expected true or false, got {text!r}")
-
-
-def parse_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"expected an integer, got {text!r}") from None
-
-
-def parse_float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected a number, got {text!r}") from None
-
-
-def parse_none(text: str) -> None:
-    if text not in ("", "null"):
-        raise ValueError(f"expected null, got {text!r}")
-
-
-def parse_any(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text  # not JSON: the text itself
 
 
 class Upload(tuple[str, bytes]):
@@ -72,12 +39,7 @@ def parse_json(text: str) -> Any:
 
 
 SCALARS: dict[str, Callable[[str], Any]] = {
-    "str": str,
-    "int": parse_int,
-    "float": parse_float,
-    "bool": parse_bool,
-    "none": parse_none,
-    "any": parse_any,
+    **_values.SCALARS,  # text as every other reader of it reads it (the one codec)
     "file": parse_file,
     "bytes": lambda text: parse_file(text)[1],
 }
@@ -114,9 +76,7 @@ def metavar(t: Type) -> str:
 
 def plain(value: Any) -> str:
     """An enum value as typed on the command line."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
+    return _values.text(value)
 
 
 def show(value: Any) -> str:
