@@ -32,7 +32,6 @@ from generator.ir import (
 )
 from generator.paths import templates_root
 from generator.views.errors import error_view
-from generator.views.operations import body_media_type
 from generator.views.placement import placement
 
 RUNTIME_FILES = (
@@ -438,7 +437,6 @@ def _environment() -> jinja2.Environment:
         response_target=response_target,
         response_targets=response_targets,
         encode_exports=encode_exports,
-        body_media_type=body_media_type,
         placement=placement,
         error_targets=error_targets,
         credential_doc=credential_doc,

@@ -429,8 +429,8 @@ class _Base:
             brackets=self._config.param_style == "brackets",
             skip=("self", op.options_arg),
         )
-        for header, value in placed.headers.items():
-            _set_header(headers, header, value)
+        for name, text in placed.headers.items():
+            _set_header(headers, name, text)
         query, cookies = placed.query, placed.cookies
         security = self._config.security if op.security is None else op.security
         chosen = choose(security, self._credentials)

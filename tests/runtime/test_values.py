@@ -13,7 +13,7 @@ from support.inline_specs import api_of
 
 from generator.explorer.fields import coerce
 from generator.gateway.validate import validate
-from templates.runtime import _cli_values, _placement, _values
+from generator.templates.runtime import _cli_values, _placement, _values
 
 # (type, text, the value it means, or None when it is not one)
 CASES: list[tuple[str, str, Any]] = [
