@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 from generator import __version__, pipeline, spec_changes
-from generator.config import Target, find_root, load_profiles, load_targets, make_target
+from generator.config import (
+    Target,
+    distribution_setting,
+    find_root,
+    load_profiles,
+    load_targets,
+    make_target,
+)
 from generator.errors import GeneratorError
 from generator.progress import quiet, stderr_progress
 
@@ -61,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
             metavar="MODULE",
             help="ad-hoc target: how code imports the package, for its docs (default: PACKAGE)",
         )
+        sub.add_argument(
+            "--distribution",
+            nargs="?",
+            const=True,
+            default=False,
+            metavar="NAME",
+            help="ad-hoc target: write an installable project (pyproject.toml, README.md) in the"
+            " package folder, named NAME (default: the package's name)",
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
         if verb == "generate":
             sub.add_argument(
@@ -93,6 +109,7 @@ def _targets(args: argparse.Namespace) -> list[Target]:
                 tuple(args.operation),
                 profile,
                 import_name=args.import_name,
+                distribution=distribution_setting(args.distribution, args.package),
             )
         ]
     targets = load_targets(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ class Target:
     profile: dict[str, Any]  # raw profile table; completed against the spec title later
     source: str | None = None  # URL the spec is downloaded from (``update-spec``)
     import_name: str = ""  # how code imports the package, for the docs; default: package
+    distribution: str = ""  # project name when the package is written as an installable project
+    templates: Path | None = None  # absolute; a folder of template overrides
 
     @property
     def module(self) -> str:
@@ -89,6 +92,9 @@ def load_targets(root: Path) -> list[Target]:
             raise GeneratorError(
                 f"{where} names unknown profile {profile_name!r}", file=str(pyproject)
             )
+        profile = dict(profiles.get(profile_name, {}) if profile_name else {})
+        if "surface" in raw:  # a target may choose the surface its profile does not
+            profile["surface"] = raw["surface"]
         targets.append(
             make_target(
                 root,
@@ -96,9 +102,11 @@ def load_targets(root: Path) -> list[Target]:
                 Path(raw["out"]),
                 str(raw["package"]),
                 tuple(raw.get("operations", ())),
-                profiles.get(profile_name, {}) if profile_name else {},
+                profile,
                 source,
                 import_name=str(raw.get("import_name", "")),
+                distribution=_distribution(raw, where, str(pyproject)),
+                templates=Path(raw["templates"]) if "templates" in raw else None,
             )
         )
     if not targets:
@@ -115,6 +123,8 @@ def make_target(
     profile: dict[str, Any],
     source: str | None = None,
     import_name: str = "",
+    distribution: str = "",
+    templates: Path | None = None,
 ) -> Target:
     if not package.isidentifier() or keyword.iskeyword(package):
         raise GeneratorError(
@@ -130,6 +140,32 @@ def make_target(
         profile=profile,
         source=source,
         import_name=import_name,
+        distribution=distribution,
+        templates=(root / templates).resolve() if templates is not None else None,
+    )
+
+
+def _distribution(raw: dict[str, Any], where: str, file: str) -> str:
+    try:
+        return distribution_setting(raw.get("distribution", False), str(raw["package"]))
+    except GeneratorError as exc:
+        raise GeneratorError(f"{where} {exc.message}", file=file) from None
+
+
+def distribution_setting(value: Any, package: str) -> str:
+    """The project name of a target written as an installable project ("" when it is not):
+    ``distribution = true`` takes the package's name, a string names the project itself."""
+    from generator.distribution import distribution_name
+
+    if value is False:
+        return ""
+    if value is True:
+        return distribution_name(package)
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", value):
+        return distribution_name(value)
+    raise GeneratorError(
+        "distribution must be true, false or a project name (letters, digits, '-', '_', '.'),"
+        f" not {value!r}"
     )
 
 

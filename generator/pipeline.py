@@ -81,6 +81,10 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     )
     _report(target, api.warnings, progress)
     files = tidy_imports(render_package(api, target.module))
+    if target.distribution:
+        from generator.distribution import project_files
+
+        files.update(project_files(api, target.package, target.distribution))
     files[MANIFEST] = manifest(api, doc.sha256)
     step(f"rendered {len(files)} files")
     files = with_file_list(format_files(files, step))
@@ -185,7 +189,7 @@ def _fingerprint(target: Target) -> str:
     except OSError as exc:
         raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(target.spec)) from None
     settings = [target.spec_label, target.package, target.operations, target.profile]
-    settings.append(target.module)
+    settings += [target.module, target.distribution]
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     digest.update(f"black {version('black')}".encode())
     digest.update(_code_fingerprint().encode())

@@ -144,16 +144,25 @@ def foreign_files(target: Path, files: dict[str, str]) -> list[str]:
     if not target.is_dir():
         return []
     written = set(_listed(target))
-    found = []
-    for rel in _on_disk(target) - set(files):
-        if rel in OURS_WITHOUT_HEADER or rel in written:
-            continue
-        if rel.endswith(".py") and _first_bytes(target / rel).startswith(HEADER):
-            continue
-        if rel.endswith(".md") and _first_bytes(target / rel, DOCS_HEADER) == DOCS_HEADER:
-            continue
-        found.append(rel)
+    on_disk = _on_disk(target)
+    found = [rel for rel in on_disk - set(files) if not _ours(target, rel, written)]
+    if written:  # the manifest lists what we wrote: a file we would now write over is checked too
+        found += [
+            rel
+            for rel in on_disk & set(files)
+            if not _ours(target, rel, written) and read_text(target / rel) != files[rel]
+        ]
     return sorted(found)
+
+
+def _ours(target: Path, rel: str, written: set[str]) -> bool:
+    """Whether a file in the package was written by the generator: listed in its manifest, the
+    manifest or marker itself, or opening with our header (from before manifests listed files)."""
+    if rel in OURS_WITHOUT_HEADER or rel in written:
+        return True
+    if rel.endswith((".py", ".toml")) and _first_bytes(target / rel).startswith(HEADER):
+        return True
+    return rel.endswith(".md") and _first_bytes(target / rel, DOCS_HEADER) == DOCS_HEADER
 
 
 def _first_bytes(path: Path, header: bytes = HEADER) -> bytes:

@@ -36,6 +36,8 @@ def test_generating_twice_gives_identical_bytes(tmp_path: Path) -> None:
             "stripe",
             "--import-name",
             "generated.stripe",
+            "--distribution",
+            "stripe-generated-client",
         )
         assert result.returncode == 0, result.stderr
         root = tmp_path / name / "stripe"
