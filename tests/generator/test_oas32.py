@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.ir import Api, ModelRef, Prim
 from generator.load import load_document
-from generator.pipeline import build_ir
+from generator.spec_ir import build_ir
 
 
 def doc32(paths: dict[str, Any], **extra: Any) -> dict[str, Any]:
