@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# ``example`` and ``examples`` where OpenAPI puts them beside a schema (a schema's own are data:
+# every key of a schema not listed is).
+_EXAMPLES = {"example": "data", "examples": "examples"}
 # Where, in each kind of OpenAPI object, a member of each kind sits. A key not listed makes the
 # member "other" (a ``$ref`` found there is copied in) or "data" (see ``_data_or_other``).
 _MEMBERS: dict[str, dict[str, str]] = {
@@ -26,9 +29,10 @@ _MEMBERS: dict[str, dict[str, str]] = {
         "responses": "responses",
         "callbacks": "callbacks",
     },
-    "parameter": {"schema": "schema", "content": "content"},
-    "header": {"schema": "schema", "content": "content"},
+    "parameter": {"schema": "schema", "content": "content", **_EXAMPLES},
+    "header": {"schema": "schema", "content": "content", **_EXAMPLES},
     "mediatype": {
+        **_EXAMPLES,
         "schema": "schema",
         "itemSchema": "schema",
         "encoding": "encodings",
@@ -37,7 +41,10 @@ _MEMBERS: dict[str, dict[str, str]] = {
     },
     "encoding": {"headers": "headers"},
     "requestbody": {"content": "content"},
-    "response": {"headers": "headers", "content": "content"},
+    "response": {"headers": "headers", "content": "content", "links": "links"},
+    # an Example Object's values are data; a Link's parameters are expressions or data
+    "example": {"value": "data", "dataValue": "data"},
+    "link": {"parameters": "data", "requestBody": "data"},
     "components": {
         "schemas": "schemas",
         "responses": "responses",
@@ -47,6 +54,8 @@ _MEMBERS: dict[str, dict[str, str]] = {
         "pathItems": "paths",
         "callbacks": "callbacks",
         "mediaTypes": "content",
+        "examples": "examples",
+        "links": "links",
     },
     "schema": {
         **{
@@ -88,7 +97,11 @@ _EVERY_MEMBER = {
     "schemas": "schema",
     "schemalist": "schema",
     "requestbodies": "requestbody",
+    "examples": "example",
+    "links": "link",
 }
+# OpenAPI objects that are maps of other objects yet take extensions (``x-...``) too.
+_EXTENSIBLE_MAPS = frozenset({"paths", "responses", "callbacks"})
 
 
 def member_kind(kind: str, key: str | int) -> str:
@@ -99,6 +112,8 @@ def member_kind(kind: str, key: str | int) -> str:
         key, int
     ):  # a list: allOf members, parameters, an old-style items list
         return "schema" if kind == "schema" else _EVERY_MEMBER.get(kind, "other")
+    if kind in _EXTENSIBLE_MAPS and key.startswith("x-"):
+        return "data"
     every = _EVERY_MEMBER.get(kind)
     if every is not None and kind != "schemalist":
         return every

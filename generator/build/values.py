@@ -38,8 +38,10 @@ def _example(node: dict[str, Any]) -> Value | None:
         return _value(examples[0])
     if isinstance(examples, dict):  # a parameter's: name -> Example object
         first = next(iter(examples.values()), None)
-        if isinstance(first, dict) and "value" in first:
-            return _value(first["value"])
+        if isinstance(first, dict):  # OpenAPI 3.2's dataValue first: the value as data
+            for key in ("dataValue", "value"):
+                if key in first:
+                    return _value(first[key])
     return None
 
 
