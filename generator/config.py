@@ -171,7 +171,8 @@ def distribution_setting(value: Any, package: str) -> str:
 
 def spec_label(spec: Path) -> str:
     """How headers name the spec: relative to the nearest folder above it that holds a
-    pyproject.toml (its project), or the file's name alone; never the working directory's."""
+    pyproject.toml (its project), or the file's name alone; never the working directory's.
+    """
     for folder in spec.parents:
         if (folder / "pyproject.toml").is_file():
             return spec.relative_to(folder).as_posix()
@@ -194,11 +195,13 @@ PROFILE_KEYS = (
     "id_prefixes",
     "idempotency_header",
     "oauth_client_auth",
+    "paging",
     "param_style",
     "rate_limit_codes",
     "raw_error_body",
     "retry_hint_header",
     "status_errors",
+    "stream_sentinel",
     "version_header",
 )
 
@@ -260,7 +263,51 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         env_prefix=str(raw.get("env_prefix", naming.constant(base))),
         credentials=_credentials(raw.get("credentials", {})),
         oauth_client_auth=client_auth,
+        paging=_paging(raw.get("paging", {})),
+        stream_sentinel=_optional_str(raw.get("stream_sentinel"), "stream_sentinel"),
     )
+
+
+PAGING_KEYS = (
+    "style",
+    "items",
+    "param",
+    "next",
+    "header",
+    "has_more",
+    "limit",
+    "total",
+)
+
+
+def _paging(table: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Per operation ID: a style name ("none" turns detection off) or a table of ``PAGING_KEYS``."""
+    if not isinstance(table, dict):
+        raise GeneratorError(
+            "profile paging must be a table: operation ID = style or {style = ...}"
+        )
+    found = []
+    for op_id, spec in sorted(table.items()):
+        entry = {"style": spec} if isinstance(spec, str) else spec
+        if not isinstance(entry, dict) or "style" not in entry:
+            raise GeneratorError(
+                f"profile paging entry {op_id!r}: give a style name or a table with 'style' "
+                f"and any of {', '.join(PAGING_KEYS[1:])}"
+            )
+        unknown = sorted(str(k) for k in entry if k not in PAGING_KEYS)
+        if unknown:
+            raise GeneratorError(
+                f"profile paging entry {op_id!r} has unknown key(s) {', '.join(unknown)}; "
+                f"the known keys are {', '.join(PAGING_KEYS)}"
+            )
+        found.append((str(op_id), tuple(sorted((str(k), str(v)) for k, v in entry.items()))))
+    return tuple(found)
+
+
+def _optional_str(value: Any, key: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise GeneratorError(f"profile {key} must be a string")
+    return value
 
 
 ERROR_SHAPES = ("stripe", "problem")
@@ -279,7 +326,11 @@ def _status_errors(table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     pairs = []
     for key, cls in table.items():
         status = str(key).upper() if str(key) != "default" else "default"
-        known = (status.isdigit() and len(status) == 3) or status in {"4XX", "5XX", "default"}
+        known = (status.isdigit() and len(status) == 3) or status in {
+            "4XX",
+            "5XX",
+            "default",
+        }
         if not known or not str(cls).isidentifier():
             raise GeneratorError(
                 f"profile status_errors entry {key!r} = {cls!r}: keys are statuses (402), "

@@ -112,7 +112,8 @@ def walk(t: TypeRef) -> Iterator[TypeRef]:
 @dataclass(frozen=True)
 class Value:
     """A value the spec gives (an ``example`` or a ``default``), kept as JSON text so the IR
-    stays hashable; a ``null`` default is ``Value("null")``, no default at all is ``None``."""
+    stays hashable; a ``null`` default is ``Value("null")``, no default at all is ``None``.
+    """
 
     json: str
 
@@ -252,7 +253,8 @@ class MediaAnswer:
 @dataclass(frozen=True)
 class Response:
     """The success answer. ``kind``, ``type`` and ``media_type`` describe the first of ``media``
-    (JSON first), which lists every media type the 2xx answers declare, in ``Accept`` order."""
+    (JSON first), which lists every media type the 2xx answers declare, in ``Accept`` order.
+    """
 
     kind: ResponseKind
     type: TypeRef | None
@@ -287,6 +289,52 @@ class Operation:
     # Alternatives of credential arguments (any one fully configured is sent); None: the API's
     # default, () for ``security: []`` (send none).
     security: tuple[tuple[str, ...], ...] | None = None
+    paging: Pagination | None = None  # how the operation pages, when it does
+    # Why a list-shaped answer does not page ("" when it does or is not a list); reports only.
+    paging_note: str = field(default="", compare=False)
+    stream: StreamAnswer | None = None  # the answer read as events or lines
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation reaches its next page (``build.paging`` decides; the runtime's
+    ``_paging.Paging`` follows it). Paths are wire names from the answer body's root.
+
+    ``style``: "stripe" (the answer is a Stripe list or search page that pages itself),
+    "cursor" (a cursor in the body, sent back as ``param``), "item_cursor" (the last item's
+    ``next`` field, sent as ``param`` while ``has_more``), "header_cursor" (a cursor in the
+    response header ``header``), "link" (RFC 8288 ``Link: <...>; rel="next"``), "next_url"
+    (a URL in the body at ``next``), "header_url" (a URL in the header ``header``), "offset"
+    (``param`` advanced by the items received) or "page" (``param`` advanced by one).
+    ``source``: where the description came from: "spec" (detected), "profile",
+    "x-speakeasy-pagination" or "x-fern-pagination".
+    """
+
+    style: str
+    items: tuple[str, ...]  # path of the item list; () when the body is the list
+    item_type: TypeRef | None
+    param: str = ""  # keyword of the argument the next page sets
+    next: tuple[str, ...] = ()  # path of the next cursor or URL (item_cursor: the item's field)
+    header: str = ""  # response header that carries the next cursor or URL
+    has_more: tuple[str, ...] = ()  # path of a boolean: more pages follow
+    limit: str = ""  # keyword of the page-size argument
+    total: tuple[str, ...] = ()  # path of the total item count (offset) or page count (page)
+    source: str = "spec"
+    start: int = 1  # number of the first page (page style: the parameter's default)
+
+
+@dataclass(frozen=True)
+class StreamAnswer:
+    """A success answer read as it arrives: ``kind`` "sse" (text/event-stream) or "jsonl"
+    (JSON Lines, NDJSON, json-seq); ``item_type``: what each event's data or line is (None:
+    raw text for SSE, untyped JSON for lines). ``flag``: the boolean body property that asks
+    for the stream (``stream: true``) when the operation answers JSON otherwise."""
+
+    kind: Literal["sse", "jsonl"]
+    media_type: str
+    item_type: TypeRef | None
+    flag: str = ""  # keyword of the body argument
+    sentinel: str | None = None  # an event data that ends the stream (``[DONE]``)
 
 
 @dataclass(frozen=True)
@@ -372,6 +420,10 @@ class Profile:
     env_prefix: str = ""  # credentials fall back to the variables <env_prefix>_<ARGUMENT>
     credentials: tuple[tuple[str, str], ...] = ()  # (scheme key, argument name; "" = unused)
     oauth_client_auth: Literal["basic", "body"] = "basic"  # at the token endpoint
+    # Paging per operation ID: (operation ID, ((key, value), ...)); a style of "none" turns
+    # paging off. Keys as in ``Pagination`` (paths dotted: "links.next").
+    paging: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    stream_sentinel: str | None = None  # SSE data that ends every stream ("[DONE]")
 
 
 @dataclass(frozen=True)

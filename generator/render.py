@@ -43,6 +43,7 @@ RUNTIME_FILES = (
     "_pagination.py",
     "_placement.py",
     "_values.py",
+    "_paging.py",
     "_snippet.py",
     "_cli.py",
     "_cli_values.py",
@@ -123,7 +124,10 @@ def _uses(models: list[Model], aliases: list[Alias], shapes: dict[str, str]) -> 
         runtime.add("BaseObject")
     pages = {"ListObject" if m.paging == "list" else "SearchResult" for m in models if m.paging}
     return Uses(
-        tuple(sorted(typing)), tuple(sorted(pydantic)), tuple(sorted(runtime)), tuple(sorted(pages))
+        tuple(sorted(typing)),
+        tuple(sorted(pydantic)),
+        tuple(sorted(runtime)),
+        tuple(sorted(pages)),
     )
 
 
@@ -190,7 +194,11 @@ def render_package(api: Api, import_name: str) -> dict[str, str]:
 def manifest(api: Api, spec_sha256: str) -> str:
     """The one place that records the spec's hash and the generator version, so a spec edit
     changes only this file and the files it really affects."""
-    data = {"generator": f"{TOOL} {__version__}", "spec": api.spec_path, "spec_sha256": spec_sha256}
+    data = {
+        "generator": f"{TOOL} {__version__}",
+        "spec": api.spec_path,
+        "spec_sha256": spec_sha256,
+    }
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
@@ -327,7 +335,11 @@ def _client_imports(api: Api, operations: Iterable[Operation]) -> dict[str, Any]
             used |= pytypes.model_names(p.type)
             not_given |= p.nullable and not p.required
             raw_content |= p.type == Prim("RawContent")
-        for t in [op.response.type, *(a.type for a in op.response.media)]:
+        for t in [
+            op.response.type,
+            *(a.type for a in op.response.media),
+            page_item(op),
+        ]:
             if t is not None:
                 used |= pytypes.model_names(t)
     return {
@@ -335,6 +347,7 @@ def _client_imports(api: Api, operations: Iterable[Operation]) -> dict[str, Any]
         "params": _imports((n for n in used if n in params_home), params_home, ""),
         "not_given": not_given,  # a method defaults an argument to NOT_GIVEN
         "raw_content": raw_content,  # a method takes a raw body
+        "pages": any(page_item(op) is not None or pages(op) for op in operations),
     }
 
 
@@ -379,13 +392,60 @@ def return_type(op: Operation) -> str:
         return (
             "bytes"
             if r.kind == "binary"
-            else "Any"
-            if r.type is None
-            else pytypes.response_type(r.type)
+            else "Any" if r.type is None else pytypes.response_type(r.type)
         )
     return " | ".join(
         dict.fromkeys(pytypes.response_type(a.type) for a in r.media if a.type is not None)
     )
+
+
+def pages(op: Operation) -> bool:
+    """The operation answers a SyncPage/AsyncPage (Stripe's pages are models that page)."""
+    return op.paging is not None and op.paging.style != "stripe"
+
+
+def page_item(op: Operation) -> TypeRef | None:
+    return op.paging.item_type or Prim("Any") if pages(op) and op.paging else None
+
+
+def method_type(op: Operation, prefix: str) -> str:
+    """What a client method returns: a page of items for an operation that pages."""
+    item = page_item(op)
+    if item is None:
+        return return_type(op)
+    page = "AsyncPage" if prefix else "SyncPage"
+    return f"{page}[{pytypes.response_type(item)}]"
+
+
+def call_method(op: Operation) -> str:
+    return "_paged" if pages(op) else "_call"
+
+
+def paging_descriptor(op: Operation) -> str | None:
+    """Source of the operation's ``Paging(...)``, None when it does not answer pages."""
+    p = op.paging
+    if p is None or not pages(op):
+        return None
+    parts = [pytypes.literal(p.style)]
+    for key, value in (
+        ("items", p.items),
+        ("param", p.param),
+        ("next", p.next),
+        ("header", p.header),
+        ("has_more", p.has_more),
+        ("limit", p.limit),
+        ("total", p.total),
+    ):
+        if not value:
+            continue
+        if isinstance(value, tuple):
+            text = "(" + "".join(pytypes.literal(v) + ", " for v in value) + ")"
+        else:
+            text = pytypes.literal(value)
+        parts.append(f"{key}={text}")
+    if p.start != 1:
+        parts.append(f"start={p.start}")
+    return f"Paging({', '.join(parts)})"
 
 
 def response_target(op: Operation) -> str | None:
@@ -398,7 +458,8 @@ def response_target(op: Operation) -> str | None:
 
 def response_targets(op: Operation) -> dict[str, str]:
     """Media type -> how the runtime reads an answer in it ("text" for str), in ``Accept``
-    order; empty when the one declared type is application/json (the runtime's default)."""
+    order; empty when the one declared type is application/json (the runtime's default).
+    """
     targets = {a.media_type: _target(a.kind, a.type) for a in op.response.media}
     primary = response_target(op)
     return {} if primary is None or targets == {"application/json": primary} else targets
@@ -414,7 +475,8 @@ def _target(kind: str, type_: TypeRef | None) -> str:
 
 def encode_exports(client_imports: dict[str, Any]) -> list[str]:
     """What the package exports from ``_encode``: only what its methods use (``NOT_GIVEN``
-    where a JSON body has a nullable property, ``RawContent`` where one takes a raw body)."""
+    where a JSON body has a nullable property, ``RawContent`` where one takes a raw body).
+    """
     names = ["NOT_GIVEN", "NotGiven"] if client_imports["not_given"] else []
     return names + (["RawContent"] if client_imports["raw_content"] else [])
 
@@ -434,6 +496,9 @@ def _environment() -> jinja2.Environment:
         literal=pytypes.literal,
         docstring=docstring,
         return_type=return_type,
+        method_type=method_type,
+        call_method=call_method,
+        paging_descriptor=paging_descriptor,
         response_target=response_target,
         response_targets=response_targets,
         encode_exports=encode_exports,

@@ -8,7 +8,7 @@ A list answer (``object: "list"``) continues with ``starting_after=<last id>`` w
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from pydantic import PrivateAttr
@@ -23,10 +23,22 @@ Refetch = Callable[[Mapping[str, Any]], Any]
 class Page(BaseObject):
     _refetch: Refetch | None = PrivateAttr(default=None)
     _args: Mapping[str, Any] = PrivateAttr(default_factory=dict)
+    _accepts: Collection[str] | None = PrivateAttr(default=None)
 
-    def bind(self, refetch: Refetch, args: Mapping[str, Any]) -> None:
+    def bind(
+        self,
+        refetch: Refetch,
+        args: Mapping[str, Any],
+        accepts: Collection[str] | None = None,
+    ) -> None:
+        """``accepts``: the arguments the operation sends (None: any); a page continues only
+        by one of them, so a list that does not take ``starting_after`` is one page."""
         self._refetch = refetch
         self._args = args
+        self._accepts = accepts
+
+    def _continue(self, args: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+        return None if self._accepts is not None and key not in self._accepts else args
 
     def _items(self) -> list[Any]:
         data = getattr(self, "data", None)
@@ -76,7 +88,7 @@ class ListObject(Page):
         if edge_id is None:
             return None
         key = "ending_before" if backwards else "starting_after"
-        return {**self._args, key: edge_id}
+        return self._continue({**self._args, key: edge_id}, key)
 
 
 class SearchResult(Page):
@@ -84,4 +96,4 @@ class SearchResult(Page):
         token = getattr(self, "next_page", None)
         if not getattr(self, "has_more", False) or not token:
             return None
-        return {**self._args, "page": token}
+        return self._continue({**self._args, "page": token}, "page")

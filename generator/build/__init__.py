@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.build.operations import normalize_operation_id, operations, server_urls
+from generator.build.paging import Types, paging
 from generator.build.schemas import Schemas
 from generator.build.security import Security
-from generator.ir import Api, Profile, SecurityScheme
+from generator.errors import join
+from generator.ir import Api, Operation, Profile, SecurityScheme
 from generator.text import html_to_text
 
 __all__ = ["BuildInput", "build_api", "normalize_operation_id"]
@@ -42,6 +44,7 @@ def build_api(inp: BuildInput) -> Api:
     security = Security(s)
     ops = [replace(op, security=security.of(op)) for op in ops]
     s.drain_models()
+    ops = with_paging(s, ops)
     info = inp.data.get("info", {})
     servers = server_urls(inp.data.get("servers"))
     base_url = servers[0] if servers else ""
@@ -68,6 +71,33 @@ def build_api(inp: BuildInput) -> Api:
         default_security=security.alternatives(security.default),
         oauth=security.oauth,
     )
+
+
+def with_paging(s: Schemas, ops: list[Operation]) -> list[Operation]:
+    """Each operation with how it pages (models are all built by now)."""
+    types = Types(s.models, {a.name: a for a in s.aliases})
+    configured = {op_id: dict(pairs) for op_id, pairs in s.profile.paging}
+    configured |= {normalize_operation_id(k): v for k, v in configured.items()}
+    done = []
+    for op in ops:
+        raw, _ = s.resolver.deref(
+            ((s.data.get("paths") or {}).get(op.path) or {}), join("/paths", op.path)
+        )
+        node, _ = s.resolver.deref(raw.get(op.method.lower()) or {}, op.where)
+        answers = node.get("responses") if isinstance(node.get("responses"), dict) else {}
+        node = {
+            **node,
+            "responses": {
+                code: s.resolver.deref(a, join(op.where, "responses", str(code)))[0]
+                for code, a in answers.items()
+            },
+        }
+        table = configured.get(op.operation_id) or configured.get(
+            normalize_operation_id(op.operation_id)
+        )
+        found, note = paging(op, node, types, {op.operation_id: table} if table else {})
+        done.append(replace(op, paging=found, paging_note=note))
+    return done
 
 
 def _security(data: dict[str, Any]) -> tuple[SecurityScheme, ...]:

@@ -44,6 +44,7 @@ from ._errors import (
 from ._models import lenient_parser
 from ._placement import body, place
 from ._placement import set_header as _set_header
+from ._paging import AsyncPage, Paging, SyncPage
 
 T = TypeVar("T")
 
@@ -163,6 +164,7 @@ class Operation(Generic[T]):
         "method",
         "nullable",
         "options_arg",
+        "paging",
         "parts",
         "path",
         "path_params",
@@ -203,6 +205,7 @@ class Operation(Generic[T]):
         body_required: bool = False,
         security: tuple[tuple[str, ...], ...] | None = None,
         accept: str | None = None,
+        paging: Paging | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -244,6 +247,7 @@ class Operation(Generic[T]):
         self._error_models: dict[str, Any] = {}
         # Alternatives of credential arguments (None: the client's default; (): send none).
         self.security = security
+        self.paging = paging  # how the answer leads to the next page (a SyncPage/AsyncPage)
 
     def target(self, media: str | None) -> str | None:
         """How to read an answer of media type ``media`` (no Content-Type: the first declared
@@ -382,6 +386,7 @@ class _Prepared:
 
 class _Base:
     _config: ClassVar[ClientConfig]
+    _page_class: ClassVar[type[SyncPage[Any]] | type[AsyncPage[Any]]]
 
     def __init__(
         self,
@@ -426,7 +431,10 @@ class _Base:
         return True
 
     # Request building --------------------------------------------------------------------
-    def _prepare(self, op: Operation[Any], args: Mapping[str, Any]) -> _Prepared:
+    def _prepare(
+        self, op: Operation[Any], args: Mapping[str, Any], next_url: str | None = None
+    ) -> _Prepared:
+        """``next_url``: a next page's URL from the server, which already holds the query."""
         for name, message in op.deprecated.items():
             if name == "" or args.get(name) is not None:
                 warnings.warn(message, DeprecationWarning, stacklevel=4)
@@ -466,7 +474,8 @@ class _Base:
             value = options.get(keyword)
             if value is not None:
                 _set_header(headers, header, str(value))
-        query.update(options.get("extra_query") or {})
+        if next_url is None:  # a next page's URL holds the query already
+            query.update(options.get("extra_query") or {})
         extra_body = options.get("extra_body")
         if op.body == "json" and placed.whole is not None:
             placed.whole = _merge_extra_body(placed.whole, extra_body)
@@ -496,6 +505,9 @@ class _Base:
                 headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}"
             )
         url = self._server(op) + placed.path
+        if next_url is not None:
+            url, placed.styled = next_url, []
+            query = {}
         if (
             placed.styled
         ):  # the query goes in the URL as it is: httpx would re-encode a string
@@ -549,12 +561,23 @@ class _Base:
     ) -> Any:
         if response.is_success:
             result = self._parse_success(op, response)
+            if op.paging is not None:
+                return self._page_class(
+                    op.paging,
+                    result,
+                    response,
+                    args,
+                    lambda next_args, url: self._call(op, next_args, url),  # type: ignore[attr-defined]
+                )
             # Pages are models of the pagination module, which is only imported by packages
             # that have list or search answers: when it is not loaded, nothing is a page.
             pagination = sys.modules.get(f"{self._config.package}._pagination")
             if pagination is not None and isinstance(result, pagination.Page):
                 # let it fetch the pages after it with the same call
-                result.bind(lambda next_args: self._call(op, next_args), args)  # type: ignore[attr-defined]
+                # (only by an argument the operation takes: a page of another API's list
+                # shaped like Stripe's would otherwise ask for its first page again forever)
+                accepts = op.query if op.body is None else None
+                result.bind(lambda next_args: self._call(op, next_args), args, accepts)  # type: ignore[attr-defined]
             return result
         raise self._error(op, response)
 
@@ -757,6 +780,8 @@ async def _sleep(seconds: float) -> None:
 
 
 class SyncBaseClient(_Base):
+    _page_class = SyncPage
+
     def __init__(
         self,
         *,
@@ -811,9 +836,13 @@ class SyncBaseClient(_Base):
             _raw_request.reset(token)
         return _raw_result(result, marker)
 
-    def _call(self, op: Operation[T], args: Mapping[str, Any]) -> T:
+    def _paged(self, op: Operation[Any], args: Mapping[str, Any]) -> SyncPage[Any]:
+        """A call of an operation that pages: its first page."""
+        return cast(SyncPage[Any], self._call(op, args))
+
+    def _call(self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None) -> T:
         raw = self._take_raw()
-        prepared = self._prepare(op, args)
+        prepared = self._prepare(op, args, next_url)
         attempt = 0
         while True:
             started = time.monotonic()
@@ -835,6 +864,8 @@ class SyncBaseClient(_Base):
 
 
 class AsyncBaseClient(_Base):
+    _page_class = AsyncPage
+
     def __init__(
         self,
         *,
@@ -891,9 +922,15 @@ class AsyncBaseClient(_Base):
             _raw_request.reset(token)
         return _raw_result(result, marker)
 
-    async def _call(self, op: Operation[T], args: Mapping[str, Any]) -> T:
+    async def _paged(self, op: Operation[Any], args: Mapping[str, Any]) -> AsyncPage[Any]:
+        """A call of an operation that pages: its first page."""
+        return cast(AsyncPage[Any], await self._call(op, args))
+
+    async def _call(
+        self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None
+    ) -> T:
         raw = self._take_raw()
-        prepared = self._prepare(op, args)
+        prepared = self._prepare(op, args, next_url)
         attempt = 0
         while True:
             started = time.monotonic()
