@@ -63,7 +63,7 @@ def summary_row(name: str, api: Api) -> str:
 
 def _api(spec: Path) -> Api:
     from generator.load import load_document
-    from generator.pipeline import build_ir
+    from generator.spec_ir import build_ir
 
     return build_ir(load_document(spec), spec.name, {})
 
