@@ -37,7 +37,7 @@ from support.prism_corpus import (
     serve_documents,
     wire_problems,
 )
-from support.prism_server import ensure_prism_installed
+from support.prism_server import prism_missing
 
 from generator.ir import ListOf, MapOf, Operation, Parameter, Prim, Response
 
@@ -84,8 +84,8 @@ EXTRA_ARGUMENTS: dict[str, dict[str, dict[str, object]]] = {
 def prism_results(
     corpus_packages: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, DocResult]]:
-    if ensure_prism_installed() is None:
-        pytest.skip("Node.js/npm are not available: Prism cannot run here")
+    if (missing := prism_missing()) is not None:
+        pytest.skip(missing)
     ready = {n: corpus_packages[n] for n in DOCUMENTS if corpus_packages[n].ok}
     folder = tmp_path_factory.mktemp("prism-corpus")
     copies = {n: prism_copy(g.spec, folder / f"{n}{g.spec.suffix}") for n, g in ready.items()}

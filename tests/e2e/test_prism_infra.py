@@ -19,14 +19,14 @@ import yaml
 from support.paths import SHARED_STRIPE
 
 try:  # `tests` is a package only once tests/__init__.py exists
-    from tests.support.prism_server import ensure_prism_installed, run_prism
+    from tests.support.prism_server import prism_missing, run_prism
     from tests.support.prism_spec import (
         derive_prism_spec,
         iter_operations,
         request_side_differences,
     )
 except ModuleNotFoundError:
-    from support.prism_server import ensure_prism_installed, run_prism  # type: ignore[no-redef]
+    from support.prism_server import prism_missing, run_prism  # type: ignore[no-redef]
     from support.prism_spec import (  # type: ignore[no-redef]
         derive_prism_spec,
         iter_operations,
@@ -63,8 +63,8 @@ def stripe_2023() -> dict[str, Any]:
 def prism_url(
     stripe_2023: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    if ensure_prism_installed() is None:
-        pytest.skip("node/npm not on PATH: cannot install or run Stoplight Prism")
+    if (missing := prism_missing()) is not None:
+        pytest.skip(missing)
     spec_path = tmp_path_factory.mktemp("prism") / "stripe-2023.json"
     spec_path.write_text(json.dumps(derive_prism_spec(stripe_2023)), encoding="utf-8")
     with run_prism(spec_path) as url:

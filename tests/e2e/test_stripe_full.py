@@ -23,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter
 from support.fault_server import Answer, Reset, fault_server
 from support.full_stripe import Generated
 from support.paths import ROOT, shared_spec
-from support.prism_server import ensure_prism_installed, run_prism
+from support.prism_server import prism_missing, run_prism
 from support.prism_spec import write_prism_spec
 from support.recording_server import Reply, recording_server
 
@@ -166,8 +166,8 @@ def _sent_names(request: httpx.Request) -> set[str]:
 
 @pytest.fixture(scope="session")
 def prism_url(stripe_2023: Generated, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if ensure_prism_installed() is None:
-        pytest.skip("Node.js/npm are not available: Prism cannot run here")
+    if (missing := prism_missing()) is not None:
+        pytest.skip(missing)
     derived = write_prism_spec(stripe_2023.spec, tmp_path_factory.mktemp("prism") / "stripe.json")
     with run_prism(derived) as url:
         yield url

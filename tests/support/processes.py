@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -87,22 +86,6 @@ def gateway(
         finally:
             _stop(process)
             running.final_stderr = log.read_text(encoding="utf-8", errors="replace")
-
-
-def ensure_redis_server() -> str | None:
-    """The path of ``redis-server``, installing Debian's package when missing and possible;
-    None (with the reason printed) where it cannot be had."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (
-            ["apt-get", "update", "-qq"],
-            ["apt-get", "install", "-y", "-qq", "redis-server"],
-        ):
-            subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
-    return shutil.which("redis-server")
 
 
 @dataclass
