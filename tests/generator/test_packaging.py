@@ -1,24 +1,45 @@
-"""A wheel built from the repo carries the templates: `generate` works from a plain install."""
+"""The wheel built from the repo is the tool alone (the `generator` package with its templates),
+and `generate` works from a plain install of it."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pytest
 from support.paths import ROOT
 
+# building the wheel and generating from it take tens of seconds on a busy machine
+pytestmark = pytest.mark.slow
 
-def test_generate_from_a_wheel_install(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wheels = tmp_path_factory.mktemp("wheels")
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
         capture_output=True,
         text=True,
     )
     assert build.returncode == 0, build.stderr[-2000:]
-    (wheel,) = wheels.glob("*.whl")
+    (built,) = wheels.glob("*.whl")
+    return built
+
+
+def test_wheel_holds_only_the_generator_package(wheel: Path) -> None:
+    """No top-level `generated` (the checked-in Stripe demo): installing the tool must not shadow
+    the folder a user generates into."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    top = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top == {"generator"}
+    assert "generator/templates/runtime/_base_client.py" in names
+
+
+def test_generate_from_a_wheel_install(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     install = subprocess.run(
         [
