@@ -31,6 +31,7 @@ from generator.ir import (
     walk,
 )
 from generator.paths import templates_root
+from generator.views.auth import auth_keywords, oauth_config
 from generator.views.errors import error_view
 from generator.views.placement import placement
 
@@ -40,6 +41,7 @@ RUNTIME_FILES = (
     "_encode.py",
     "_errors.py",
     "_models.py",
+    "_oauth.py",
     "_pagination.py",
     "_placement.py",
     "_values.py",
@@ -163,6 +165,7 @@ def render_package(api: Api, import_name: str) -> dict[str, str]:
         base="SyncBaseClient",
         http="httpx.Client",
         prefix="",
+        auth_kw=auth_keywords(api, is_async=False),
     )
     emit(
         "_async_client.py",
@@ -171,6 +174,7 @@ def render_package(api: Api, import_name: str) -> dict[str, str]:
         base="AsyncBaseClient",
         http="httpx.AsyncClient",
         prefix="async ",
+        auth_kw=auth_keywords(api, is_async=True),
     )
     emit("_operations.py", "_operations.py.jinja")
     emit("_options.py", "_options.py.jinja")
@@ -505,6 +509,7 @@ def _environment() -> jinja2.Environment:
         placement=placement,
         error_targets=error_targets,
         credential_doc=credential_doc,
+        oauth_config=oauth_config,
     )
     env.globals.update(cell=cell, code=code, prose=prose)
     return env

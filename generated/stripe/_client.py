@@ -12,6 +12,7 @@ from . import _operations as _ops
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SyncBaseClient
 
 if TYPE_CHECKING:
+    from ._oauth import TokenProvider
     from ._options import RequestOptions
     from .models.account_link import AccountLink
     from .params.post_account_links import PostAccountLinksCollectionOptions
@@ -24,6 +25,8 @@ class StripeClient(SyncBaseClient):
         api_key: Sent as a bearer token; defaults to the ``STRIPE_API_KEY``
             environment variable. With no key at all no ``Authorization`` header is sent, for
             use behind a gateway that adds credentials itself.
+        token_provider: A callable that returns the bearer token, asked on every call (and once more
+            after a 401): a vault, a cloud identity.
         base_url: Replaces ``https://api.stripe.com`` (and every operation's own server) for
             all calls, e.g. a gateway or a local mock.
         server_urls: Replacement per spec server URL, for finer control than ``base_url``.
@@ -41,6 +44,7 @@ class StripeClient(SyncBaseClient):
         self,
         api_key: str | None = None,
         *,
+        token_provider: TokenProvider | None = None,
         base_url: str | None = None,
         server_urls: Mapping[str, str] | None = None,
         stripe_account: str | None = None,
@@ -61,6 +65,9 @@ class StripeClient(SyncBaseClient):
             client_headers={
                 "stripe_account": stripe_account,
                 "stripe_version": stripe_version,
+            },
+            auth={
+                "token_provider": token_provider,
             },
         )
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote_plus, urljoin
@@ -33,6 +34,10 @@ _log = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
 GrantKind = Literal["client_credentials", "password", "refresh_token"]
 MAX_LEEWAY = 60.0  # seconds before expiry a token is refreshed, at most (10 % of its life)
+ROLES = ("client_id", "client_secret", "username", "password", "refresh_token")
+# A callable that returns a bearer token (asked on every call; after a 401, once more).
+TokenProvider = Callable[[], str]
+AsyncTokenProvider = Callable[[], "str | Awaitable[str]"]
 
 
 class TokenError(Exception):
@@ -110,6 +115,41 @@ def pick(flows: Sequence[tuple[GrantKind, str]], secrets: Secrets) -> tuple[Gran
 def token_url(url: str, base_url: str) -> str:
     """A spec's token URL, which may be relative to the server URL (RFC 3986 resolution)."""
     return urljoin(base_url.rstrip("/") + "/", url)
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    """What the spec says about the OAuth2 grants of a generated client (``_operations.py``)."""
+
+    argument: str  # the bearer credential argument a token fills
+    flows: tuple[tuple[GrantKind, str], ...]  # (grant, token URL as the spec spells it)
+    client_auth: Literal["basic", "body"] = "basic"
+    env: Mapping[str, str] = field(default_factory=dict)  # role -> environment variable
+
+
+def configure(
+    config: OAuthConfig, given: Mapping[str, Any], base_url: str
+) -> tuple[Grant, Secrets] | None:
+    """The grant the client runs: from the constructor's keywords (``ROLES``, ``scopes``,
+    ``token_url``), each secret falling back to its variable; None when no grant is complete.
+    Raises ValueError when keywords were given that complete none (a typo, a missing half)."""
+    values = {r: given.get(r) or os.environ.get(config.env.get(r, "")) or None for r in ROLES}
+    secrets = Secrets(**values)
+    found = pick(config.flows, secrets)
+    if found is None:
+        named = [r for r in ROLES if given.get(r)]
+        if named:
+            runs = ", ".join(kind for kind, _ in config.flows)
+            raise ValueError(
+                f"OAuth2: {', '.join(named)} given, which completes none of this API's grants "
+                f"({runs}): client_credentials needs client_id and client_secret, password "
+                "username and password, refresh_token a refresh_token"
+            )
+        return None
+    kind, url = found
+    scopes = tuple(given.get("scopes") or ())
+    url = given.get("token_url") or token_url(url, base_url)
+    return Grant(kind, url, scopes, config.client_auth), secrets
 
 
 @dataclass

@@ -79,7 +79,10 @@ def test_constructor_takes_what_the_schemes_need(vault: ModuleType) -> None:
     credentials = [p for p in params if p not in {"self", "base_url", "server_urls", "timeout",
                                                   "max_retries", "http_client"}]  # fmt: skip
     assert credentials == [
-        "api_key", "username", "password", "app_id", "app_secret", "token", "sid", "timeout_"
+        "api_key", "username", "password", "app_id", "app_secret", "token", "sid", "timeout_",
+        # the oauth scheme's client-credentials grant (tests/runtime/test_oauth.py)
+        "client_id", "client_secret", "refresh_token", "scopes", "token_url", "on_refresh_token",
+        "token_provider",
     ]  # fmt: skip
     assert all(params[c].kind is inspect.Parameter.KEYWORD_ONLY for c in credentials)
 
