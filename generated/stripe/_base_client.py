@@ -43,6 +43,7 @@ from ._errors import (
     request_id_of,
 )
 from ._models import lenient_parser
+from ._oauth import AsyncTokens, OAuthConfig, ProvidedTokens, SyncTokens, configure
 from ._paging import AsyncPage, Paging, SyncPage
 from ._placement import body, place
 from ._placement import set_header as _set_header
@@ -122,6 +123,7 @@ class ClientConfig:
     # Credential arguments of the client, and the alternatives operations use by default.
     credentials: Mapping[str, Credential] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] = ()
+    oauth: OAuthConfig | None = None  # OAuth2 grants the client can run itself
 
     @cached_property  # a frozen dataclass still has a __dict__ for it: computed once
     def option_keys(self) -> frozenset[str]:
@@ -367,6 +369,7 @@ class _Prepared:
     timeout: float | httpx.Timeout | None
     max_retries: int
     content: bytes | None = None  # a raw body, sent as it is (its Content-Type is in headers)
+    bearer: bool = False  # Authorization carries the current token of the token source
 
 
 class _Base:
@@ -382,11 +385,13 @@ class _Base:
         timeout: float | httpx.Timeout | None,
         max_retries: int,
         client_headers: Mapping[str, str | None],
+        auth: Mapping[str, Any] | None = None,
     ) -> None:
         config = self._config
         self._credentials = configured(config.credentials, credentials)
         mask_in_logs(config.credentials)
         self.base_url = (base_url or config.base_url).rstrip("/")
+        self._auth_setup(dict(auth or {}))
         self._base_url_given = base_url is not None
         self.server_urls = {k.rstrip("/"): v.rstrip("/") for k, v in (server_urls or {}).items()}
         self.timeout = timeout
@@ -403,6 +408,27 @@ class _Base:
 
     def __repr__(self) -> str:  # never show the key
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _auth_setup(self, given: dict[str, Any]) -> None:
+        """A bearer token fetched per call: from ``token_provider``, or from the OAuth2 grant
+        the keywords (or their variables) complete. A fixed token, when configured, wins."""
+        config = self._config
+        self._provider = given.pop("token_provider", None)
+        self._on_refresh_token = given.pop("on_refresh_token", None)
+        self._grant = None
+        bearer = config.oauth.argument if config.oauth is not None else None
+        bearer = bearer or next(
+            (a for a, c in config.credentials.items() if c.kind == "bearer"), None
+        )
+        self._values = self._credentials  # what ``choose`` and ``send`` see
+        self._dynamic = False
+        if bearer is None or bearer in self._credentials:
+            return
+        if self._provider is None and config.oauth is not None:
+            self._grant = configure(config.oauth, given, self.base_url)
+        if self._provider is not None or self._grant is not None:
+            self._values = {**self._credentials, bearer: ""}  # set per attempt
+            self._dynamic = True
 
     def _take_raw(self) -> bool:
         """Whether this call answers a RawResponse (the first call made by a with_raw_response
@@ -441,11 +467,12 @@ class _Base:
             _set_header(headers, name, text)
         query, cookies = placed.query, placed.cookies
         security = self._config.security if op.security is None else op.security
-        chosen = choose(security, self._credentials)
+        chosen = choose(security, self._values)
+        bearer = self._dynamic and any(self._config.credentials[a].kind == "bearer" for a in chosen)
         if chosen:
             send(
                 chosen,
-                self._credentials,
+                self._values,
                 self._config.credentials,
                 headers,
                 query,
@@ -501,6 +528,7 @@ class _Base:
             content=content,
             timeout=options.get("timeout", self.timeout),
             max_retries=max(0, options.get("max_retries", self.max_retries)),
+            bearer=bearer,
         )
 
     def _server(self, op: Operation[Any]) -> str:
@@ -643,6 +671,19 @@ class _Base:
             return True, self._outcome(op, response, args)
         return False, self._retry_delay(prepared, attempt, response)
 
+    def _renew(self, prepared: _Prepared, response: httpx.Response | None, renewed: bool) -> bool:
+        """Whether a 401 to a fetched token is answered by renewing it and sending once more."""
+        if response is None or response.status_code != 401 or not prepared.bearer:
+            return False
+        if renewed:
+            return False
+        self._log.info(
+            "%s %s -> 401: token refused, renewing it and sending once more",
+            prepared.method,
+            httpx.URL(prepared.url).path,
+        )
+        return True
+
     def _unsafe_write(self, prepared: _Prepared) -> bool:
         """A write that carries no idempotency key: the server could act on it twice."""
         return prepared.method in _WRITE_METHODS and not self._config.idempotency_header
@@ -751,6 +792,7 @@ class SyncBaseClient(_Base):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         client_headers: Mapping[str, str | None] | None = None,
+        auth: Mapping[str, Any] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -763,9 +805,17 @@ class SyncBaseClient(_Base):
             timeout=timeout,
             max_retries=max_retries,
             client_headers=client_headers or {},
+            auth=auth,
         )
         self._owns_http = http_client is None
         self._http = httpx.Client(timeout=timeout) if http_client is None else http_client
+        self._tokens: SyncTokens | ProvidedTokens | None = None
+        if self._provider is not None:
+            self._tokens = ProvidedTokens(self._provider)
+        elif self._grant is not None:
+            self._tokens = SyncTokens(
+                *self._grant, self._http, on_refresh_token=self._on_refresh_token
+            )
 
     def close(self) -> None:
         """Close the HTTP client, unless it was passed in (then its owner closes it)."""
@@ -801,16 +851,25 @@ class SyncBaseClient(_Base):
         raw = self._take_raw()
         prepared = self._prepare(op, args, next_url)
         attempt = 0
+        renewed = False
         while True:
             started = time.monotonic()
             response: httpx.Response | None = None
             failure: httpx.TransportError | None = None
+            token = ""
+            if prepared.bearer and self._tokens is not None:
+                token = self._tokens.get()
+                prepared.headers["Authorization"] = f"Bearer {token}"
             try:
                 response = self._http.request(
                     prepared.method, prepared.url, **self._request_kwargs(prepared)
                 )
             except httpx.TransportError as exc:
                 failure = exc
+            if self._tokens is not None and self._renew(prepared, response, renewed):
+                self._tokens.invalidate(token)
+                renewed = True
+                continue
             done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
                 return value  # type: ignore[no-any-return]
@@ -831,6 +890,7 @@ class AsyncBaseClient(_Base):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         client_headers: Mapping[str, str | None] | None = None,
+        auth: Mapping[str, Any] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -843,9 +903,17 @@ class AsyncBaseClient(_Base):
             timeout=timeout,
             max_retries=max_retries,
             client_headers=client_headers or {},
+            auth=auth,
         )
         self._owns_http = http_client is None
         self._http = httpx.AsyncClient(timeout=timeout) if http_client is None else http_client
+        self._tokens: AsyncTokens | ProvidedTokens | None = None
+        if self._provider is not None:
+            self._tokens = ProvidedTokens(self._provider)
+        elif self._grant is not None:
+            self._tokens = AsyncTokens(
+                *self._grant, self._http, on_refresh_token=self._on_refresh_token
+            )
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was passed in (then its owner closes it)."""
@@ -883,16 +951,28 @@ class AsyncBaseClient(_Base):
         raw = self._take_raw()
         prepared = self._prepare(op, args, next_url)
         attempt = 0
+        renewed = False
         while True:
             started = time.monotonic()
             response: httpx.Response | None = None
             failure: httpx.TransportError | None = None
+            token = ""
+            if prepared.bearer and self._tokens is not None:
+                source = self._tokens
+                token = await (
+                    source.aget() if isinstance(source, ProvidedTokens) else source.get()
+                )
+                prepared.headers["Authorization"] = f"Bearer {token}"
             try:
                 response = await self._http.request(
                     prepared.method, prepared.url, **self._request_kwargs(prepared)
                 )
             except httpx.TransportError as exc:
                 failure = exc
+            if self._tokens is not None and self._renew(prepared, response, renewed):
+                self._tokens.invalidate(token)
+                renewed = True
+                continue
             done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
                 return value  # type: ignore[no-any-return]
