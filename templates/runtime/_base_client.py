@@ -43,9 +43,9 @@ from ._errors import (
 )
 from ._models import lenient_parser
 from ._oauth import AsyncTokens, OAuthConfig, ProvidedTokens, SyncTokens, configure
+from ._paging import AsyncPage, Paging, SyncPage
 from ._placement import body, place
 from ._placement import set_header as _set_header
-from ._paging import AsyncPage, Paging, SyncPage
 
 T = TypeVar("T")
 
