@@ -1,7 +1,7 @@
 """The credential-injecting gateway: an ASGI app over the same IR as the generated client.
 
-Needs the ``gateway`` extra (starlette, uvicorn, redis). ``create_app(GatewaySettings(...))``
-gives the app; ``python -m generator gateway`` serves it with uvicorn. ``create_app`` is
+Needs the ``gateway`` extra (starlette, httptools, uvloop, redis). ``create_app(GatewaySettings(...))``
+gives the app; ``python -m generator gateway`` serves it (``gateway.server``). ``create_app`` is
 imported on first use, so the validator and the form decoder (``generator.gateway.validate``,
 ``generator.gateway.forms``) import without Starlette: the explorer's preview uses them.
 """

@@ -1,8 +1,9 @@
-"""``create_app``: the gateway as a Starlette app, from ``GatewaySettings``.
+"""``create_app``: the gateway as an ASGI app, from ``GatewaySettings``.
 
 Routes the gateway serves itself live under ``/_gateway/`` (health, and the explorer's pages
-when ``generator.explorer`` is installed); every other request goes to the proxy, which forwards
-only the spec's operations.
+when ``generator.explorer`` is installed) and are a Starlette app; every other request goes
+straight to the proxy (plain ASGI: no Starlette on the hot path), which forwards only the
+spec's operations.
 """
 
 from __future__ import annotations
@@ -20,26 +21,56 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
 
 from generator.errors import GeneratorError
+from generator.gateway.accesslog import AccessLog
 from generator.gateway.credentials import UpstreamCredentials
-from generator.gateway.proxy import Proxy
-from generator.gateway.ratelimit import make_limiter
+from generator.gateway.proxy import Proxy, Receive, Scope, Send
+from generator.gateway.ratelimit import FailureThrottle, make_limiter
 from generator.gateway.settings import GatewaySettings, Tokens, digest, upstreams
 from generator.ir import Api
 
 PREFIX = "/_gateway"
 
 
-def create_app(settings: GatewaySettings) -> Starlette:
-    """The gateway app. Raises ``GeneratorError`` for a configuration it refuses to run with
-    (no upstream key, no client tokens without ``insecure_no_client_auth``, ...)."""
-    api = settings.api if settings.api is not None else build(settings)
-    timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+class GatewayApp:
+    """The whole gateway: ``/_gateway/...`` (and ``GET /``) to the Starlette pages, anything
+    else to the proxy."""
+
+    def __init__(self, proxy: Proxy, pages: Any, root_is_page: bool) -> None:
+        self.proxy = proxy
+        self.pages = pages
+        self.root_is_page = root_is_page
+        self.state = pages.state if hasattr(pages, "state") else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if (
+                path.startswith(PREFIX) and (len(path) == len(PREFIX) or path[len(PREFIX)] == "/")
+            ) or (path == "/" and self.root_is_page):
+                await self.pages(scope, receive, send)
+            else:
+                await self.proxy(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)
+
+
+def create_app(settings: GatewaySettings) -> Any:
+    """The gateway app (ASGI). Raises ``GeneratorError`` for a configuration it refuses to run
+    with (no upstream key, no client tokens without ``insecure_no_client_auth``, ...)."""
+    if settings.api is not None:
+        api, paths = settings.api, tuple(op.path for op in settings.api.operations)
+    else:
+        api, paths = _build(settings)
     targets = upstreams(api, settings)
     credentials = UpstreamCredentials.from_env(
-        api, os.environ, targets[None], api_key=settings.api_key, timeout=timeout
+        api,
+        os.environ,
+        targets[None],
+        api_key=settings.api_key,
+        timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
     )
     tokens = settings.tokens if settings.tokens is not None else Tokens.from_env(os.environ)
     if not tokens.digests and not settings.insecure_no_client_auth:
@@ -60,7 +91,12 @@ def create_app(settings: GatewaySettings) -> Starlette:
         upstreams=targets,
         limiter=make_limiter(settings.rate_limit, settings.redis_url),
         body_limit=settings.body_limit,
-        timeout=timeout,
+        timeout=settings.timeout,
+        connect_timeout=settings.connect_timeout,
+        response_limit=settings.response_limit,
+        paths=paths,
+        throttle=FailureThrottle() if tokens.digests else None,
+        log=AccessLog(settings.access_log),
     )
 
     @asynccontextmanager
@@ -75,29 +111,41 @@ def create_app(settings: GatewaySettings) -> Starlette:
     if importlib.util.find_spec("generator.explorer") is not None:
         from generator.explorer import explorer_routes  # type: ignore[import-not-found,unused-ignore]
 
-        routes.append(Mount(PREFIX, routes=explorer_routes(api, settings)))
+        # its own Router: Mount(routes=...) would redirect a trailing slash to a URL built
+        # from the Host header (``Location: http://evil.example/...``)
+        pages = Router(explorer_routes(api, settings), redirect_slashes=False)
+        routes.append(Mount(PREFIX, app=pages))
     else:
         routes.append(Route(f"{PREFIX}/", _index(api, proxy), methods=["GET", "HEAD"]))
-    if not any(op.method == "GET" and op.path == "/" for op in api.operations):
+    root_is_page = not any(op.method == "GET" and op.path == "/" for op in api.operations)
+    if root_is_page:
         routes.append(Route("/", _Root(proxy), methods=None))
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.router.redirect_slashes = False  # it would build absolute URLs from the Host header
-    app.router.default = proxy
+    site = Starlette(routes=routes, lifespan=lifespan)
+    site.router.redirect_slashes = False  # it would build absolute URLs from the Host header
+    site.router.default = proxy
+    site.state.gateway = proxy
+    app: Any = GatewayApp(proxy, site, root_is_page)
     if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
+        app = CORSMiddleware(
+            app,
             allow_origins=list(settings.cors_origins),
             allow_methods=sorted({op.method for op in api.operations}),
             allow_headers=["authorization", "content-type", *sorted(proxy.passed)],
             expose_headers=["request-id"],
         )
-    app.state.gateway = proxy
+        app.proxy = proxy
+        app.state = site.state
     return app
 
 
 def build(settings: GatewaySettings) -> Api:
     """The IR of ``settings.spec``, built as ``generate`` builds it (a spec recognised as one a
     built-in profile is for gets that profile when no other is named)."""
+    return _build(settings)[0]
+
+
+def _build(settings: GatewaySettings) -> tuple[Api, tuple[str, ...]]:
+    """The IR, and every path of the spec (served or not: routing must know them all)."""
     from generator.config import find_root, load_profiles, load_targets
     from generator.load import load_document
     from generator.spec_ir import build_ir
@@ -116,7 +164,10 @@ def build(settings: GatewaySettings) -> Api:
         label = spec.relative_to(root.resolve()).as_posix()
     except ValueError:
         label = spec.as_posix()
-    return build_ir(load_document(spec), label, raw, settings.operations)
+    doc = load_document(spec)
+    paths = doc.data.get("paths")
+    every = tuple(p for p in paths if isinstance(p, str)) if isinstance(paths, dict) else ()
+    return build_ir(doc, label, raw, settings.operations), every
 
 
 def _target_profile(root: Path, spec: Path, load_targets: Any) -> dict[str, Any]:

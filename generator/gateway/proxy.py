@@ -1,24 +1,23 @@
-"""The forwarding path: authenticate, match, limit, read, validate, forward, answer, log.
+"""The forwarding path: authenticate, match, limit, read, validate, forward, stream back, log.
 
-A raw ASGI app (no Starlette request objects) because it runs on every proxied call. Every
-refusal happens before the upstream is contacted. The upstream credentials (``credentials``)
-are added to the outgoing request only, and scrubbed from anything the upstream sends back.
+A raw ASGI app (no Starlette, no httpx objects) because it runs on every proxied call. Every
+refusal happens before the upstream is contacted. The upstream credentials (``credentials``,
+the one call that adds them) go into the outgoing request only, and are scrubbed (``redact``)
+from anything the upstream sends back. The answer is
+streamed to the client as it arrives, up to ``response_limit`` bytes.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import math
 import secrets
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
-
-from generator.gateway.credentials import CredentialsUnavailable, UpstreamCredentials
+from generator.gateway.accesslog import AccessLog, Entry
+from generator.gateway.credentials import UpstreamCredentials
 from generator.gateway.errors import Headers, error_body, problems_message
 from generator.gateway.forms import (
     FormError,
@@ -29,10 +28,11 @@ from generator.gateway.forms import (
     encode_pairs,
     parse_pairs,
 )
-from generator.gateway.ratelimit import Limiter, LimiterUnavailable
+from generator.gateway.ratelimit import FailureThrottle, Limiter, LimiterUnavailable
+from generator.gateway.redact import Redactor
 from generator.gateway.routing import Router
 from generator.gateway.settings import Tokens, token_id
-from generator.gateway.upstream import UpstreamTransport
+from generator.gateway.upstream import Origin, UpstreamClient, UpstreamError, UpstreamTimeout
 from generator.gateway.validate import validate
 from generator.ir import Api, Operation
 
@@ -41,21 +41,22 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-access_log = logging.getLogger("generator.gateway.access")
-
 # RFC 9110 7.6.1, plus what the gateway sets itself or must never pass on.
 HOP_BY_HOP = frozenset(
     {
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-        "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+        b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization",
+        b"proxy-connection", b"te", b"trailer", b"trailers", b"transfer-encoding", b"upgrade",
     }
 )  # fmt: skip
-_RESPONSE_DROP = HOP_BY_HOP | {"content-length", "content-encoding", "set-cookie", "server", "date"}
-_NEVER_FORWARD = HOP_BY_HOP | {
+_RESPONSE_DROP = HOP_BY_HOP | {b"content-length", b"set-cookie", b"server", b"date"}
+_NEVER_FORWARD = {
     "authorization", "host", "cookie", "content-length", "content-type", "accept-encoding",
     "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip",
-}  # fmt: skip
+} | {h.decode() for h in HOP_BY_HOP}  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
+# Methods a server must treat as idempotent (RFC 9110 9.2.2): safe to send twice.
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+_UNSCANNABLE = frozenset({b"", b"identity"})
 
 
 class _Refusal(Exception):
@@ -75,18 +76,9 @@ class _Refusal(Exception):
         self.headers = headers or []
 
 
-@dataclass
-class _Entry:
-    """What one access-log line says."""
-
-    method: str
-    path: str | None = None  # the operation's path template: a raw path may carry anything
-    token: str = "-"
-    operation: str | None = None
-    status: int = 0
-    upstream_request_id: str | None = None
-    error: str | None = None
-    started: float = field(default_factory=time.perf_counter)
+class ResponseTooLarge(Exception):
+    """The upstream's answer passed the size cap after its head was sent: the client's
+    connection is cut (the server aborts it when the app raises)."""
 
 
 class Proxy:
@@ -99,32 +91,49 @@ class Proxy:
         upstreams: dict[str | None, str],  # operation server (None: the API's own) -> URL
         limiter: Limiter | None,
         body_limit: int,
-        timeout: httpx.Timeout,
+        timeout: float,
+        connect_timeout: float,
+        response_limit: int,
+        paths: tuple[str, ...] = (),  # every path of the spec, served or not
+        throttle: FailureThrottle | None = None,
+        log: AccessLog | None = None,
     ) -> None:
         self.api = api
         self.shape = api.profile.error_shape
-        self.router = Router([op for op in api.operations if op.server in upstreams])
+        served = [op for op in api.operations if op.server in upstreams]
+        self.router = Router(served, paths or tuple(op.path for op in api.operations))
         self.unserved = {op.operation_id for op in api.operations if op.server not in upstreams}
-        self.upstreams = {k: v.rstrip("/") for k, v in upstreams.items()}
+        self.origins: dict[str | None, tuple[Origin, bytes, str]] = {}
+        for server, url in upstreams.items():
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            origin = (parts.scheme, parts.hostname or "", port)
+            self.origins[server] = (origin, parts.netloc.encode(), parts.path.rstrip("/"))
         self.tokens = tokens
         self.limiter = limiter
+        self.throttle = throttle
         self.body_limit = body_limit
+        self.response_limit = response_limit
         self.brackets = api.profile.param_style == "brackets"  # Stripe's query strings
         self.credentials = credentials
+        self._redactor = Redactor(credentials.secrets)
+        idem = api.profile.idempotency_header
+        self.idempotency = idem.lower().encode() if idem else None
         passed = {"accept", "idempotency-key", "user-agent"}
         passed |= {name.lower() for _, name in api.profile.client_headers}
         if api.profile.version_header:
             passed.add(api.profile.version_header.lower())
+        if idem:
+            passed.add(idem.lower())
         for op in api.operations:
             passed |= {p.wire_name.lower() for p in op.parameters if p.location == "header"}
         self.passed = frozenset(passed - _NEVER_FORWARD)
-        # The transport directly, not an httpx.AsyncClient: the client's cookie jar, redirect
-        # and environment handling (proxies, .netrc) are all unwanted here, and cost a third of
-        # a millisecond per call.
-        self.transport = UpstreamTransport(timeout)
+        self._passed_bytes = frozenset(p.encode("latin-1") for p in self.passed)
+        self.upstream = UpstreamClient(timeout, connect_timeout)
+        self.log = log or AccessLog(None)
 
     async def close(self) -> None:
-        await self.transport.aclose()
+        await self.upstream.aclose()
         await self.credentials.close()
         if self.limiter is not None:
             await self.limiter.close()
@@ -133,10 +142,9 @@ class Proxy:
         if scope["type"] != "http":  # websockets: nothing in an OpenAPI spec to forward
             await send({"type": "websocket.close", "code": 1008})
             return
-        raw_path = bytes(scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-        entry = _Entry(method=scope["method"])
+        entry = Entry(scope["method"])
         try:
-            status, headers, body = await self._handle(scope, receive, raw_path, entry)
+            await self._handle(scope, receive, send, entry)
         except _Refusal as refusal:
             kind, body = error_body(
                 self.shape,
@@ -146,50 +154,39 @@ class Proxy:
                 param=refusal.param,
                 problems=refusal.problems,
             )
-            status = refusal.status
+            entry.status = refusal.status
             entry.error = refusal.code or refusal.message
             headers = [(b"content-type", kind), *refusal.headers]
             headers.append((b"request-id", f"gw_{secrets.token_hex(8)}".encode()))
-        headers.append((b"content-length", str(len(body)).encode()))
-        entry.status = status
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-        _log(entry)
+            headers.append((b"content-length", b"%d" % len(body)))
+            await send(
+                {"type": "http.response.start", "status": refusal.status, "headers": headers}
+            )
+            await send({"type": "http.response.body", "body": body})
+        finally:
+            self.log.write(entry)
 
-    async def _handle(
-        self, scope: Scope, receive: Receive, raw_path: str, entry: _Entry
-    ) -> tuple[int, Headers, bytes]:
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, entry: Entry) -> None:
         headers: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
             if name in headers:  # a repeated header is joined, as RFC 9110 allows for lists
                 headers[name] += b", " + value
             else:
                 headers[name] = value
-        key = self._authenticate(headers.get(b"authorization"), entry)
-        match = self.router.match(scope["method"], raw_path)
+        key = self._authenticate(headers.get(b"authorization"), scope.get("client"), entry)
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        match = self.router.match(scope["method"], raw_path.decode("latin-1"))
         if match is None or _steered(headers):
             raise _Refusal(404, "Unrecognized request URL: no operation of this API matches it")
         op = match.operation
-        entry.operation, entry.path = op.operation_id, op.path
+        entry.operation = op
         if self.limiter is not None:
-            try:
-                wait = await self.limiter.take(key)
-            except LimiterUnavailable:
-                raise _Refusal(
-                    503, "The gateway's rate-limit store is unreachable; try again shortly"
-                ) from None
-            if wait is not None:
-                raise _Refusal(
-                    429,
-                    "Too many requests for this token; slow down",
-                    code="rate_limit",
-                    headers=[(b"retry-after", str(max(1, math.ceil(wait))).encode())],
-                )
+            await self._limit(key)
         raw_body = await self._read_body(headers, receive)
         query_pairs, query = _decoded(
             scope["query_string"].decode("latin-1"), "query", op, self.brackets
         )
-        body_value, out_body, out_headers = _body(op, raw_body, headers.get(b"content-type", b""))
+        body_value, out_body, content_type = _body(op, raw_body, headers.get(b"content-type", b""))
         problems = validate(
             self.api,
             op,
@@ -208,29 +205,75 @@ class Proxy:
                 param=first.param,
                 problems=problems,
             )
-        for name, value in headers.items():
-            if name.decode("latin-1") in self.passed:
-                out_headers.append((name, value))
-        try:
-            out_headers, query_pairs = await self.credentials.add(op, out_headers, query_pairs)
-        except CredentialsUnavailable:
-            raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
-        out_headers.append((b"accept-encoding", b"identity"))
-        url = self.upstreams[op.server] + match.upstream_path
+        origin, host, base = self.origins[op.server]
+        target = base + match.upstream_path
         if query_pairs:
-            url += "?" + encode_pairs(query_pairs)
-        answer = await self._forward(scope["method"], url, out_headers, out_body, entry)
-        if answer[0] == 401:
+            target += "?" + encode_pairs(query_pairs)
+        lines = [
+            b"%s %s HTTP/1.1" % (scope["method"].encode(), target.encode("ascii")),
+            b"host: " + host,
+        ]
+        for name, value in headers.items():
+            if name in self._passed_bytes:
+                lines.append(name + b": " + value)
+        method = scope["method"]
+        replayable = method in _IDEMPOTENT
+        if self.idempotency is not None and method == "POST":
+            if self.idempotency not in headers:  # so a replay, ours or the client's, is safe
+                lines.append(self.idempotency + b": gw-" + secrets.token_hex(16).encode())
+            replayable = True
+        elif self.idempotency is not None and self.idempotency in headers:
+            replayable = True
+        if content_type:
+            lines.append(b"content-type: " + content_type)
+        if out_body or method not in ("GET", "HEAD", "DELETE", "OPTIONS"):
+            lines.append(b"content-length: %d" % len(out_body))
+        lines.append(b"accept-encoding: identity")
+        for line in lines:
+            if b"\r" in line or b"\n" in line:
+                raise _Refusal(400, "A header value holds a line break")
+        data = b"\r\n".join(lines) + b"\r\n\r\n" + out_body
+        await self._forward(origin, data, method, replayable, send, entry)
+        if entry.status == 401:
             self.credentials.refused(op)
-        return answer
 
-    def _authenticate(self, header: bytes | None, entry: _Entry) -> str:
-        """The bucket key of the caller's token; refuses a missing or unknown one."""
+    async def _limit(self, key: str) -> None:
+        assert self.limiter is not None
+        try:
+            wait = await self.limiter.take(key)
+        except LimiterUnavailable:
+            raise _Refusal(
+                503, "The gateway's rate-limit store is unreachable; try again shortly"
+            ) from None
+        if wait is not None:
+            raise _Refusal(
+                429,
+                "Too many requests for this token; slow down",
+                code="rate_limit",
+                headers=[(b"retry-after", str(max(1, math.ceil(wait))).encode())],
+            )
+
+    def _authenticate(self, header: bytes | None, client: Any, entry: Entry) -> str:
+        """The bucket key of the caller's token; refuses a missing or unknown one, and an
+        address that has failed too often lately (429) before checking anything."""
         if self.tokens is None:  # --insecure-no-client-auth: one shared bucket
             return "anonymous"
+        address = client[0] if client else ""
+        throttle = self.throttle
+        if throttle is not None:
+            wait = throttle.blocked(address)
+            if wait is not None:
+                raise _Refusal(
+                    429,
+                    "Too many failed token checks from this address; wait before trying again",
+                    code="rate_limit",
+                    headers=[(b"retry-after", str(max(1, math.ceil(wait))).encode())],
+                )
         scheme, _, token = (header or b"").decode("latin-1").partition(" ")
         found = self.tokens.match(token.strip()) if scheme.lower() == "bearer" else None
         if found is None:
+            if throttle is not None:
+                throttle.failed(address)
             raise _Refusal(
                 401,
                 "Missing or unknown gateway token: send Authorization: Bearer <your gateway token>",
@@ -255,40 +298,88 @@ class Proxy:
                 raise _Refusal(413, f"The request body is larger than {self.body_limit} bytes")
             chunks.append(chunk)
             if not message.get("more_body", False):
-                return b"".join(chunks)
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def _forward(
-        self, method: str, url: str, headers: Headers, body: bytes, entry: _Entry
-    ) -> tuple[int, Headers, bytes]:
+        self, origin: Origin, data: bytes, method: str, replayable: bool, send: Send, entry: Entry
+    ) -> None:
         try:
-            request = httpx.Request(method, url, headers=headers, content=body)
-            response = await self.transport.handle_async_request(request)
-        except httpx.TimeoutException:
+            exchange = await self.upstream.exchange(
+                origin, data, replayable=replayable, head_only=method == "HEAD"
+            )
+        except UpstreamTimeout:
             raise _Refusal(504, "The upstream API did not answer in time") from None
-        except httpx.HTTPError as exc:
-            entry.error = type(exc).__name__
+        except UpstreamError as exc:
+            entry.error = str(exc)
             raise _Refusal(502, "The upstream API could not be reached") from None
-        content = response.content
-        secrets = self.credentials.secrets
-        for secret in secrets:
-            if secret in content:
-                content = content.replace(secret, b"[redacted]")
+        try:
+            await self._answer(exchange.status, exchange.headers, exchange, send, entry)
+        finally:
+            exchange.finish()
+
+    async def _answer(
+        self, status: int, upstream_headers: Headers, exchange: Any, send: Send, entry: Entry
+    ) -> None:
         out: Headers = []
-        named = {v.strip().lower() for v in response.headers.get("connection", "").split(",")}
-        for name, value in response.headers.raw:
-            lower = name.decode("latin-1").lower()
+        named: set[bytes] = set()
+        length: int | None = None
+        redactor = self._redactor
+        if redactor.secrets is not self.credentials.secrets:  # a new OAuth2 token
+            secrets = self.credentials.secrets
+            if secrets != redactor.secrets:
+                redactor = self._redactor = Redactor(secrets)
+        scrub = redactor.scrub
+        for name, value in upstream_headers:
+            lower = name.lower()
+            if lower == b"connection":
+                named |= {v.strip().lower() for v in value.split(b",")}
+            elif lower == b"content-length":
+                length = int(value) if value.strip().isdigit() else None
+            elif lower == b"content-encoding" and value.strip().lower() not in _UNSCANNABLE:
+                # asked for identity; an encoded answer cannot be scanned for the key
+                raise _Refusal(
+                    502, "The upstream API answered with an encoding the gateway refuses"
+                )
+            elif lower == b"request-id":
+                entry.upstream_request_id = value.decode("latin-1")
+        for name, value in upstream_headers:
+            lower = name.lower()
             if lower in _RESPONSE_DROP or lower in named:
                 continue
-            for secret in secrets:
-                value = value.replace(secret, b"[redacted]")
-            out.append((lower.encode("latin-1"), value))
-        entry.upstream_request_id = response.headers.get("request-id")
-        return response.status_code, out, content
+            out.append((lower, scrub(value)))
+        if length is not None:
+            if length > self.response_limit:
+                raise _Refusal(
+                    502, "The upstream API's answer is larger than the gateway passes on"
+                )
+            out.append((b"content-length", b"%d" % length))
+        entry.status = status
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        scrubber = redactor.stream()
+        size = 0
+        while True:
+            try:
+                chunk = await exchange.read()
+            except UpstreamError as exc:
+                entry.error = str(exc)
+                raise ResponseTooLarge("the upstream failed mid-answer") from None
+            if chunk is None:
+                break
+            size += len(chunk)
+            if size > self.response_limit:
+                entry.error = "answer over the size limit"
+                raise ResponseTooLarge(f"the answer passed {self.response_limit} bytes")
+            safe = scrubber.feed(chunk)
+            if safe:
+                await send({"type": "http.response.body", "body": safe, "more_body": True})
+        await send({"type": "http.response.body", "body": scrubber.end()})
 
 
 def _steered(headers: dict[bytes, bytes]) -> bool:
     """Whether the request names a host other than the one it was sent to (``X-Forwarded-Host``
     or ``Forwarded: host=``): the gateway has one upstream and takes no directions."""
+    if b"x-forwarded-host" not in headers and b"forwarded" not in headers:
+        return False
     host = headers.get(b"host", b"").strip().lower()
     named = [v.strip() for v in headers.get(b"x-forwarded-host", b"").split(b",") if v.strip()]
     for element in headers.get(b"forwarded", b"").replace(b",", b";").split(b";"):
@@ -298,31 +389,30 @@ def _steered(headers: dict[bytes, bytes]) -> bool:
     return any(name.lower() != host for name in named)
 
 
-def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, Headers]:
+def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, bytes]:
     """The decoded body to validate, the bytes to forward and their content type."""
     kind = content_type.split(b";")[0].strip().lower().decode("latin-1")
     if op.body is None:
         if raw:
             raise _Refusal(400, "This operation takes no request body")
-        return None, b"", []
+        return None, b"", b""
     if not raw:
-        return None, b"", []
+        return None, b"", b""
     media = op.body.media_type
     if op.body.encoding == "form":
         if kind != _FORM:
             raise _Refusal(400, f"The request body must be {_FORM}")
         pairs, value = _decoded(_text(raw), "body", op, True)  # bodies are bracket-encoded
-        return value, encode_pairs(pairs).encode(), [(b"content-type", _FORM.encode())]
+        return value, encode_pairs(pairs).encode(), _FORM.encode()
     if op.body.encoding == "json":
         if kind != "application/json" and not kind.endswith("+json"):
             raise _Refusal(400, f"The request body must be {media}")
         try:
             value = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise _Refusal(400, "The request body is not valid JSON") from None
         # Forward what was validated, not bytes another parser might read otherwise.
-        out = json.dumps(value, separators=(",", ":")).encode()
-        return value, out, [(b"content-type", media.encode())]
+        return value, json.dumps(value, separators=(",", ":")).encode(), media.encode()
     if op.body.encoding == "multipart":
         if kind != "multipart/form-data":
             raise _Refusal(400, "The request body must be multipart/form-data")
@@ -333,8 +423,23 @@ def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, H
                 400, f"Malformed body: {exc.problem.message}", param=exc.problem.param
             ) from None
         # forwarded as sent: re-encoding files is costly, and the fields were read from it
-        return value, raw, [(b"content-type", content_type)]
-    return raw, raw, [(b"content-type", content_type)]  # a raw body: any bytes
+        return value, raw, content_type
+    # a raw body (octet-stream, text, an image...): any bytes, of a media type the spec names
+    if not kind:
+        return raw, raw, media.encode()
+    if not _media_matches(media, kind) and not any(
+        _media_matches(m, kind) for m in op.body.alternatives
+    ):
+        raise _Refusal(400, f"The request body must be {media}")
+    return raw, raw, content_type
+
+
+def _media_matches(declared: str, kind: str) -> bool:
+    declared = declared.split(";")[0].strip().lower()
+    if declared in ("*/*", kind):
+        return True
+    major, _, minor = declared.partition("/")
+    return minor == "*" and kind.startswith(major + "/")
 
 
 def _text(raw: bytes) -> str:
@@ -353,21 +458,3 @@ def _decoded(
     except FormError as exc:
         p = exc.problem
         raise _Refusal(400, f"Malformed {where}: {p.message}", param=p.param) from None
-
-
-def _log(entry: _Entry) -> None:
-    if not access_log.isEnabledFor(logging.INFO):
-        return
-    record = {
-        "ts": round(time.time(), 3),
-        "token": entry.token,
-        "method": entry.method,
-        "path": entry.path,
-        "operation": entry.operation,
-        "status": entry.status,
-        "ms": round((time.perf_counter() - entry.started) * 1000, 2),
-        "upstream_request_id": entry.upstream_request_id,
-    }
-    if entry.error:
-        record["error"] = entry.error
-    access_log.info(json.dumps(record))

@@ -106,3 +106,35 @@ def make_limiter(limit: RateLimit | None, redis_url: str | None) -> Limiter | No
     if limit is None:
         return None
     return RedisLimiter(limit, redis_url) if redis_url is not None else MemoryLimiter(limit)
+
+
+class FailureThrottle:
+    """Failed token checks per client address: a token bucket each (``burst`` failures, then
+    ``rate`` per second). A blocked address gets 429 before its token is even looked at, so
+    guessing costs time and the answer tells nothing. At most ``max_addresses`` are tracked;
+    the oldest is forgotten first."""
+
+    def __init__(self, rate: float = 1.0, burst: int = 20, max_addresses: int = 10_000) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self.max_addresses = max_addresses
+        self.buckets: dict[str, tuple[float, float]] = {}  # address -> (tokens, when)
+
+    def _tokens(self, address: str, now: float) -> float:
+        tokens, then = self.buckets.get(address, (self.burst, now))
+        return min(self.burst, tokens + (now - then) * self.rate)
+
+    def blocked(self, address: str) -> float | None:
+        """Seconds until ``address`` may try again, or None."""
+        if address not in self.buckets:
+            return None
+        tokens = self._tokens(address, time.monotonic())
+        return None if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+    def failed(self, address: str) -> None:
+        now = time.monotonic()
+        tokens = self._tokens(address, now) - 1.0
+        self.buckets.pop(address, None)  # re-inserted last: dicts keep insertion order
+        self.buckets[address] = (max(tokens, 0.0), now)
+        while len(self.buckets) > self.max_addresses:
+            del self.buckets[next(iter(self.buckets))]

@@ -1,22 +1,36 @@
-"""``python -m generator gateway``: parse the command line, check it, serve with uvicorn."""
+"""``python -m generator gateway``: parse the command line, check it, serve.
+
+The server is ``generator.gateway.server`` on uvloop (when installed); ``--workers N`` forks N
+processes after the app is built, all accepting on one listening socket.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
+import asyncio
+import contextlib
 import os
+import resource
+import signal
+import socket
 import sys
 from pathlib import Path
-
-from starlette.applications import Starlette
+from typing import Any
 
 from generator.errors import GeneratorError
 from generator.gateway.app import create_app, is_loopback
-from generator.gateway.settings import DEFAULT_BODY_LIMIT, GatewaySettings, RateLimit, Tokens
+from generator.gateway.server import Limits, Server
+from generator.gateway.settings import (
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_RESPONSE_LIMIT,
+    DEFAULT_TIMEOUT,
+    GatewaySettings,
+    RateLimit,
+    Tokens,
+)
 
-ARGV_ENV = "GENERATOR_GATEWAY_ARGV"  # how worker processes get the command line
 REDIS_ENV = "GATEWAY_REDIS_URL"
+_DEFAULTS = Limits()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,8 +64,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--redis", metavar="URL",
                    help=f"share the rate limit through Redis (or set {REDIS_ENV})")  # fmt: skip
     p.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, metavar="BYTES")
-    p.add_argument("--timeout", type=float, default=80.0, help="upstream timeout, seconds")
+    p.add_argument("--response-limit", type=int, default=DEFAULT_RESPONSE_LIMIT, metavar="BYTES",
+                   help="largest upstream answer passed on (a longer one is cut)")  # fmt: skip
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help="one upstream exchange, seconds (default %(default)s)")  # fmt: skip
     p.add_argument("--connect-timeout", type=float, default=5.0)
+    p.add_argument("--header-timeout", type=float, default=_DEFAULTS.header_timeout,
+                   help="seconds for a request's head to arrive")  # fmt: skip
+    p.add_argument("--body-timeout", type=float, default=_DEFAULTS.body_timeout,
+                   help="seconds for a request's body to arrive")  # fmt: skip
+    p.add_argument("--keepalive-timeout", type=float, default=_DEFAULTS.keepalive_timeout,
+                   help="seconds an idle client connection stays open")  # fmt: skip
+    p.add_argument("--max-connections", type=int, default=_DEFAULTS.max_connections,
+                   help="open client connections per process (more are closed at once)")  # fmt: skip
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow this browser origin (repeatable; default: none)")  # fmt: skip
     return p
@@ -76,9 +101,11 @@ def settings_from(args: argparse.Namespace) -> GatewaySettings:
         rate_limit=args.rate_limit,
         redis_url=args.redis or os.environ.get(REDIS_ENV) or None,
         body_limit=args.body_limit,
+        response_limit=args.response_limit,
         timeout=args.timeout,
         connect_timeout=args.connect_timeout,
         cors_origins=tuple(args.cors_origin),
+        access_log=sys.stderr,
     )
 
 
@@ -91,38 +118,53 @@ def check(args: argparse.Namespace, settings: GatewaySettings) -> None:
         raise GeneratorError(
             "an in-memory rate limit is per process: with --workers > 1 give --redis"
         )
+    for name in ("timeout", "header_timeout", "body_timeout", "keepalive_timeout"):
+        if getattr(args, name) <= 0:
+            raise GeneratorError(f"--{name.replace('_', '-')} must be above zero")
 
 
-def app_from_env() -> Starlette:
-    """The app of a worker process (uvicorn ``factory``), from the parent's command line."""
-    _quiet_logging()
-    args = parser().parse_args(json.loads(os.environ[ARGV_ENV]))
-    return create_app(settings_from(args))
+def limits_from(args: argparse.Namespace) -> Limits:
+    """The server's limits; the connection cap lowered to what the open-file limit allows
+    (each client connection may hold one upstream connection too)."""
+    allowed = max(16, (_raise_open_files() - 64) // 2)
+    if args.max_connections > allowed:
+        print(f"gateway: --max-connections lowered to {allowed} (open-file limit)", file=sys.stderr)
+    return Limits(
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        keepalive_timeout=args.keepalive_timeout,
+        max_connections=min(args.max_connections, allowed),
+    )
 
 
-def _quiet_logging() -> None:
-    log = logging.getLogger("generator.gateway.access")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+def _raise_open_files() -> int:
+    """Raise the soft open-file limit to the hard one (capped); the soft limit in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return 65536 if soft == resource.RLIM_INFINITY else soft
 
 
 def main(argv: list[str]) -> int:
-    import uvicorn
-
     args = parser().parse_args(argv)
     try:
         settings = settings_from(args)
         check(args, settings)
-        _quiet_logging()
-        app = create_app(settings)  # in the parent too: a bad configuration fails here, once
+        app = create_app(settings)
+        sock = socket.create_server((args.host, args.port), backlog=1024)
     except GeneratorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    proxy = app.state.gateway
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    limits = limits_from(args)
+    proxy = app.proxy
     if proxy.unserved:
         print(
             "not served (their server has no --upstream-for): " + ", ".join(sorted(proxy.unserved)),
@@ -130,19 +172,77 @@ def main(argv: list[str]) -> int:
         )
     served = len(proxy.api.operations) - len(proxy.unserved)
     print(f"gateway: {served} operation(s) on http://{args.host}:{args.port}", file=sys.stderr)
-    options = {
-        "host": args.host,
-        "port": args.port,
-        "http": "h11",  # keeps absolute-form targets visible in raw_path (httptools strips them)
-        "access_log": False,  # the gateway writes its own, without query strings
-        "server_header": False,
-        "log_level": "warning",
-    }
+    sys.stderr.flush()
     if args.workers == 1:
-        uvicorn.run(app, **options)
-    else:
-        os.environ[ARGV_ENV] = json.dumps(argv)
-        uvicorn.run(
-            "generator.gateway.serve:app_from_env", factory=True, workers=args.workers, **options
-        )
+        _run(app, sock, limits)
+        return 0
+    return _supervise(app, sock, limits, args.workers)
+
+
+def _supervise(app: Any, sock: socket.socket, limits: Limits, workers: int) -> int:
+    """Fork the workers (they share the listening socket) and wait; a signal to this process
+    is passed on to them."""
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (runs in the child)
+            code = 0
+            try:
+                _run(app, sock, limits)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    sock.close()
+
+    def forward(signum: int, frame: Any) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for child in children:
+        while True:
+            try:
+                os.waitpid(child, 0)
+                break
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
     return 0
+
+
+def _run(app: Any, sock: socket.socket, limits: Limits) -> None:
+    loop: asyncio.AbstractEventLoop
+    try:
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    except ImportError:
+        loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(_serve(app, sock, limits))
+    finally:
+        loop.close()
+
+
+async def _serve(app: Any, sock: socket.socket, limits: Limits) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    log = app.proxy.log
+
+    def flush() -> None:
+        log.flush()
+        loop.call_later(0.2, flush)
+
+    loop.call_later(0.2, flush)
+    try:
+        await Server(app, limits).serve(sock, stop)
+    finally:
+        await app.proxy.close()
+        log.flush()

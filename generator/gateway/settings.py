@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 TOKENS_ENV = "GATEWAY_TOKENS"
 DEFAULT_BODY_LIMIT = 1024 * 1024
+DEFAULT_RESPONSE_LIMIT = 32 * 1024 * 1024
+DEFAULT_TIMEOUT = 30.0  # a hung upstream holds a client no longer than this
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|m|h)\s*(?:,\s*burst\s*=\s*(\d+)\s*)?$")
 _PER = {"s": 1.0, "m": 60.0, "h": 3600.0}
 _DIGEST = re.compile(r"^sha256:([0-9a-fA-F]{64})$")
@@ -119,8 +121,10 @@ class GatewaySettings:
     rate_limit: RateLimit | None = None
     redis_url: str | None = field(default=None, repr=False)  # may carry a password
     body_limit: int = DEFAULT_BODY_LIMIT
-    timeout: float = 80.0  # upstream read/write/pool timeout, seconds
+    response_limit: int = DEFAULT_RESPONSE_LIMIT  # bytes of an upstream answer passed on
+    timeout: float = DEFAULT_TIMEOUT  # one upstream exchange, from sending to the answer's end
     connect_timeout: float = 5.0
+    access_log: TextIO | None = field(default=None, repr=False)  # JSON lines; None: no log
     cors_origins: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)  # where pyproject.toml is looked for
 

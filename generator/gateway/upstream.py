@@ -1,216 +1,282 @@
-"""An httpx transport for the gateway's one upstream: HTTP/1.1 over plain asyncio streams.
+"""The gateway's HTTP/1.1 client for its upstreams: kept-alive connections, answers streamed.
 
-httpx's own async transport (httpcore over anyio) measured at 400-700 calls/s on this 2-core
-machine, falling to 150/s at 50 concurrent calls (its pool rescans every waiting request on
-each change), which made it most of the gateway's cost; h11, which httpcore parses with,
-took 0.2 ms a call on its own. This transport keeps a stack of idle keep-alive connections per
-origin and reads answers with the small HTTP/1.1 parser below (RFC 9112's message framing:
-Content-Length, chunked, or until the close; 1xx skipped). The gateway
-still speaks httpx: ``httpx.Request`` in, ``httpx.Response`` out, httpx's exceptions for
-timeouts and failures.
+An ``asyncio.Protocol`` per connection with httptools' response parser (llhttp), no httpx
+objects: building and parsing httpx requests was a fifth of the gateway's CPU per call. An
+answer's head is awaited, then its body read chunk by chunk (``Exchange.read``), so a large or
+endless answer never sits in memory whole: the connection stops reading while the client is
+slower than the upstream.
+
+What may be retried: a request is written again on a fresh connection only when a kept-alive
+connection closed before any byte of the answer arrived *and* the caller says the request is
+replayable (an idempotent method, or one carrying an idempotency key): the upstream may have
+acted on the first copy. A connection that sends bytes after an answer (or while idle) is closed,
+never reused, so they cannot become the next request's answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 
-import httpx
+import httptools
 
-Origin = tuple[str, str, int]
-
-
-class _Connection:
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    def close(self) -> None:
-        self.writer.close()
+Origin = tuple[str, str, int]  # scheme, host, port
+Headers = list[tuple[bytes, bytes]]
+_READ_AHEAD = 256 * 1024  # bytes buffered from the upstream before it is paused
 
 
-class ProtocolError(Exception):
-    """The upstream's answer is not well-formed HTTP/1.1."""
+class UpstreamError(Exception):
+    """The upstream could not be reached, closed early, or answered with broken HTTP."""
 
 
-class UpstreamTransport(httpx.AsyncBaseTransport):
-    def __init__(self, timeout: httpx.Timeout, max_idle: int = 64) -> None:
-        self.connect_timeout = timeout.connect
-        self.read_timeout = timeout.read
+class UpstreamTimeout(UpstreamError):
+    """The exchange took longer than the timeout allows."""
+
+
+class _Stale(UpstreamError):
+    """A kept-alive connection closed before any byte of the answer."""
+
+
+class Exchange(asyncio.Protocol):
+    """One connection, and the exchange in flight on it."""
+
+    def __init__(self, client: UpstreamClient, origin: Origin) -> None:
+        self.client = client
+        self.origin = origin
+        self.parser = httptools.HttpResponseParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.loop = asyncio.get_running_loop()
+        self.busy = False  # an exchange is in flight
+        self.broken = False  # never reuse
+        self.closed = False
+        self.received = False  # any byte of the current answer
+        self.head_only = False
+        self.status = 0
+        self.headers: Headers = []
+        self.chunks: list[bytes] = []
+        self.buffered = 0
+        self.paused = False
+        self.head_done = False
+        self.done = False
+        self.error: UpstreamError | None = None
+        self.waiter: asyncio.Future[None] | None = None
+        self.timer: asyncio.TimerHandle | None = None
+
+    # --- protocol events ---------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if not self.busy or self.done or self.error is not None:
+            return
+        if self.head_done and self._delimited_by_close():
+            self.done = True  # the body ran to the close, as this answer said it would
+        elif not self.received:
+            self.error = _Stale("closed before answering")
+        else:
+            self.error = UpstreamError("the upstream closed the connection mid-answer")
+        self._wake()
+
+    def data_received(self, data: bytes) -> None:
+        if not self.busy or self.done:  # bytes nobody asked for: never reuse this connection
+            self._drop()
+            return
+        self.received = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self.error = UpstreamError(f"malformed answer: {exc}")
+            self._drop()
+            self._wake()
+
+    # --- parser callbacks --------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        if self.done:
+            self.broken = True
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if not self.done:
+            self.headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        if self.done:  # a second answer nobody asked for: dropped (the connection is broken)
+            return
+        status = self.parser.get_status_code()
+        if 100 <= status < 200:  # 100 Continue and friends: the answer follows
+            self.headers = []
+            return
+        self.status = status
+        self.head_done = True
+        if self.head_only:  # HEAD: no body follows, whatever Content-Length says
+            self.done = True
+            self.broken = True  # llhttp would wait for that body: do not reuse
+        self._wake()
+
+    def on_body(self, body: bytes) -> None:
+        if self.done:
+            return
+        self.chunks.append(body)
+        self.buffered += len(body)
+        if self.buffered > _READ_AHEAD and self.transport is not None and not self.paused:
+            self.paused = True
+            self.transport.pause_reading()
+        self._wake()
+
+    def on_message_complete(self) -> None:
+        if not self.head_done or self.done:  # an interim (1xx) answer's end, or a stray one's
+            return
+        self.done = True
+        if not self.parser.should_keep_alive():
+            self.broken = True
+        self._wake()
+
+    # --- the exchange ------------------------------------------------------------------------
+    async def send(self, data: bytes, timeout: float, head_only: bool) -> None:
+        """Write a request and wait for the head of its answer."""
+        self.head_only = head_only
+        self.busy, self.received, self.done, self.head_done = True, False, False, False
+        self.status, self.headers, self.chunks, self.buffered, self.error = 0, [], [], 0, None
+        self.timer = self.loop.call_later(timeout, self._timed_out)
+        assert self.transport is not None
+        if self.closed:
+            raise _Stale("closed while idle")
+        self.transport.write(data)
+        while not self.head_done:
+            await self._wait()
+
+    async def read(self) -> bytes | None:
+        """The next piece of the answer's body; None at its end."""
+        while not self.chunks:
+            if self.done:
+                return None
+            await self._wait()
+        chunks, self.chunks, self.buffered = self.chunks, [], 0
+        if self.paused and self.transport is not None and not self.closed:
+            self.paused = False
+            self.transport.resume_reading()
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def finish(self) -> None:
+        """Done with this exchange: the connection goes back to the pool if it can."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        reusable = self.done and not self.broken and not self.closed and not self.chunks
+        self.busy = False
+        if reusable:
+            self.client.release(self)
+        else:
+            self._drop()
+
+    async def _wait(self) -> None:
+        if self.error is not None:
+            raise self.error
+        self.waiter = self.loop.create_future()
+        try:
+            await self.waiter
+        finally:
+            self.waiter = None
+        if self.error is not None:
+            raise self.error
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    def _timed_out(self) -> None:
+        self.timer = None
+        self.error = UpstreamTimeout("the upstream did not answer in time")
+        self._drop()
+        self._wake()
+
+    def _drop(self) -> None:
+        self.broken = True
+        if self.transport is not None and not self.closed:
+            self.closed = True
+            self.transport.abort()
+
+    def _delimited_by_close(self) -> bool:
+        for name, value in self.headers:
+            lower = name.lower()
+            if lower == b"content-length" or (
+                lower == b"transfer-encoding" and value.lower().rstrip().endswith(b"chunked")
+            ):
+                return False
+        return True
+
+
+class UpstreamClient:
+    def __init__(self, timeout: float, connect_timeout: float, max_idle: int = 64) -> None:
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.max_idle = max_idle
-        self.idle: dict[Origin, list[_Connection]] = {}
+        self.idle: dict[Origin, list[Exchange]] = {}
         self._tls: ssl.SSLContext | None = None
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        origin = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
-        body = await request.aread()
+    async def exchange(
+        self, origin: Origin, data: bytes, *, replayable: bool, head_only: bool = False
+    ) -> Exchange:
+        """Send ``data`` (a whole request) and return the exchange with its answer's head
+        read. Raises ``UpstreamError`` (``UpstreamTimeout`` for a timeout)."""
         idle = self.idle.get(origin)
-        if idle:
+        while idle:
             conn = idle.pop()
+            if conn.closed:
+                continue
             try:
-                return await self._exchange(origin, conn, request, body)
+                await conn.send(data, self.timeout, head_only)
+                return conn
             except _Stale:
-                pass  # the server closed the kept-alive connection before reading: a new one
-        conn = await self._connect(origin, request)
+                conn.finish()
+                if not replayable:
+                    raise UpstreamError(
+                        "the upstream closed a kept-alive connection after the request was sent"
+                    ) from None
+                break  # it may not have seen the request: a fresh connection, once
+            except UpstreamError:
+                conn.finish()
+                raise
+        conn = await self._connect(origin)
         try:
-            return await self._exchange(origin, conn, request, body)
+            await conn.send(data, self.timeout, head_only)
         except _Stale:
-            raise httpx.RemoteProtocolError(
-                "the upstream closed the connection", request=request
-            ) from None
+            conn.finish()
+            raise UpstreamError("the upstream closed the connection without answering") from None
+        except UpstreamError:
+            conn.finish()
+            raise
+        return conn
 
-    async def _connect(self, origin: Origin, request: httpx.Request) -> _Connection:
+    async def _connect(self, origin: Origin) -> Exchange:
         scheme, host, port = origin
+        loop = asyncio.get_running_loop()
         tls = None
         if scheme == "https":
             if self._tls is None:
                 self._tls = ssl.create_default_context()
             tls = self._tls
+        factory: Callable[[], Exchange] = lambda: Exchange(self, origin)  # noqa: E731
         try:
-            async with asyncio.timeout(self.connect_timeout):
-                reader, writer = await asyncio.open_connection(host, port, ssl=tls, limit=2**20)
+            _, conn = await asyncio.wait_for(
+                loop.create_connection(factory, host, port, ssl=tls), self.connect_timeout
+            )
         except TimeoutError:
-            raise httpx.ConnectTimeout(
-                "connecting to the upstream timed out", request=request
-            ) from None
+            raise UpstreamTimeout("connecting to the upstream timed out") from None
         except OSError as exc:
-            raise httpx.ConnectError(
-                f"cannot connect to the upstream: {exc.strerror or exc}", request=request
-            ) from None
-        return _Connection(reader, writer)
+            raise UpstreamError(f"cannot connect to the upstream: {exc.strerror or exc}") from None
+        return conn
 
-    async def _exchange(
-        self, origin: Origin, conn: _Connection, request: httpx.Request, body: bytes
-    ) -> httpx.Response:
-        lines = [b"%s %s HTTP/1.1" % (request.method.encode(), request.url.raw_path)]
-        lines.append(b"host: " + request.url.netloc)
-        for name, value in request.headers.raw:
-            if name.lower() not in _OWN_HEADERS:
-                lines.append(name + b": " + value)
-        if body or request.method not in ("GET", "HEAD", "DELETE", "OPTIONS"):
-            lines.append(b"content-length: %d" % len(body))
-        data = b"\r\n".join(lines) + b"\r\n\r\n" + body
-        if any(b"\r" in line or b"\n" in line for line in lines):
-            raise httpx.LocalProtocolError("line break in a header", request=request)
-        received = False
-        try:
-            conn.writer.write(data)
-            async with asyncio.timeout(self.read_timeout):
-                await conn.writer.drain()
-                try:
-                    head = await conn.reader.readuntil(b"\r\n\r\n")
-                except asyncio.IncompleteReadError as exc:
-                    if not exc.partial:
-                        raise _Stale from None
-                    raise ProtocolError("closed in the middle of the headers") from None
-                received = True
-                status, headers, reusable = _parse_head(head)
-                while 100 <= status < 200:  # 100 Continue and friends: the answer follows
-                    head = await conn.reader.readuntil(b"\r\n\r\n")
-                    status, headers, reusable = _parse_head(head)
-                content, reusable = await _read_body(
-                    conn.reader, request.method, status, headers, reusable
-                )
-        except _Stale:
-            conn.close()
-            raise
-        except TimeoutError:
-            conn.close()
-            raise httpx.ReadTimeout(
-                "the upstream did not answer in time", request=request
-            ) from None
-        except (
-            OSError,
-            ProtocolError,
-            asyncio.IncompleteReadError,
-            asyncio.LimitOverrunError,
-            ValueError,
-        ) as exc:
-            conn.close()
-            if not received and isinstance(exc, ConnectionError):
-                raise _Stale from None
-            raise httpx.ReadError(
-                f"reading the upstream's answer failed: {exc}", request=request
-            ) from None
-        if reusable:
-            self._release(origin, conn)
-        else:
-            conn.close()
-        return httpx.Response(status, headers=headers, content=content, request=request)
-
-    def _release(self, origin: Origin, conn: _Connection) -> None:
-        idle = self.idle.setdefault(origin, [])
+    def release(self, conn: Exchange) -> None:
+        idle = self.idle.setdefault(conn.origin, [])
         if len(idle) < self.max_idle:
             idle.append(conn)
         else:
-            conn.close()
+            conn._drop()
 
     async def aclose(self) -> None:
         for idle in self.idle.values():
             for conn in idle:
-                conn.close()
+                conn._drop()
         self.idle.clear()
-
-
-class _Stale(Exception):
-    """A kept-alive connection the server had closed: nothing was answered, try a new one."""
-
-
-_OWN_HEADERS = frozenset({b"host", b"content-length", b"transfer-encoding", b"connection"})
-
-
-def _parse_head(head: bytes) -> tuple[int, list[tuple[bytes, bytes]], bool]:
-    """Status, headers and whether the connection may be reused, from a response head."""
-    status_line, *lines = head[:-4].split(b"\r\n")
-    version, _, rest = status_line.partition(b" ")
-    code = rest[:3]
-    if version not in (b"HTTP/1.1", b"HTTP/1.0") or len(code) != 3 or not code.isdigit():
-        raise ProtocolError("not an HTTP/1.x status line")
-    headers = []
-    for line in lines:
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip() or line[:1] in (b" ", b"\t"):
-            raise ProtocolError("malformed header line")
-        headers.append((name, value.strip(b" \t")))
-    tokens = {
-        t.strip().lower() for n, v in headers if n.lower() == b"connection" for t in v.split(b",")
-    }
-    reusable = b"close" not in tokens and (version == b"HTTP/1.1" or b"keep-alive" in tokens)
-    return int(code), headers, reusable
-
-
-async def _read_body(
-    reader: asyncio.StreamReader,
-    method: str,
-    status: int,
-    headers: list[tuple[bytes, bytes]],
-    reusable: bool,
-) -> tuple[bytes, bool]:
-    """The body of an answer (RFC 9112 section 6.3) and whether the connection stays usable."""
-    if method == "HEAD" or status in (204, 304):
-        return b"", reusable
-    encodings = [v.lower() for n, v in headers if n.lower() == b"transfer-encoding"]
-    lengths = {v for n, v in headers if n.lower() == b"content-length"}
-    if encodings:
-        if encodings[-1].split(b",")[-1].strip() != b"chunked":
-            return await reader.read(), False  # delimited by the close
-        return await _read_chunked(reader), reusable
-    if lengths:
-        if len(lengths) != 1 or not next(iter(lengths)).isdigit():
-            raise ProtocolError("bad Content-Length")
-        return await reader.readexactly(int(next(iter(lengths)))), reusable
-    return await reader.read(), False
-
-
-async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        size_line = await reader.readuntil(b"\r\n")
-        size = int(size_line.split(b";")[0].strip(), 16)
-        if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":  # trailers: ignored
-                pass
-            return b"".join(chunks)
-        chunks.append(await reader.readexactly(size))
-        if await reader.readexactly(2) != b"\r\n":
-            raise ProtocolError("chunk not followed by CRLF")

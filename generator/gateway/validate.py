@@ -34,7 +34,7 @@ def validate(
     api: Api,
     operation: Operation,
     *,
-    path: Mapping[str, str] | None = None,
+    path: Mapping[str, str | list[str]] | None = None,
     query: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     body: Any = None,

@@ -1,4 +1,4 @@
-"""The gateway as a real process (uvicorn) in front of a recording upstream on 127.0.0.1.
+"""The gateway as a real process in front of a recording upstream on 127.0.0.1.
 
 One gateway serves most tests (module scope): the generated client through it, every attack
 from the issue, validation, header handling, log secrecy. Tests that need other settings start

@@ -43,7 +43,7 @@ def test_gateways_share_one_limit(redis: Redis, binary: str) -> None:
         env = {"STRIPE_API_KEY": SECRET, "GATEWAY_TOKENS": ",".join(TOKENS)}
         args = ["--spec", str(ROOT / "spec" / "stripe.yaml"), "--upstream", url,
                 "--redis", redis.url, "--rate-limit", "1/h,burst=5"]  # fmt: skip
-        # the second is itself two uvicorn worker processes (--workers): three share the limit
+        # the second is itself two worker processes (--workers): three share the limit
         with gateway(args, env) as one, gateway([*args, "--workers", "2"], env) as two:
             body = {"account": "acct_1", "type": "account_update"}
 

@@ -1,5 +1,6 @@
-"""The gateway's upstream transport against real sockets on 127.0.0.1: keep-alive reuse, a
-kept-alive connection the server closed, chunked answers, refused connections, stalls."""
+"""The gateway's upstream client against real sockets on 127.0.0.1: keep-alive reuse, a
+kept-alive connection the server closed (replayed only when the request may be), chunked
+answers, leftover bytes, refused connections, stalls."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 from support.processes import free_port
 
-pytest.importorskip("starlette", reason="the gateway extra is not installed")
+pytest.importorskip("httptools", reason="the gateway extra is not installed")
 
-from generator.gateway.upstream import UpstreamTransport
+from generator.gateway.upstream import Origin, UpstreamClient, UpstreamError, UpstreamTimeout
 
 Reply = Callable[[int], bytes | None]  # request number -> answer bytes (None: close, no answer)
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nRequest-Id: req_1\r\n\r\nok"
@@ -70,31 +73,62 @@ def server(reply: Reply, close_after_answer: bool = False) -> Iterator[tuple[str
         listener.close()
 
 
-def _call(transport: UpstreamTransport, url: str, body: bytes = b"a=1") -> httpx.Response:
-    request = httpx.Request("POST", f"{url}/v1/x?q=1", content=body)
-    return asyncio.run(transport.handle_async_request(request))
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    content: bytes
 
 
-async def _calls(transport: UpstreamTransport, url: str, n: int) -> list[httpx.Response]:
-    out = []
+def _origin(url: str) -> Origin:
+    parsed = httpx.URL(url)
+    return ("http", parsed.host, parsed.port or 80)
+
+
+async def _send(client: UpstreamClient, url: str, *, replayable: bool = True) -> Answer:
+    data = b"POST /v1/x?q=1 HTTP/1.1\r\nhost: upstream\r\ncontent-length: 3\r\n\r\na=1"
+    exchange = await client.exchange(_origin(url), data, replayable=replayable)
+    chunks = []
+    try:
+        while (chunk := await exchange.read()) is not None:
+            chunks.append(chunk)
+    finally:
+        exchange.finish()
+    headers = {k.decode().lower(): v.decode() for k, v in exchange.headers}
+    return Answer(exchange.status, headers, b"".join(chunks))
+
+
+def _call(url: str, timeout: float = 5.0) -> Answer:
+    return asyncio.run(_send(UpstreamClient(timeout, 5.0), url))
+
+
+async def _calls_async(url: str, n: int, replayable: bool = True) -> list[Answer | Exception]:
+    client = UpstreamClient(5.0, 5.0)
+    out: list[Answer | Exception] = []
     for _ in range(n):
-        request = httpx.Request("POST", f"{url}/v1/x", content=b"a=1")
-        out.append(await transport.handle_async_request(request))
+        try:
+            out.append(await _send(client, url, replayable=replayable))
+        except UpstreamError as exc:
+            out.append(exc)
     return out
+
+
+def _calls(url: str, n: int, replayable: bool = True) -> list[Any]:
+    return asyncio.run(_calls_async(url, n, replayable))
 
 
 def test_keep_alive_reuses_one_connection() -> None:
     with server(lambda n: OK) as (url, connections):
-        responses = asyncio.run(_calls(UpstreamTransport(httpx.Timeout(5.0)), url, 3))
-    assert [r.status_code for r in responses] == [200, 200, 200]
+        responses = _calls(url, 3)
+    assert [r.status for r in responses] == [200, 200, 200]
     assert responses[0].content == b"ok" and responses[0].headers["request-id"] == "req_1"
     assert len(connections) == 1
 
 
 def test_a_connection_the_server_closed_is_replaced() -> None:
     with server(lambda n: OK, close_after_answer=True) as (url, connections):
-        responses = asyncio.run(_calls(UpstreamTransport(httpx.Timeout(5.0)), url, 3))
-    assert [r.status_code for r in responses] == [200, 200, 200]
+        responses = _calls(url, 3)
+    assert [r.status for r in responses] == [200, 200, 200]
     assert len(connections) == 3
 
 
@@ -104,18 +138,18 @@ def test_chunked_answer() -> None:
         b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
     )
     with server(lambda n: chunked) as (url, _):
-        response = _call(UpstreamTransport(httpx.Timeout(5.0)), url)
-    assert response.status_code == 201 and response.content == b"abcde"
+        response = _call(url)
+    assert response.status == 201 and response.content == b"abcde"
 
 
 def test_no_answer_on_a_fresh_connection_is_an_error() -> None:
-    with server(lambda n: None) as (url, _), pytest.raises(httpx.RemoteProtocolError):
-        _call(UpstreamTransport(httpx.Timeout(5.0)), url)
+    with server(lambda n: None) as (url, _), pytest.raises(UpstreamError):
+        _call(url)
 
 
 def test_refused_connection() -> None:
-    with pytest.raises(httpx.ConnectError):
-        _call(UpstreamTransport(httpx.Timeout(5.0)), f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(UpstreamError):
+        _call(f"http://127.0.0.1:{free_port()}")
 
 
 def test_stall_times_out() -> None:
@@ -127,8 +161,8 @@ def test_stall_times_out() -> None:
 
     with server(stall) as (url, _):
         try:
-            with pytest.raises(httpx.ReadTimeout):
-                _call(UpstreamTransport(httpx.Timeout(0.3)), url)
+            with pytest.raises(UpstreamTimeout):
+                _call(url, timeout=0.3)
         finally:
             release.set()
 
@@ -152,8 +186,8 @@ def test_stall_times_out() -> None:
 def test_message_framing(answer: bytes, status: int, content: bytes, connections: int) -> None:
     closes = (b"Content-Length" not in answer and status != 204) or b"close" in answer
     with server(lambda n: answer, close_after_answer=closes) as (url, accepted):
-        responses = asyncio.run(_calls(UpstreamTransport(httpx.Timeout(5.0)), url, 2))
-    assert [(r.status_code, r.content) for r in responses] == [(status, content)] * 2
+        responses = _calls(url, 2)
+    assert [(r.status, r.content) for r in responses] == [(status, content)] * 2
     assert len(accepted) == connections
 
 
@@ -169,6 +203,34 @@ def test_message_framing(answer: bytes, status: int, content: bytes, connections
 def test_malformed_answers_are_read_errors(answer: bytes) -> None:
     with (
         server(lambda n: answer, close_after_answer=True) as (url, _),
-        pytest.raises(httpx.ReadError),
+        pytest.raises(UpstreamError),
     ):
-        _call(UpstreamTransport(httpx.Timeout(5.0)), url)
+        _call(url)
+
+
+def test_a_write_is_not_replayed_on_a_fresh_connection() -> None:
+    """Finding 1: the kept-alive connection closes after the request was written, before any
+    answer. The upstream may have acted on it: without an idempotency key (the caller says
+    ``replayable=False``) the request is not sent again."""
+    with server(lambda n: OK if n == 1 else None) as (url, connections):
+        first, second = _calls(url, 2, replayable=False)
+    assert isinstance(first, Answer) and first.status == 200
+    assert isinstance(second, UpstreamError)
+    assert len(connections) == 1  # no second connection, no second copy
+
+
+def test_a_replayable_request_is_sent_again_once() -> None:
+    with server(lambda n: OK if n != 2 else None) as (url, connections):
+        answers = _calls(url, 2, replayable=True)
+    assert [a.status for a in answers] == [200, 200]
+    assert len(connections) == 2
+
+
+def test_bytes_after_an_answer_are_never_the_next_answer() -> None:
+    """Finding 6: an upstream that sends more than its answer's length; the extra bytes
+    ("HTTP/1.1 200 ... evil") must not be read as the next request's answer."""
+    evil = OK + b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"
+    with server(lambda n: evil) as (url, connections):
+        answers = _calls(url, 2)
+    assert [(a.status, a.content) for a in answers] == [(200, b"ok"), (200, b"ok")]
+    assert len(connections) == 2  # the connection with leftovers was closed, not reused

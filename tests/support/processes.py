@@ -1,4 +1,4 @@
-"""Real server processes for tests: a gateway (uvicorn) and a Redis server, on 127.0.0.1."""
+"""Real server processes for tests: a gateway and a Redis server, on 127.0.0.1."""
 
 from __future__ import annotations
 

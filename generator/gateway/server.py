@@ -1,0 +1,430 @@
+"""The gateway's HTTP/1.1 server: httptools parses, an ASGI app answers, the server bounds.
+
+uvicorn (h11) was a third of the gateway's CPU per call and left idle connections open forever;
+this server is small enough to own every limit an attacker could spend:
+
+- a deadline for each request's head (``header_timeout``, from its first byte), for its body
+  (``body_timeout``), and for an idle kept-alive connection (``keepalive_timeout``);
+- a cap on open connections (``max_connections``: past it a new one is closed at once) and on
+  the size of a request head;
+- a request with both ``Content-Length`` and ``Transfer-Encoding`` (RFC 9112 section 6.1), or
+  anything else llhttp refuses, gets a 400 and the connection is closed;
+- an answer sent before the request's body was read (a 413, a 401) is followed by a lingering
+  close, as nginx does: the write side is shut and the rest of the body read and dropped for a
+  bounded time, so the client sees the answer instead of a connection reset.
+
+One request at a time per connection; pipelined ones wait their turn. A failing app is logged in
+one line (never a traceback) and answered 500, or the connection is cut if it had started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import httptools
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+App = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]  # fmt: skip
+
+_REASONS = {
+    200: b"OK", 201: b"Created", 202: b"Accepted", 204: b"No Content", 301: b"Moved Permanently",
+    302: b"Found", 304: b"Not Modified", 307: b"Temporary Redirect", 400: b"Bad Request",
+    401: b"Unauthorized", 402: b"Payment Required", 403: b"Forbidden", 404: b"Not Found",
+    405: b"Method Not Allowed", 409: b"Conflict", 413: b"Content Too Large", 415: b"Unsupported Media Type",
+    422: b"Unprocessable Content", 429: b"Too Many Requests", 431: b"Request Header Fields Too Large",
+    500: b"Internal Server Error", 502: b"Bad Gateway", 503: b"Service Unavailable",
+    504: b"Gateway Timeout",
+}  # fmt: skip
+_NO_BODY = frozenset({204, 304})
+
+
+@dataclass(frozen=True)
+class Limits:
+    header_timeout: float = 10.0  # a request head, from its first byte
+    body_timeout: float = 30.0  # a request body, from the end of its head
+    keepalive_timeout: float = 5.0  # an idle connection, between requests
+    max_connections: int = 1000
+    max_head_bytes: int = 32 * 1024
+    linger_timeout: float = 2.0  # a lingering close waits this long for more of the body
+    linger_total: float = 10.0  # and no longer than this in all
+
+
+class _Request:
+    __slots__ = ("body", "body_done", "body_event", "expect_continue", "head_done", "scope")
+
+    def __init__(self, scope: Scope, expect_continue: bool) -> None:
+        self.scope = scope
+        self.body: list[bytes] = []
+        self.body_done = False
+        self.head_done = True
+        self.body_event: asyncio.Event | None = None
+        self.expect_continue = expect_continue
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.loop = server.loop
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.client: tuple[str, int] | None = None
+        self.url = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.head_size = 0
+        self.queue: collections.deque[_Request] = collections.deque()
+        self.current: _Request | None = None  # the request being answered
+        self.reading: _Request | None = None  # the request whose body is arriving
+        self.timer: asyncio.TimerHandle | None = None
+        self.closed = False
+        self.lingering = False
+        self.linger_until = 0.0
+        self.paused_writing: asyncio.Future[None] | None = None
+        self.paused_reading = False
+
+    # --- connection events -----------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
+        server = self.server
+        if len(server.connections) >= server.limits.max_connections:
+            self.transport.abort()  # type: ignore[union-attr]
+            self.closed = True
+            return
+        server.connections.add(self)
+        peer = transport.get_extra_info("peername")
+        self.client = (peer[0], peer[1]) if isinstance(peer, tuple) else None
+        self._arm(server.limits.keepalive_timeout)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.server.connections.discard(self)
+        self._disarm()
+        for request in (self.current, self.reading, *self.queue):
+            if request is not None and request.body_event is not None:
+                request.body_event.set()
+        if self.paused_writing is not None and not self.paused_writing.done():
+            self.paused_writing.set_result(None)
+
+    def pause_writing(self) -> None:
+        self.paused_writing = self.loop.create_future()
+
+    def resume_writing(self) -> None:
+        if self.paused_writing is not None and not self.paused_writing.done():
+            self.paused_writing.set_result(None)
+        self.paused_writing = None
+
+    def data_received(self, data: bytes) -> None:
+        if self.lingering:
+            self._arm(min(self.server.limits.linger_timeout, self.linger_until - self.loop.time()))
+            return
+        if self.reading is None and self.current is None and not self.headers and not self.url:
+            self._arm(self.server.limits.header_timeout)  # the first byte of a new request
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._refuse(400, b"Upgrades are not supported")
+        except httptools.HttpParserError as exc:
+            self._refuse(400, b"Malformed request: " + str(exc).encode("ascii", "replace"))
+
+    # --- parser callbacks ------------------------------------------------------------------
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+        self._count(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.lower(), value))
+        self._count(len(name) + len(value) + 4)
+
+    def _count(self, size: int) -> None:
+        self.head_size += size
+        if self.head_size > self.server.limits.max_head_bytes:
+            raise httptools.HttpParserError("the request head is too large")
+
+    def on_headers_complete(self) -> None:
+        path, _, query = self.url.partition(b"?")
+        try:
+            decoded = unquote(path.decode("ascii"))
+        except UnicodeDecodeError:
+            raise httptools.HttpParserError("a non-ASCII request target") from None
+        headers, self.headers, self.url, self.head_size = self.headers, [], b"", 0
+        expect = any(n == b"expect" and v.lower() == b"100-continue" for n, v in headers)
+        scope: Scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": self.parser.get_http_version(),
+            "method": self.parser.get_method().decode("ascii"),
+            "scheme": "http",
+            "path": decoded,
+            "raw_path": path,
+            "query_string": query,
+            "root_path": "",
+            "headers": headers,
+            "client": self.client,
+            "server": self.server.address,
+            "keep_alive": self.parser.should_keep_alive(),
+        }
+        request = _Request(scope, expect)
+        self.reading = request
+        self._arm(self.server.limits.body_timeout)
+        if self.current is None:
+            self._start(request)
+        else:
+            self.queue.append(request)
+            if len(self.queue) > 4 and self.transport is not None:
+                self.transport.pause_reading()
+                self.paused_reading = True
+
+    def on_body(self, body: bytes) -> None:
+        request = self.reading
+        if request is not None:
+            request.body.append(body)
+            if request.body_event is not None:
+                request.body_event.set()
+
+    def on_message_complete(self) -> None:
+        request = self.reading
+        self.reading = None
+        self._disarm()
+        if request is not None:
+            request.body_done = True
+            if request.body_event is not None:
+                request.body_event.set()
+
+    # --- running the app -------------------------------------------------------------------
+    def _start(self, request: _Request) -> None:
+        self.current = request
+        self.loop.create_task(self._run(request))
+
+    async def _run(self, request: _Request) -> None:
+        cycle = _Cycle(self, request)
+        try:
+            await self.server.app(request.scope, cycle.receive, cycle.send)
+        except Exception as exc:  # one line, never a traceback: an attacker may trigger it
+            self.server.log(f"gateway: {type(exc).__name__} while answering: {exc}")
+            if not cycle.started and not self.closed:
+                cycle.keep_alive = False
+                await cycle.send({"type": "http.response.start", "status": 500, "headers": []})
+                await cycle.send({"type": "http.response.body", "body": b"Internal error\n"})
+            elif not cycle.finished:
+                self._abort()
+                return
+        if not cycle.finished:
+            self._abort()
+            return
+        self._finished(request, cycle.keep_alive)
+
+    def _finished(self, request: _Request, keep_alive: bool) -> None:
+        self.current = None
+        if self.closed:
+            return
+        if not request.body_done:  # answered before the body was read: linger, then close
+            self._linger()
+            return
+        if not keep_alive:
+            self._close()
+            return
+        if self.queue:
+            self._start(self.queue.popleft())
+            if self.paused_reading and len(self.queue) <= 4 and self.transport is not None:
+                self.paused_reading = False
+                self.transport.resume_reading()
+        elif self.reading is None:
+            self._arm(self.server.limits.keepalive_timeout)
+
+    def _refuse(self, status: int, message: bytes) -> None:
+        """An answer from the server itself (the request could not be parsed), then close."""
+        if self.transport is None or self.closed:
+            return
+        if self.current is not None:  # the app is answering an earlier request: just cut
+            self._abort()
+            return
+        body = message + b"\n"
+        self.transport.write(
+            b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s"
+            % (status, _REASONS.get(status, b""), len(body), body)
+        )
+        self._linger()
+
+    def _linger(self) -> None:
+        """Shut our side and drop what the client still sends, for a bounded time."""
+        assert self.transport is not None
+        self.lingering = True
+        limits = self.server.limits
+        self.linger_until = self.loop.time() + limits.linger_total
+        if self.paused_reading:
+            self.transport.resume_reading()
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self._arm(limits.linger_timeout)
+
+    # --- timers and closing ----------------------------------------------------------------
+    def _arm(self, seconds: float) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        self.timer = self.loop.call_later(max(0.0, seconds), self._expired)
+
+    def _disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _expired(self) -> None:
+        self.timer = None
+        if self.current is not None and self.reading is None:
+            return  # the app is answering: its own upstream timeout bounds it
+        self._abort() if self.lingering or self.current is not None else self._close()
+
+    def _close(self) -> None:
+        self._disarm()
+        if self.transport is not None and not self.closed:
+            self.closed = True
+            self.transport.close()
+
+    def _abort(self) -> None:
+        self._disarm()
+        if self.transport is not None and not self.closed:
+            self.closed = True
+            self.transport.abort()
+
+
+class _Cycle:
+    """One request's ASGI ``receive`` and ``send``."""
+
+    __slots__ = (
+        "chunked",
+        "conn",
+        "finished",
+        "head",
+        "head_sent",
+        "headers",
+        "keep_alive",
+        "request",
+        "started",
+        "status",
+    )  # fmt: skip
+
+    def __init__(self, conn: _Connection, request: _Request) -> None:
+        self.conn = conn
+        self.request = request
+        self.started = False
+        self.finished = False
+        self.chunked = False
+        self.head = request.scope["method"] == "HEAD"
+        self.keep_alive: bool = request.scope["keep_alive"]
+        self.head_sent = False
+        self.status = 500
+        self.headers: list[tuple[bytes, bytes]] = []
+
+    async def receive(self) -> Message:
+        request, conn = self.request, self.conn
+        while not request.body and not request.body_done and not conn.closed:
+            if request.expect_continue and conn.transport is not None:
+                request.expect_continue = False
+                conn.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            if request.body_event is None:
+                request.body_event = asyncio.Event()
+            request.body_event.clear()
+            await request.body_event.wait()
+        if self.finished or (conn.closed and not request.body_done):
+            return {"type": "http.disconnect"}
+        body = b"".join(request.body) if len(request.body) != 1 else request.body[0]
+        request.body.clear()
+        return {"type": "http.request", "body": body, "more_body": not request.body_done}
+
+    async def send(self, message: Message) -> None:
+        conn = self.conn
+        transport = conn.transport
+        if conn.closed or transport is None:
+            return  # the client went away: what is left of the answer has nowhere to go
+        if message["type"] == "http.response.start":
+            self.started = True
+            self.status = message["status"]
+            self.headers = list(message.get("headers", ()))
+            return
+        if message["type"] != "http.response.body" or self.finished:
+            return
+        body: bytes = message.get("body", b"")
+        more: bool = message.get("more_body", False)
+        data = b""
+        if not self.head_sent:
+            self.head_sent = True
+            data = self._head(body, more)
+        if self.head or self.status in _NO_BODY:
+            pass
+        elif self.chunked:
+            if body:
+                data += b"%x\r\n%s\r\n" % (len(body), body)
+            if not more:
+                data += b"0\r\n\r\n"
+        else:
+            data += body
+        if data:
+            transport.write(data)
+        if not more:
+            self.finished = True
+        elif conn.paused_writing is not None:
+            await conn.paused_writing
+
+    def _head(self, body: bytes, more: bool) -> bytes:
+        status = self.status
+        lines = [b"HTTP/1.1 %d %s" % (status, _REASONS.get(status, b""))]
+        length = False
+        for name, value in self.headers:
+            lower = name.lower()
+            if lower == b"content-length":
+                length = True
+            elif lower == b"connection":
+                if b"close" in value.lower():
+                    self.keep_alive = False
+                continue
+            elif lower == b"transfer-encoding":
+                continue
+            lines.append(name + b": " + value)
+        if not length and status not in _NO_BODY:
+            if more:
+                self.chunked = True
+                lines.append(b"transfer-encoding: chunked")
+            else:
+                lines.append(b"content-length: %d" % len(body))
+        if not self.request.body_done:  # answered before the body arrived: close after it
+            self.keep_alive = False
+        if not self.keep_alive:
+            lines.append(b"connection: close")
+        return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+class Server:
+    def __init__(self, app: App, limits: Limits, log: Callable[[str], None] | None = None) -> None:
+        self.app = app
+        self.limits = limits
+        self.connections: set[_Connection] = set()
+        self.address: tuple[str, int] | None = None
+        self.log = log or _stderr
+        self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set by serve
+
+    async def serve(self, sock: Any, stop: asyncio.Event) -> None:
+        self.loop = asyncio.get_running_loop()
+        name = sock.getsockname()
+        self.address = (name[0], name[1])
+        listener = await self.loop.create_server(lambda: _Connection(self), sock=sock, backlog=1024)
+        try:
+            await stop.wait()
+        finally:
+            listener.close()
+            for conn in list(self.connections):
+                conn._close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(listener.wait_closed(), 2)
+
+
+def _stderr(line: str) -> None:
+    with contextlib.suppress(OSError):
+        sys.stderr.write(line + "\n")
