@@ -1,24 +1,26 @@
-"""The gateway under bounded load on loopback, beside nginx doing the same header injection.
+"""The gateway under load on loopback, beside nginx doing the same header injection.
 
-    .venv/bin/python benchmarks/gateway.py [--calls 5000] [--concurrency 50]
+    .venv/bin/python benchmarks/gateway.py [--seconds 6] [--concurrency 50]
 
 Three ways to one upstream (an nginx answering a fixed account link, so the upstream is never
-what limits): direct, through our gateway (one uvicorn worker, validation on, an in-memory rate
-limit high enough never to refuse), and through nginx (Debian's package; one worker) setting
-``Authorization: Bearer <key>``. Each gets a warm-up, then ``--calls`` account-link POSTs at
-``--concurrency`` (throughput, latency under load) and ``--sequential`` calls one at a time
-(latency the proxy adds to a lone call). The load generator is a small asyncio HTTP/1.1 client
-over keep-alive connections, in this process; every process shares the machine's cores.
+what limits): direct, through our gateway (one worker process, validation on, an in-memory rate
+limit high enough never to refuse, the access log written), and through nginx (Debian's package;
+one worker) setting ``Authorization: Bearer <key>``. Each gets a one-second warm-up, then
+``--seconds`` of account-link POSTs over ``--concurrency`` keep-alive connections (throughput,
+latency under load, the serving process's CPU per call) and half as long on one connection
+(the latency a proxy adds to a lone call). The load generator is wrk (C, one thread), so it is
+not what limits; every process shares the machine's cores with whatever else runs, which is
+why the load average is printed and only ratios within one run are compared.
 
-nginx is installed with apt-get when missing and this runs as root; it is needed for this
-script only, never for the tests.
+nginx and wrk are installed with apt-get when missing and this runs as root; they are needed
+for this script only, never for the tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -165,68 +167,65 @@ def wait_ready(port: int, path: str) -> None:
     sys.exit(f"nothing answers on port {port}")
 
 
-def request_bytes(port: int, token: str) -> bytes:
-    return (
-        f"POST /v1/account_links HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"Authorization: Bearer {token}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(BODY)}\r\n\r\n"
-    ).encode() + BODY
+def wrk_binary() -> str:
+    found = shutil.which("wrk")
+    if not found and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: apt-get install wrk")
+    return found
+
+
+def _script(folder: Path, token: str) -> Path:
+    path = folder / f"post-{token}.lua"
+    path.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{BODY.decode()}"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+    )
+    return path
 
 
 @dataclass
 class Run:
+    calls: int
     seconds: float
-    latencies: list[float]  # seconds, of successful calls
-    failures: int
+    p50: float  # milliseconds
+    p99: float
+    failures: int  # non-2xx answers and socket errors
+
+    @property
+    def throughput(self) -> float:
+        return self.calls / self.seconds
 
 
-async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: bytes) -> bool:
-    writer.write(data)
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    body = await reader.readexactly(length)
-    return head.startswith(b"HTTP/1.1 200") and b"account_link" in body
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-async def load(port: int, token: str, calls: int, concurrency: int) -> Run:
-    data = request_bytes(port, token)
-    remaining = calls
-    latencies: list[float] = []
-    failures = 0
-
-    async def worker() -> None:
-        nonlocal remaining, failures
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            while remaining > 0:
-                remaining -= 1
-                started = time.perf_counter()
-                try:
-                    ok = await _one(reader, writer, data)
-                except (OSError, asyncio.IncompleteReadError, ValueError):
-                    failures += 1
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                    continue
-                if ok:
-                    latencies.append(time.perf_counter() - started)
-                else:
-                    failures += 1
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Run(time.perf_counter() - started, latencies, failures)
+def _ms(text: str) -> float:
+    number = re.match(r"([\d.]+)([a-z]+)", text)
+    assert number is not None, text
+    return float(number.group(1)) * _UNITS[number.group(2)]
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+def wrk(binary: str, port: int, script: Path, connections: int, seconds: int) -> Run:
+    """One wrk run (one thread: wrk's C costs a few µs a call, far below what is measured)."""
+    out = subprocess.run(
+        [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}/v1/account_links"],
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    done = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    assert done is not None, out
+    elapsed = _ms(done.group(2) + done.group(3)) / 1000
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)", out, re.MULTILINE))
+    failures = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if errors is not None:
+        failures += sum(int(n) for n in errors.groups())
+    return Run(int(done.group(1)), elapsed, _ms(latency["50"]), _ms(latency["99"]), failures)
 
 
 @dataclass
@@ -236,18 +235,16 @@ class Result:
     alone: Run
     cpu_per_call: float  # seconds of the serving process's CPU per call under load
 
-    @property
-    def throughput(self) -> float:
-        return len(self.loaded.latencies) / self.loaded.seconds
-
 
 def measure(name: str, port: int, pid: int, token: str, args: argparse.Namespace) -> Result:
-    asyncio.run(load(port, token, 500, args.concurrency))  # warm-up: connections, caches
-    before = cpu_seconds(pid)
-    loaded = asyncio.run(load(port, token, args.calls, args.concurrency))
-    used = cpu_seconds(pid) - before
-    alone = asyncio.run(load(port, token, args.sequential, 1))
-    return Result(name, loaded, alone, used / args.calls)
+    with tempfile.TemporaryDirectory() as folder:
+        script = _script(Path(folder), token)
+        wrk(args.wrk, port, script, args.concurrency, 1)  # warm-up: connections, caches
+        before = cpu_seconds(pid)
+        loaded = wrk(args.wrk, port, script, args.concurrency, args.seconds)
+        used = cpu_seconds(pid) - before
+        alone = wrk(args.wrk, port, script, 1, max(1, args.seconds // 2))
+    return Result(name, loaded, alone, used / max(1, loaded.calls))
 
 
 def table(results: list[Result]) -> str:
@@ -258,28 +255,36 @@ def table(results: list[Result]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        lp50, lp99 = pct(r.loaded.latencies, 0.5), pct(r.loaded.latencies, 0.99)
-        ap50, ap99 = pct(r.alone.latencies, 0.5), pct(r.alone.latencies, 0.99)
-        dl50, dl99 = pct(direct.loaded.latencies, 0.5), pct(direct.loaded.latencies, 0.99)
-        da50, da99 = pct(direct.alone.latencies, 0.5), pct(direct.alone.latencies, 0.99)
-        added = "-" if r is direct else f"{lp50 - dl50:+.2f} / {lp99 - dl99:+.2f}"
-        added_alone = "-" if r is direct else f"{ap50 - da50:+.3f} / {ap99 - da99:+.3f}"
-        ratio = "-" if r is direct else f"{r.throughput / nginx_result.throughput:.2f}x"
+        added = (
+            "-"
+            if r is direct
+            else (
+                f"{r.loaded.p50 - direct.loaded.p50:+.2f} / {r.loaded.p99 - direct.loaded.p99:+.2f}"
+            )
+        )
+        added_alone = (
+            "-"
+            if r is direct
+            else (f"{r.alone.p50 - direct.alone.p50:+.3f} / {r.alone.p99 - direct.alone.p99:+.3f}")
+        )
+        ratio = (
+            "-" if r is direct else f"{r.loaded.throughput / nginx_result.loaded.throughput:.2f}x"
+        )
         rows.append(
-            f"| {r.name} | {r.throughput:,.0f} | {lp50:.2f} / {lp99:.2f} | {added} | "
-            f"{ap50:.3f} / {ap99:.3f} | {added_alone} | {r.cpu_per_call * 1e6:.0f} | "
-            f"{r.loaded.failures + r.alone.failures} | {ratio} |"
+            f"| {r.name} | {r.loaded.throughput:,.0f} | {r.loaded.p50:.2f} / {r.loaded.p99:.2f} | "
+            f"{added} | {r.alone.p50:.3f} / {r.alone.p99:.3f} | {added_alone} | "
+            f"{r.cpu_per_call * 1e6:.0f} | {r.loaded.failures + r.alone.failures} | {ratio} |"
         )
     return "\n".join(rows)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--seconds", type=int, default=6, help="of each loaded run")
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--sequential", type=int, default=1000)
     args = parser.parse_args()
     binary = nginx_binary()
+    args.wrk = wrk_binary()
     up, ours, theirs = free_port(), free_port(), free_port()
     load_before = os.getloadavg()[0]
     with (
@@ -294,11 +299,13 @@ def main() -> int:
             measure("our gateway (1 worker)", ours, our_pid, TOKEN, args),
             measure("nginx injecting the header", theirs, nginx_pid, "unused", args),
         ]
+    load_after = os.getloadavg()[0]
     print(
-        f"{args.calls} account-link POSTs at {args.concurrency} concurrent, then "
-        f"{args.sequential} one at a time; loopback, {os.cpu_count()} cores shared by all; "
-        f"load average {load_before:.1f} before the run. CPU per call: the serving process "
-        "(the upstream nginx for direct, the proxy otherwise) under load."
+        f"wrk (1 thread): account-link POSTs for {args.seconds:g} s at {args.concurrency} "
+        f"connections, then {max(1, args.seconds // 2)} s on one connection (one call at a time); "
+        f"loopback, {os.cpu_count()} cores shared by all; load average {load_before:.1f} before "
+        f"the run, {load_after:.1f} after. CPU per call: the serving process (the upstream nginx "
+        "for direct, the proxy otherwise) under load."
     )
     print(table(results))
     return 1 if any(r.loaded.failures or r.alone.failures for r in results) else 0

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from generator.explorer.fields import operation_fields
+from generator.explorer.guard import PreviewGuard, too_deep
 from generator.explorer.preview import preview
 from generator.explorer.sanitize import sanitize
 from generator.gateway.settings import GatewaySettings, upstreams
@@ -28,7 +29,7 @@ ASSETS = {
     "explorer.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
-PREVIEW_LIMIT = 64 * 1024  # bytes of form values a preview reads
+PREVIEW_LIMIT = 16 * 1024  # bytes of form values a preview reads
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'",
@@ -55,6 +56,7 @@ class _Explorer:
         self.token_required = not settings.insecure_no_client_auth
         self.unserved = _unserved(api, settings)
         self.env = _environment()
+        self.guard = PreviewGuard()
         self.pages: dict[
             str, str
         ] = {}  # rendered once each (they depend only on the IR); "": index
@@ -112,6 +114,11 @@ class _Explorer:
         op = self.by_id.get(request.path_params["operation_id"])
         if op is None:
             return _json({"error": "no such operation"}, 404)
+        wait = self.guard.wait(request.client.host if request.client else "")
+        if wait is not None:
+            answer = _json({"error": "too many previews from this address; slow down"}, 429)
+            answer.headers["retry-after"] = str(max(1, int(wait + 0.999)))
+            return answer
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return _json({"error": "send the form's values as application/json"}, 415)
         raw = b""
@@ -119,6 +126,8 @@ class _Explorer:
             raw += chunk
             if len(raw) > PREVIEW_LIMIT:
                 return _json({"error": "too many form values"}, 413)
+        if too_deep(raw):  # refused before parsing: 60 KB of "[" must not reach json.loads
+            return _json({"error": "the form's values nest too deeply"}, 400)
         try:
             data = json.loads(raw)
         except ValueError:
@@ -128,10 +137,14 @@ class _Explorer:
             return _json({"error": "expected an object with 'values'"}, 400)
         base_url = _base_url(data.get("base_url"))
         try:
-            result = preview(self.api, op, values, package=self.package, base_url=base_url)
+            result = await self.guard.run(
+                lambda: preview(self.api, op, values, package=self.package, base_url=base_url)
+            )
             return _json(result.as_json(), 200)
         except ValueError:  # text no request can carry (a lone surrogate, from JSON's \ud800)
             return _json({"error": "these values cannot be encoded"}, 400)
+        except Exception:  # never a traceback to the caller; the values are theirs to fix
+            return _json({"error": "these values cannot be previewed"}, 400)
 
 
 def package_path(api: Api, root: Path) -> str:

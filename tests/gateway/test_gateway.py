@@ -526,3 +526,75 @@ def test_multipart_fields_are_validated(spec: Path, recorder: Recorder, upstream
         assert extra.json()["error"]["param"] == "colour"
         assert fields_only(b"not multipart at all").status_code == 400
     assert len(recorder.requests) == 1
+
+
+def _encodings() -> dict[str, str]:
+    import base64
+    from urllib.parse import quote
+
+    key = SECRET.encode()
+    return {
+        "base64": base64.b64encode(key).decode(),
+        "base64 at an offset": base64.b64encode(b"u:" + key).decode(),
+        "url-safe base64": base64.urlsafe_b64encode(b"x" + key).decode(),
+        "percent-encoded": "".join(f"%{c:02X}" for c in key),
+        "partly percent-encoded": quote(SECRET[:5], safe="")
+        + "%"
+        + SECRET[5:].encode().hex()[:2]
+        + SECRET[6:],
+        "\\u-escaped": "".join(f"\\u{c:04x}" for c in key),
+        "hex": key.hex(),
+        "HEX": key.hex().upper(),
+    }
+
+
+@pytest.mark.parametrize("name", list(_encodings()))
+def test_encoded_secret_is_scrubbed(gw: Gateway, recorder: Recorder, name: str) -> None:
+    """Finding 10: the upstream echoes the key encoded; neither body nor headers carry it."""
+    echoed = _encodings()[name]
+    body = b'{"error": {"message": "bad key: ' + echoed.encode() + b'"}}'
+    recorder.replies.append(Reply(401, body, {"X-Echo": f"k={echoed};"}))
+    response = httpx.post(
+        f"{gw.url}/v1/account_links",
+        data={"account": "a", "type": "account_update"},
+        headers=_auth(),
+    )
+    assert response.status_code == 401
+    assert echoed not in response.text
+    assert echoed not in response.headers["x-echo"]
+    assert int(response.headers["content-length"]) == len(body)  # same length, masked
+
+
+def test_trailing_slash_never_redirects_to_the_host_header(gw: Gateway) -> None:
+    """Finding 8: the explorer's routes under /_gateway/ answer a trailing slash without a
+    redirect built from ``Host`` (``Location: http://evil.example/...``)."""
+    for target in ("/_gateway/operations/PostAccountLinks/", "/_gateway/assets/explorer.css/"):
+        request = f"GET {target} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+        answer = raw_request(gw.url, request.encode())
+        assert "evil.example" not in answer.head, answer.head
+        assert answer.status == 404
+
+
+def test_preview_is_bounded(spec: Path, upstream: Any) -> None:
+    """Finding 4: the preview endpoint needs no token, so it is capped before parsing (size,
+    nesting), rate-limited per address, and never answers with a traceback."""
+    url, _ = upstream
+    with gateway(["--spec", str(spec), "--profile", "stripe", "--upstream", url], _env()) as gw:
+        target = f"{gw.url}/_gateway/preview/PostAccountLinks"
+        json_ct = {"Content-Type": "application/json"}
+        huge = httpx.post(target, content=b"[" * 60_000, headers=json_ct)
+        assert huge.status_code == 413 and huge.json()["error"]
+        deep = b'{"values": {"account": ' + b"[" * 200 + b"]" * 200 + b"}}"
+        nested = httpx.post(target, content=deep, headers=json_ct)
+        assert nested.status_code == 400 and "deeply" in nested.json()["error"]
+        good = {"values": {"account": "acct_1", "type": "account_onboarding"}}
+        statuses = []
+        with httpx.Client(timeout=10) as client:
+            for _ in range(120):  # bounded; the bucket holds 40
+                answer = client.post(target, json=good)
+                statuses.append(answer.status_code)
+                if answer.status_code == 429:
+                    break
+        assert statuses[0] == 200 and statuses[-1] == 429
+        assert int(answer.headers["retry-after"]) >= 1
+        assert "Traceback" not in gw.stderr()
