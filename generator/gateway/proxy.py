@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.gateway.accesslog import AccessLog, Entry
-from generator.gateway.credentials import UpstreamCredentials
+from generator.gateway.credentials import CredentialsUnavailable, UpstreamCredentials
 from generator.gateway.errors import Headers, error_body, problems_message
 from generator.gateway.forms import (
     FormError,
@@ -205,18 +205,18 @@ class Proxy:
                 param=first.param,
                 problems=problems,
             )
+        passed = [(n, v) for n, v in headers.items() if n in self._passed_bytes]
+        try:  # the one place credentials are added (gateway.credentials decides which)
+            passed, query_pairs = await self.credentials.add(op, passed, query_pairs)
+        except CredentialsUnavailable:
+            raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
         origin, host, base = self.origins[op.server]
         target = base + match.upstream_path
         if query_pairs:
             target += "?" + encode_pairs(query_pairs)
-        lines = [
-            b"%s %s HTTP/1.1" % (scope["method"].encode(), target.encode("ascii")),
-            b"host: " + host,
-        ]
-        for name, value in headers.items():
-            if name in self._passed_bytes:
-                lines.append(name + b": " + value)
         method = scope["method"]
+        lines = [b"%s %s HTTP/1.1" % (method.encode(), target.encode("ascii")), b"host: " + host]
+        lines += [name + b": " + value for name, value in passed]
         replayable = method in _IDEMPOTENT
         if self.idempotency is not None and method == "POST":
             if self.idempotency not in headers:  # so a replay, ours or the client's, is safe
