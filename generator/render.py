@@ -46,6 +46,7 @@ RUNTIME_FILES = (
     "_placement.py",
     "_values.py",
     "_paging.py",
+    "_streaming.py",
     "_snippet.py",
     "_cli.py",
     "_cli_values.py",
@@ -343,6 +344,7 @@ def _client_imports(api: Api, operations: Iterable[Operation]) -> dict[str, Any]
             op.response.type,
             *(a.type for a in op.response.media),
             page_item(op),
+            op.stream.item_type if op.stream else None,
         ]:
             if t is not None:
                 used |= pytypes.model_names(t)
@@ -352,6 +354,11 @@ def _client_imports(api: Api, operations: Iterable[Operation]) -> dict[str, Any]
         "not_given": not_given,  # a method defaults an argument to NOT_GIVEN
         "raw_content": raw_content,  # a method takes a raw body
         "pages": any(page_item(op) is not None or pages(op) for op in operations),
+        "streams": any(op.stream is not None for op in operations),
+        "stream_flags": any(op.stream is not None and op.stream.flag for op in operations),
+        "raw_events": any(
+            op.stream is not None and stream_item(op)[0] == "ServerSentEvent" for op in operations
+        ),
     }
 
 
@@ -398,9 +405,9 @@ def return_type(op: Operation) -> str:
             if r.kind == "binary"
             else "Any" if r.type is None else pytypes.response_type(r.type)
         )
-    return " | ".join(
-        dict.fromkeys(pytypes.response_type(a.type) for a in r.media if a.type is not None)
-    )
+    streamed = op.stream.media_type if op.stream else None  # read as a Stream, not whole
+    types = [a.type for a in r.media if a.type is not None and a.media_type != streamed]
+    return " | ".join(dict.fromkeys(pytypes.response_type(t) for t in types)) or "Any"
 
 
 def pages(op: Operation) -> bool:
@@ -412,8 +419,15 @@ def page_item(op: Operation) -> TypeRef | None:
     return op.paging.item_type or Prim("Any") if pages(op) and op.paging else None
 
 
-def method_type(op: Operation, prefix: str) -> str:
-    """What a client method returns: a page of items for an operation that pages."""
+def method_type(op: Operation, prefix: str, variant: str = "") -> str:
+    """What a client method returns: a page of items for an operation that pages, a stream
+    of items for one that streams; ``variant`` "json" / "stream" for the overloads of one
+    that streams when asked (``stream=True``)."""
+    if op.stream is not None:
+        stream = f"{'AsyncStream' if prefix else 'Stream'}[{stream_item(op)[0]}]"
+        if not op.stream.flag or variant == "stream":
+            return stream
+        return return_type(op) if variant == "json" else f"{return_type(op)} | {stream}"
     item = page_item(op)
     if item is None:
         return return_type(op)
@@ -422,7 +436,37 @@ def method_type(op: Operation, prefix: str) -> str:
 
 
 def call_method(op: Operation) -> str:
+    if op.stream is not None and not op.stream.flag:
+        return "_streamed"
     return "_paged" if pages(op) else "_call"
+
+
+def stream_item(op: Operation) -> tuple[str, str]:
+    """(annotation, how the runtime reads it) of each item of the operation's stream: its model,
+    untyped JSON, or (SSE without a schema) the raw ``ServerSentEvent``."""
+    assert op.stream is not None
+    item = op.stream.item_type
+    if isinstance(item, ModelRef):
+        return item.name, _target("model", item)
+    if item is not None:
+        return pytypes.response_type(item), "json"
+    return ("ServerSentEvent", "") if op.stream.kind == "sse" else ("Any", "json")
+
+
+def stream_descriptor(op: Operation) -> str | None:
+    """Source of the operation's ``Streaming(...)``, None when its answer does not stream."""
+    if op.stream is None:
+        return None
+    literal = pytypes.literal
+    parts = [literal(op.stream.kind)]
+    target = stream_item(op)[1]
+    if target:
+        parts.append(f"item={literal(target)}")
+    if op.stream.flag:
+        parts.append(f"flag={literal(op.stream.flag)}")
+    if op.stream.sentinel is not None:
+        parts.append(f"sentinel={literal(op.stream.sentinel)}")
+    return f"Streaming({', '.join(parts)})"
 
 
 def paging_descriptor(op: Operation) -> str | None:
@@ -503,6 +547,7 @@ def _environment() -> jinja2.Environment:
         method_type=method_type,
         call_method=call_method,
         paging_descriptor=paging_descriptor,
+        stream_descriptor=stream_descriptor,
         response_target=response_target,
         response_targets=response_targets,
         encode_exports=encode_exports,

@@ -11,6 +11,7 @@ from generator.build.parameters import name_parameters, parameters, raw_paramete
 from generator.build.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTIONS_ARG
 from generator.build.responses import error_responses, response
 from generator.build.schemas import Schemas
+from generator.build.streams import stream_answer
 from generator.errors import GeneratorError, join
 from generator.ir import Operation
 from generator.oas32 import is_3_2, path_operations
@@ -81,6 +82,7 @@ def _operation(
     servers = server_urls(op.get("servers") or item.get("servers"))
     base = server_urls(s.data.get("servers"))
     server = servers[0] if servers and (not base or servers[0] != base[0]) else None
+    answer = response(s, op, where, type_prefix, raw)
     return Operation(
         operation_id=op_id,
         py_name=py_name,
@@ -93,7 +95,8 @@ def _operation(
         description_source=str(op.get("description", "")),
         parameters=tuple(params),
         body=request_body,
-        response=response(s, op, where, type_prefix, raw),
+        response=answer,
+        stream=stream_answer(s, op, where, type_prefix, answer, params),
         server=server,
         # A spec parameter keeps its name; the options keyword then takes a suffix.
         options_arg=naming.uniquify([OPTIONS_ARG], [p.py_name for p in params])[0],

@@ -46,6 +46,7 @@ from ._oauth import AsyncTokens, OAuthConfig, ProvidedTokens, SyncTokens, config
 from ._paging import AsyncPage, Paging, SyncPage
 from ._placement import body, place
 from ._placement import set_header as _set_header
+from ._streaming import AsyncStream, Stream, Streaming
 
 T = TypeVar("T")
 
@@ -176,6 +177,7 @@ class Operation(Generic[T]):
         "responses",
         "security",
         "server",
+        "stream",
         "styles",
         "whole_body",
         "wire_names",
@@ -208,6 +210,7 @@ class Operation(Generic[T]):
         security: tuple[tuple[str, ...], ...] | None = None,
         accept: str | None = None,
         paging: Paging | None = None,
+        stream: Streaming | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -250,6 +253,7 @@ class Operation(Generic[T]):
         # Alternatives of credential arguments (None: the client's default; (): send none).
         self.security = security
         self.paging = paging  # how the answer leads to the next page (a SyncPage/AsyncPage)
+        self.stream = stream  # how the answer is read as it arrives (a Stream/AsyncStream)
 
     def target(self, media: str | None) -> str | None:
         """How to read an answer of media type ``media`` (no Content-Type: the first declared
@@ -390,6 +394,7 @@ class _Prepared:
 class _Base:
     _config: ClassVar[ClientConfig]
     _page_class: ClassVar[type[SyncPage[Any]] | type[AsyncPage[Any]]]
+    _stream_class: ClassVar[type[Stream[Any]] | type[AsyncStream[Any]]]
 
     def __init__(
         self,
@@ -590,6 +595,10 @@ class _Base:
         self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]
     ) -> Any:
         if response.is_success:
+            if op.stream is not None and op.stream.wanted(args):
+                item = op.stream.item
+                decode = op.parser(self._config.package, item) if item else None
+                return self._stream_class(response, op.stream, decode)
             result = self._parse_success(op, response)
             if op.paging is not None:
                 return self._page_class(
@@ -826,6 +835,7 @@ async def _sleep(seconds: float) -> None:
 
 class SyncBaseClient(_Base):
     _page_class = SyncPage
+    _stream_class = Stream
 
     def __init__(
         self,
@@ -894,9 +904,14 @@ class SyncBaseClient(_Base):
         """A call of an operation that pages: its first page."""
         return cast(SyncPage[Any], self._call(op, args))
 
+    def _streamed(self, op: Operation[Any], args: Mapping[str, Any]) -> Stream[Any]:
+        """A call of an operation whose answer streams: the stream, once headers arrive."""
+        return cast(Stream[Any], self._call(op, args))
+
     def _call(self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None) -> T:
         raw = self._take_raw()
         prepared = self._prepare(op, args, next_url)
+        streamed = op.stream is not None and op.stream.wanted(args)
         attempt = 0
         renewed = False
         while True:
@@ -908,9 +923,22 @@ class SyncBaseClient(_Base):
                 token = self._tokens.get()
                 prepared.headers["Authorization"] = f"Bearer {token}"
             try:
-                response = self._http.request(
-                    prepared.method, prepared.url, **self._request_kwargs(prepared)
-                )
+                if streamed:  # the body is read by the Stream as it arrives
+                    response = self._http.send(
+                        self._http.build_request(
+                            prepared.method, prepared.url, **self._request_kwargs(prepared)
+                        ),
+                        stream=True,
+                    )
+                    if not response.is_success:  # an error answer is read whole
+                        try:
+                            response.read()
+                        finally:
+                            response.close()
+                else:
+                    response = self._http.request(
+                        prepared.method, prepared.url, **self._request_kwargs(prepared)
+                    )
             except httpx.TransportError as exc:
                 failure = exc
             if self._tokens is not None and self._renew(prepared, response, renewed):
@@ -928,6 +956,7 @@ class SyncBaseClient(_Base):
 
 class AsyncBaseClient(_Base):
     _page_class = AsyncPage
+    _stream_class = AsyncStream
 
     def __init__(
         self,
@@ -998,11 +1027,16 @@ class AsyncBaseClient(_Base):
         """A call of an operation that pages: its first page."""
         return cast(AsyncPage[Any], await self._call(op, args))
 
+    async def _streamed(self, op: Operation[Any], args: Mapping[str, Any]) -> AsyncStream[Any]:
+        """A call of an operation whose answer streams: the stream, once headers arrive."""
+        return cast(AsyncStream[Any], await self._call(op, args))
+
     async def _call(
         self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None
     ) -> T:
         raw = self._take_raw()
         prepared = self._prepare(op, args, next_url)
+        streamed = op.stream is not None and op.stream.wanted(args)
         attempt = 0
         renewed = False
         while True:
@@ -1017,9 +1051,22 @@ class AsyncBaseClient(_Base):
                 )
                 prepared.headers["Authorization"] = f"Bearer {token}"
             try:
-                response = await self._http.request(
-                    prepared.method, prepared.url, **self._request_kwargs(prepared)
-                )
+                if streamed:  # the body is read by the AsyncStream as it arrives
+                    response = await self._http.send(
+                        self._http.build_request(
+                            prepared.method, prepared.url, **self._request_kwargs(prepared)
+                        ),
+                        stream=True,
+                    )
+                    if not response.is_success:  # an error answer is read whole
+                        try:
+                            await response.aread()
+                        finally:
+                            await response.aclose()
+                else:
+                    response = await self._http.request(
+                        prepared.method, prepared.url, **self._request_kwargs(prepared)
+                    )
             except httpx.TransportError as exc:
                 failure = exc
             if self._tokens is not None and self._renew(prepared, response, renewed):
