@@ -203,6 +203,10 @@ PROFILE_KEYS = (
     "status_errors",
     "stream_sentinel",
     "version_header",
+    "webhook_event",
+    "webhook_event_types",
+    "webhook_scheme",
+    "webhook_type_field",
 )
 
 
@@ -240,6 +244,12 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
             f"profile oauth_client_auth {client_auth!r} is not one of: 'basic' (HTTP basic, "
             "the default), 'body' (client_id and client_secret in the form)"
         )
+    webhook_scheme = raw.get("webhook_scheme", "standard")
+    if webhook_scheme not in ("standard", "stripe"):
+        raise GeneratorError(
+            f"profile webhook_scheme {webhook_scheme!r} is not one of: 'standard' (Standard "
+            "Webhooks, the default), 'stripe' (Stripe-Signature)"
+        )
     return Profile(
         client_class=client,
         async_client_class=str(raw.get("async_client_class", "Async" + client)),
@@ -265,6 +275,10 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         oauth_client_auth=client_auth,
         paging=_paging(raw.get("paging", {})),
         stream_sentinel=_optional_str(raw.get("stream_sentinel"), "stream_sentinel"),
+        webhook_scheme=webhook_scheme,
+        webhook_event=_optional_str(raw.get("webhook_event"), "webhook_event"),
+        webhook_event_types=_optional_str(raw.get("webhook_event_types"), "webhook_event_types"),
+        webhook_type_field=str(raw.get("webhook_type_field", "type")),
     )
 
 

@@ -386,6 +386,24 @@ class OAuth:
 
 
 @dataclass(frozen=True)
+class WebhookEvent:
+    """One typed webhook event: a 3.1 ``webhooks`` entry's payload, or the profile's envelope."""
+
+    name: str  # the webhooks key, or the envelope's component name
+    type: TypeRef  # its model
+    types: tuple[str, ...]  # values of the type field it is for (empty: any; the model decides)
+    description: str
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    scheme: Literal["standard", "stripe"]  # how deliveries are signed
+    type_field: str  # the payload field that tells events apart
+    secret_env: str  # where ``unwrap`` reads the secret when none is passed
+    events: tuple[WebhookEvent, ...]
+
+
+@dataclass(frozen=True)
 class SecurityScheme:
     key: str
     type: str
@@ -420,6 +438,10 @@ class Profile:
     env_prefix: str = ""  # credentials fall back to the variables <env_prefix>_<ARGUMENT>
     credentials: tuple[tuple[str, str], ...] = ()  # (scheme key, argument name; "" = unused)
     oauth_client_auth: Literal["basic", "body"] = "basic"  # at the token endpoint
+    webhook_scheme: Literal["standard", "stripe"] = "standard"  # how deliveries are signed
+    webhook_event: str | None = None  # a component schema every event has (Stripe's "event")
+    webhook_event_types: str | None = None  # JSON pointer to a schema whose enum lists the types
+    webhook_type_field: str = "type"
     # Paging per operation ID: (operation ID, ((key, value), ...)); a style of "none" turns
     # paging off. Keys as in ``Pagination`` (paths dotted: "links.next").
     paging: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
@@ -444,3 +466,4 @@ class Api:
     credentials: tuple[Credential, ...] = ()  # constructor arguments, in signature order
     default_security: tuple[tuple[str, ...], ...] = ()  # alternatives of operations without own
     oauth: OAuth | None = None  # OAuth2 grants the client runs itself
+    webhooks: Webhooks | None = None  # typed webhook events, and how deliveries are signed

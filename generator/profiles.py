@@ -69,6 +69,12 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "raw_error_body": True,
         "error_shape": "stripe",  # how the gateway words its own errors
         "param_style": "brackets",  # query parameters as Stripe sends them: expand[0]=a
+        # Webhook deliveries: Stripe-Signature, each an event object whose type is one of the
+        # values a webhook endpoint can subscribe to.
+        "webhook_scheme": "stripe",
+        "webhook_event": "event",
+        "webhook_event_types": "/paths/~1v1~1webhook_endpoints/post/requestBody/content/"
+        "application~1x-www-form-urlencoded/schema/properties/enabled_events/items",
         # Example IDs in docs and snippets, for a parameter or field of this name
         "id_prefixes": {
             "account": "acct_",

@@ -31,7 +31,7 @@ from generator.ir import (
     walk,
 )
 from generator.paths import templates_root
-from generator.views.auth import auth_keywords, oauth_config
+from generator.views.auth import auth_keywords, oauth_config, webhook_view
 from generator.views.errors import error_view
 from generator.views.placement import placement
 
@@ -42,6 +42,7 @@ RUNTIME_FILES = (
     "_errors.py",
     "_models.py",
     "_oauth.py",
+    "_webhooks.py",
     "_pagination.py",
     "_placement.py",
     "_values.py",
@@ -178,6 +179,8 @@ def render_package(api: Api, import_name: str) -> dict[str, str]:
         auth_kw=auth_keywords(api, is_async=True),
     )
     emit("_operations.py", "_operations.py.jinja")
+    if api.webhooks is not None:
+        emit("webhooks.py", "webhooks.py.jinja", webhook_view=webhook_view(api))
     emit("_options.py", "_options.py.jinja")
     emit("_exceptions.py", "_exceptions.py.jinja")
     emit("__main__.py", "__main__.py.jinja")

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
     from .models.account_link import AccountLink as AccountLink
     from .models.api_errors import ApiErrors as ApiErrors
     from .models.error import Error as Error
+    from .models.event import Event as Event
+    from .models.notification_event_data import (
+        NotificationEventData as NotificationEventData,
+    )
+    from .models.notification_event_request import (
+        NotificationEventRequest as NotificationEventRequest,
+    )
 
 # Name -> module that defines it; imported when first asked for (module __getattr__), so a
 # program pays only for the models it uses, and a sync one never loads the async client.
@@ -37,6 +44,9 @@ _LAZY: dict[str, str] = {
     "AccountLink": ".models.account_link",
     "ApiErrors": ".models.api_errors",
     "Error": ".models.error",
+    "Event": ".models.event",
+    "NotificationEventData": ".models.notification_event_data",
+    "NotificationEventRequest": ".models.notification_event_request",
 }
 
 

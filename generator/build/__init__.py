@@ -17,6 +17,7 @@ from generator.build.operations import normalize_operation_id, operations, serve
 from generator.build.paging import Types, paging
 from generator.build.schemas import Schemas
 from generator.build.security import Security
+from generator.build.webhooks import webhooks
 from generator.errors import join
 from generator.ir import Api, Operation, Profile, SecurityScheme
 from generator.text import html_to_text
@@ -43,6 +44,7 @@ def build_api(inp: BuildInput) -> Api:
         s.name_component_aliases()
     security = Security(s)
     ops = [replace(op, security=security.of(op)) for op in ops]
+    hooks = webhooks(s)
     s.drain_models()
     ops = with_paging(s, ops)
     info = inp.data.get("info", {})
@@ -70,6 +72,7 @@ def build_api(inp: BuildInput) -> Api:
         credentials=security.credentials,
         default_security=security.alternatives(security.default),
         oauth=security.oauth,
+        webhooks=hooks,
     )
 
 

@@ -1,12 +1,13 @@
-"""Views of the API's token handling: the constructor keywords beyond the credentials (a token
-provider, the OAuth2 grant's secrets and options) and the ``OAuthConfig`` the runtime reads."""
+"""Views of the API's token handling and webhooks: the constructor keywords beyond the
+credentials (a token provider, the OAuth2 grant's secrets and options), the ``OAuthConfig`` the
+runtime reads, and what the generated ``webhooks`` module imports and names."""
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
 
-from generator import pytypes
+from generator import naming, pytypes
 from generator.ir import Api
 
 _ROLE_DOCS = {
@@ -64,6 +65,35 @@ def auth_keywords(api: Api, is_async: bool) -> list[Keyword]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class WebhookView:
+    alias: str  # the union ``unwrap`` returns
+    imports: list[tuple[str, list[str]]]  # models module -> names
+    required: list[tuple[str, ...]]  # per event: the wire names its model requires
+
+
+def webhook_view(api: Api) -> WebhookView | None:
+    hooks = api.webhooks
+    if hooks is None:
+        return None
+    taken = {m.name for m in api.models} | {a.name for a in api.aliases}
+    alias = naming.uniquify(["WebhookEvent"], taken)[0]
+    home = {m.name: m.module for m in api.models} | {a.name: a.module for a in api.aliases}
+    modules: dict[str, set[str]] = {}
+    for event in hooks.events:
+        for name in pytypes.model_names(event.type):
+            if name in home:
+                modules.setdefault(home[name], set()).add(name)
+    models = {m.name: m for m in api.models}
+    required = []
+    for event in hooks.events:
+        model = models.get(pytypes.response_type(event.type))
+        fields = model.fields if model is not None else ()
+        required.append(tuple(f.wire_name for f in fields if f.required))
+    imports = [(m, sorted(n)) for m, n in sorted(modules.items())]
+    return WebhookView(alias, imports, required)
 
 
 def oauth_config(api: Api) -> str:
