@@ -155,7 +155,7 @@ def paging(
 ) -> tuple[Pagination | None, str]:
     """How ``op`` pages, or (None, why a list-shaped answer does not page; "" if not a list)."""
     body = op.response.type if op.response.kind == "model" else None
-    items = _items(types, body)
+    items = _items(types, body, op.path)
     configured = profile.get(op.operation_id)
     if configured is not None:
         if configured.get("style") == "none":
@@ -179,10 +179,9 @@ def paging(
     if items is None:
         return None, _not_a_list(op, params)
     if op.method not in _PAGED_METHODS:
-        return (
-            None,
-            f"a {op.method}: repeating it page by page would repeat what it does",
-        )
+        paged = any(n in params for n in (*_CURSOR_PARAMS, *_OFFSET_PARAMS, *_PAGE_PARAMS))
+        why = f"a {op.method}: repeating it page by page would repeat what it does"
+        return None, why if paged else ""
     path, item_type = items
     if len(path) == 1 and norm(path[0]) not in _ITEM_NAMES and op.path.endswith("}"):
         # one array in a single resource (Linode's volume ``tags``) is not a list answer
@@ -242,11 +241,12 @@ def _detect(
             has_more=has_more_path,
             start=start,
         )
+    if cursor_param is not None and not path:
+        # a bare array has no room for the next cursor: it comes in a Link header (Okta,
+        # Kratos, GitHub), even where the spec does not declare the header
+        return make("link")
     if cursor_param is not None:
-        return (
-            None,
-            f"takes a cursor ({cursor_param}) but the answer names no next cursor",
-        )
+        return None, f"takes a cursor ({cursor_param}) but the answer names no next cursor"
     return None, "no page parameter: the whole list comes in one answer"
 
 
@@ -272,17 +272,19 @@ def _params(op: Operation) -> dict[str, str]:
     }
 
 
-def _items(types: Types, body: TypeRef | None) -> tuple[Path, TypeRef] | None:
+def _items(types: Types, body: TypeRef | None, path: str) -> tuple[Path, TypeRef] | None:
     """Where the answer keeps its items, and their type: the body itself when it is an array,
-    else its one array (or the one named like ``data``/``items``), at the root or in ``meta``.
-    """
+    else its one array (or the one named like ``data``/``items``, or like the path's last
+    segment: Xero's ``/Invoices`` answers ``Invoices`` beside ``Warnings``), at the root or in
+    ``meta``."""
+    segment = norm(next((p for p in reversed(path.split("/")) if p and "{" not in p), ""))
     whole = _item_type(types, body)
     if whole is not None:
         return (), whole
     for holder in _ITEM_HOLDERS:
         fields = types.fields(types.at(body, holder))
         arrays = {k: i for k, t in fields.items() if (i := _item_type(types, t)) is not None}
-        name = next((n for n in arrays if norm(n) in _ITEM_NAMES), None)
+        name = next((n for n in arrays if norm(n) in _ITEM_NAMES or norm(n) == segment), None)
         if name is None and len(arrays) == 1:
             name = next(iter(arrays))
         if name is not None:
