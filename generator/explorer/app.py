@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from generator.explorer.fields import operation_fields
 from generator.explorer.guard import PreviewGuard, too_deep
 from generator.explorer.preview import preview
 from generator.explorer.sanitize import sanitize
+from generator.explorer.schema import response_tables
 from generator.gateway.settings import GatewaySettings, upstreams
 from generator.ir import Api, Operation
 from generator.paths import templates_root
@@ -88,7 +90,12 @@ class _Explorer:
         return _page(page)
 
     def _operation_page(self, op: Operation) -> str:
+        schema, schema_more = response_tables(self.api, op)
         return self.env.get_template("operation.html.jinja").render(
+            header_options=header_options(self.api, op),
+            schema=schema,
+            schema_more=schema_more,
+            paging=op.response.paging,
             api=self.api,
             op=op,
             description=sanitize(op.description_source),
@@ -136,9 +143,18 @@ class _Explorer:
         if not isinstance(values, dict):
             return _json({"error": "expected an object with 'values'"}, 400)
         base_url = _base_url(data.get("base_url"))
+        options = data.get("options")
         try:
             result = await self.guard.run(
-                lambda: preview(self.api, op, values, package=self.package, base_url=base_url)
+                lambda: preview(
+                    self.api,
+                    op,
+                    values,
+                    package=self.package,
+                    base_url=base_url,
+                    options=options if isinstance(options, dict) else None,
+                    token=self.token_required,
+                )
             )
             return _json(result.as_json(), 200)
         except ValueError:  # text no request can carry (a lone surrogate, from JSON's \ud800)
@@ -200,11 +216,34 @@ def _shared_prefix(paths: tuple[str, ...]) -> str:
     return "/" + "/".join(shared) if shared else ""
 
 
-def _title(op: Operation) -> str:
+@dataclass(frozen=True)
+class HeaderOption:
+    keyword: str  # the client's request_options key
+    header: str
+    renew: bool  # an idempotency key: prefilled with a fresh random value, renewable
+
+
+def header_options(api: Api, op: Operation) -> list[HeaderOption]:
+    """The per-call headers the generated client sets: the profile's client headers, and the
+    idempotency key for the methods the runtime sends one with."""
+    options = [HeaderOption(kw, header, False) for kw, header in api.profile.client_headers]
+    idempotency = api.profile.idempotency_header
+    if idempotency and op.method.upper() not in ("GET", "HEAD", "OPTIONS"):
+        options.append(HeaderOption("idempotency_key", idempotency, True))
+    return options
+
+
+TITLE_LENGTH = 80
+
+
+def short_title(op: Operation) -> str:
     """What a page calls an operation: its summary, else its description's first sentence
-    (Stripe's operations have no summary), else its ID."""
-    title = op.summary or first_sentence(op.description) or op.operation_id
-    return title if len(title) <= 120 else title[:119] + "…"
+    (Stripe's operations have no summary) cut at a word boundary, else its name."""
+    title = op.summary or first_sentence(op.description) or op.py_name
+    if len(title) <= TITLE_LENGTH:
+        return title
+    cut = title[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:- \u2013\u2014")
+    return cut + "…"
 
 
 def _deprecation(op: Operation) -> str:
@@ -252,7 +291,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["segment"] = lambda text: quote(str(text), safe="")
     env.filters["prose"] = lambda text: Markup(sanitize(str(text)))
-    env.filters["title"] = _title
+    env.filters["title"] = short_title
     return env
 
 

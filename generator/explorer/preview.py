@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.explorer.fields import coerce
+from generator.explorer.tabs import cli_for, curl_for
 from generator.gateway.forms import (
     FormError,
     Problem,
@@ -37,8 +38,10 @@ class Preview:
     target: str  # path and query string, relative to the gateway's root
     headers: dict[str, str]  # what the request sends besides the gateway's Authorization
     body: str | None
-    snippet: str
+    snippet: str  # Python, through the generated client
     problems: list[Problem] = field(default_factory=list)
+    cli: str = ""  # the generated try-it command line
+    curl: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,22 +50,60 @@ class Preview:
             "headers": self.headers,
             "body": self.body,
             "snippet": self.snippet,
+            "snippets": {"python": self.snippet, "cli": self.cli, "curl": self.curl},
             "problems": [{"param": p.param, "message": p.message} for p in self.problems],
         }
 
 
 def preview(
-    api: Api, op: Operation, values: Mapping[str, Any], *, package: str, base_url: str | None
+    api: Api,
+    op: Operation,
+    values: Mapping[str, Any],
+    *,
+    package: str,
+    base_url: str | None,
+    options: Mapping[str, str] | None = None,
+    token: bool = True,
 ) -> Preview:
     """The request ``op`` sends for the form's ``values`` (keyed by Python keyword; nested
-    objects by wire name) and the snippet that sends it."""
+    objects by wire name) and the snippets that send it. ``options`` are the client's
+    per-call headers by keyword (the profile's client headers, ``idempotency_key``); ``token``
+    whether the gateway wants its token (curl then sends it)."""
     args = arguments(api, op, values)
     request = _request(api, op, args)
     problems = list(request.problems)
     problems += _check(api, op, request)
-    snippet = snippet_for(api, op, args, package=package, base_url=base_url)
+    chosen = call_options(api, options or {})
+    for keyword, value in chosen.items():
+        request.headers[_option_headers(api)[keyword]] = value
+    call = {**args, op.options_arg: chosen} if chosen else args
+    snippet = snippet_for(api, op, call, package=package, base_url=base_url)
     target = request.path + (f"?{request.query}" if request.query else "")
-    return Preview(op.method, target, request.headers, request.body, snippet, problems)
+    root = base_url or "http://127.0.0.1:8000"
+    return Preview(
+        op.method,
+        target,
+        request.headers,
+        request.body,
+        snippet,
+        problems,
+        cli=cli_for(api, op, args, package=package, base_url=base_url),
+        curl=curl_for(op.method, root + target, request.headers, request.body, token=token),
+    )
+
+
+def _option_headers(api: Api) -> dict[str, str]:
+    """The per-call options that are headers: keyword -> header name."""
+    headers = dict(api.profile.client_headers)
+    if api.profile.idempotency_header:
+        headers["idempotency_key"] = api.profile.idempotency_header
+    return headers
+
+
+def call_options(api: Api, options: Mapping[str, Any]) -> dict[str, str]:
+    """The header options the page gave that this API has (empty ones left out)."""
+    known = _option_headers(api)
+    return {k: v for k, v in options.items() if k in known and isinstance(v, str) and v}
 
 
 def arguments(api: Api, op: Operation, values: Mapping[str, Any]) -> dict[str, Any]:

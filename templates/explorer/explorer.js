@@ -4,6 +4,27 @@
 // sends exactly the previewed request through the gateway with the gateway token.
 "use strict";
 
+// Every page: light or dark, following the system's choice until the toggle says otherwise.
+(function () {
+  const KEY = "explorer-theme";
+  const button = document.getElementById("theme");
+  const media = matchMedia("(prefers-color-scheme: dark)");
+  const stored = () => { try { return localStorage.getItem(KEY); } catch (e) { return null; } };
+  function apply() {
+    const chosen = stored();
+    const dark = chosen ? chosen === "dark" : media.matches;
+    document.documentElement.dataset.theme = dark ? "dark" : "light";
+    if (button) button.setAttribute("aria-pressed", String(dark));
+  }
+  apply();
+  media.addEventListener("change", apply);
+  if (button) button.addEventListener("click", () => {
+    const dark = document.documentElement.dataset.theme !== "dark";
+    try { localStorage.setItem(KEY, dark ? "dark" : "light"); } catch (e) { /* storage blocked */ }
+    apply();
+  });
+})();
+
 // The index: filter the list of operations as you type.
 (function () {
   const filter = document.getElementById("filter");
@@ -16,7 +37,7 @@
     for (const group of document.querySelectorAll("[data-group]")) {
       let visible = 0;
       for (const li of group.querySelectorAll("li")) {
-        const text = li.textContent.toLowerCase();
+        const text = `${li.textContent} ${li.dataset.params || ""}`.toLowerCase();
         li.hidden = !words.every((w) => text.includes(w));
         if (!li.hidden) visible++;
       }
@@ -85,6 +106,21 @@
     return input.value === "" ? undefined : input.value;
   }
 
+  // The client's per-call headers (request_options): profile headers, the idempotency key.
+  function options(withKey = true) {
+    const out = {};
+    for (const input of form.querySelectorAll("[data-option]")) {
+      if (input.value === "" || (!withKey && input.hasAttribute("data-renew"))) continue;
+      out[input.dataset.option] = input.value;
+    }
+    return out;
+  }
+
+  function renewKey() {
+    const input = form.querySelector("[data-renew]");
+    if (input) input.value = crypto.randomUUID();
+  }
+
   function values() {
     const out = {};
     for (const el of childFields(form)) {
@@ -149,7 +185,7 @@
   }
 
   // Lists: add and remove items ----------------------------------------------------------
-  function addItem(list) {
+  function addItem(list, focus = true) {
     const copy = list.querySelector(":scope > template").content.cloneNode(true);
     const renamed = new Map();
     for (const el of copy.querySelectorAll("[id]")) {
@@ -166,7 +202,7 @@
     list.querySelector(":scope > ol.items").appendChild(copy);
     renumber(list);
     const first = item.querySelector("input, select, textarea");
-    if (first) first.focus();
+    if (first && focus) first.focus();
   }
 
   function removeItem(button) {
@@ -203,7 +239,7 @@
       const response = await fetch(form.dataset.preview, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ values: values(), base_url: baseUrl }),
+        body: JSON.stringify({ values: values(), options: options(), base_url: baseUrl }),
         credentials: "omit",
         cache: "no-store",
       });
@@ -215,7 +251,9 @@
     }
     if (seq !== previewSeq) return null; // a newer preview is on its way
     latest = answer;
-    $("snippet").textContent = answer.snippet;
+    $("snippet").textContent = answer.snippets.python;
+    $("snippet-cli").textContent = answer.snippets.cli;
+    $("snippet-curl").textContent = answer.snippets.curl;
     $("request").textContent = rawRequest(answer);
     const checks = $("checks");
     checks.replaceChildren();
@@ -277,7 +315,9 @@
     $("send-status").textContent = "Sending…";
     const headers = Object.assign({}, p.headers);
     if (token.value.trim()) headers.Authorization = `Bearer ${token.value.trim()}`;
+    const sent = { values: values(), options: options(false) };
     try {
+      const started = performance.now();
       const response = await fetch(target(p), {
         method: p.method,
         headers,
@@ -287,8 +327,12 @@
         redirect: "manual",
       });
       const text = await response.text();
-      showResponse(response, text);
-      $("send-status").textContent = `Answered ${response.status}.`;
+      const ms = Math.round(performance.now() - started);
+      showResponse(response, text, ms);
+      remember({ op: form.dataset.op, method: p.method, target: p.target, status: response.status, ms, at: Date.now(), ...sent });
+      renewKey(); // the next Send is another call: a new key, or the API would replay this answer
+      schedulePreview();
+      $("send-status").textContent = `Answered ${response.status} in ${ms} ms.`;
     } catch (error) {
       $("send-status").textContent = `Not answered: ${error.message}`;
     } finally {
@@ -296,16 +340,29 @@
     }
   });
 
-  function showResponse(response, text) {
+  function showResponse(response, text, ms) {
     $("response-empty").hidden = true;
     $("response-meta").hidden = false;
     const status = $("response-status");
     status.textContent = `${response.status} ${response.statusText}`.trim();
     status.className = response.ok ? "status-ok" : "status-bad";
+    $("response-time").textContent = `${ms} ms`;
     $("response-request-id").textContent = response.headers.get("request-id") || "(none)";
+    const list = $("response-headers");
+    list.replaceChildren();
+    for (const [name, value] of response.headers) {
+      const dt = document.createElement("dt");
+      dt.textContent = name;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      list.append(dt, dd);
+    }
+    $("response-headers-box").hidden = false;
     let parsed = null;
     try { parsed = JSON.parse(text); } catch (e) { parsed = null; }
+    offerNextPage(response.ok ? parsed : null);
     const body = $("response-body");
+    $("response-body-box").hidden = false;
     body.hidden = false;
     body.textContent = parsed === null ? text : JSON.stringify(parsed, null, 2);
     const box = $("response-error");
@@ -359,14 +416,15 @@
   });
 
   $("copy").addEventListener("click", async () => {
-    const text = $("snippet").textContent;
+    const panel = activePanel();
+    const text = panel.textContent;
     const status = $("copy-status");
     try {
       await navigator.clipboard.writeText(text);
       status.textContent = "Copied.";
     } catch (e) {
       const range = document.createRange();
-      range.selectNodeContents($("snippet"));
+      range.selectNodeContents(panel);
       const selection = getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
@@ -374,5 +432,163 @@
     }
   });
 
+  // Snippet tabs: Python, the command line, curl; the choice is remembered ---------------
+  const TAB_KEY = "explorer-tab";
+  const tabs = Array.from(document.querySelectorAll("[role=tab]"));
+  const activePanel = () => $(tabs.find((t) => t.getAttribute("aria-selected") === "true").getAttribute("aria-controls"));
+  function choose(tab, focus) {
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+      $(t.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (focus) tab.focus();
+    try { localStorage.setItem(TAB_KEY, tab.dataset.tab); } catch (e) { /* storage blocked */ }
+  }
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => choose(tab, false));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      event.preventDefault();
+      choose(tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length], true);
+    });
+  }
+  try {
+    const saved = tabs.find((t) => t.dataset.tab === localStorage.getItem(TAB_KEY));
+    if (saved) choose(saved, false);
+  } catch (e) { /* storage blocked */ }
+
+  // Filling the form from saved values (history, links): the inverse of read() -----------
+  function fill(el, value) {
+    const kind = el.dataset.kind;
+    if (kind === "group") {
+      for (const child of childFields(el)) fill(child, value && typeof value === "object" ? value[child.dataset.key] : undefined);
+      return;
+    }
+    if (kind === "array" || kind === "map") {
+      el.querySelector(":scope > ol.items").replaceChildren();
+      const entries = value && typeof value === "object" ? Object.entries(value) : [];
+      for (const [key, item] of entries) {
+        addItem(el, false);
+        const li = Array.from(listItems(el)).at(-1);
+        if (kind === "map") control(li.querySelector(":scope > [data-kind='key']")).value = key;
+        fill(li.querySelector(":scope > [data-kind]:not([data-kind='key'])"), item);
+      }
+      return;
+    }
+    const input = control(el);
+    if (!input || kind === "file") return;
+    if (kind === "checkbox") input.checked = value === true;
+    else input.value = value === undefined || value === null ? "" : String(value);
+  }
+
+  function restore(state) {
+    for (const el of childFields(form)) fill(el, (state.values || {})[el.dataset.key]);
+    for (const input of form.querySelectorAll("[data-option]:not([data-renew])")) {
+      input.value = (state.options || {})[input.dataset.option] || "";
+    }
+    renewKey();
+    refreshPreview();
+  }
+
+  // Links: the operation and its form in the URL fragment (never the token) ---------------
+  const encodeState = (state) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(state))))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  function decodeState(text) {
+    const bytes = Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  }
+  $("copy-link").addEventListener("click", async () => {
+    const link = `${location.href.split("#")[0]}#state=${encodeState({ values: values(), options: options(false) })}`;
+    history.replaceState(null, "", link);
+    try {
+      await navigator.clipboard.writeText(link);
+      $("send-status").textContent = "Link copied: it holds the form, never the token.";
+    } catch (e) {
+      $("send-status").textContent = "Link in the address bar: it holds the form, never the token.";
+    }
+  });
+
+  // History: the last 50 calls, in this browser ------------------------------------------
+  const HISTORY_KEY = "explorer-history";
+  const opsRoot = new URL("./", location.href);
+  function loadHistory() {
+    try { return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function saveHistory(entries) {
+    try { localStorage.setItem(HISTORY_KEY, JSON.stringify(entries.slice(0, 50))); } catch (e) { /* storage blocked */ }
+  }
+  function remember(entry) {
+    saveHistory([entry, ...loadHistory()]);
+    showHistory();
+  }
+  function showHistory() {
+    const list = $("history");
+    list.replaceChildren();
+    loadHistory().forEach((entry, index) => {
+      const li = document.createElement("li");
+      const what = document.createElement("span");
+      what.className = "what";
+      what.textContent = `${entry.method} ${entry.target.split("?")[0]} · ${entry.status} · ${entry.ms} ms · ${new Date(entry.at).toLocaleTimeString()}`;
+      li.append(what);
+      const here = entry.op === form.dataset.op;
+      const reopen = document.createElement(here ? "button" : "a");
+      reopen.textContent = "Reopen";
+      if (here) {
+        reopen.type = "button";
+        reopen.addEventListener("click", () => restore(entry));
+      } else {
+        reopen.href = `${new URL(encodeURIComponent(entry.op), opsRoot)}#state=${encodeState(entry)}`;
+      }
+      reopen.setAttribute("aria-label", `Reopen call ${index + 1}: ${entry.method} ${entry.target.split("?")[0]}`);
+      li.append(" ", reopen);
+      if (here) {
+        const resend = document.createElement("button");
+        resend.type = "button";
+        resend.textContent = "Resend";
+        resend.setAttribute("aria-label", `Resend call ${index + 1}`);
+        resend.addEventListener("click", async () => {
+          restore(entry);
+          form.requestSubmit();
+        });
+        li.append(" ", resend);
+      }
+      list.append(li);
+    });
+    $("history-clear").disabled = list.children.length === 0;
+  }
+  $("history-clear").addEventListener("click", () => {
+    try { localStorage.removeItem(HISTORY_KEY); } catch (e) { /* storage blocked */ }
+    showHistory();
+    $("history-status").textContent = "History cleared.";
+  });
+
+  // Paged answers: the next page is the same call from after the last item ----------------
+  function offerNextPage(parsed) {
+    const button = $("next-page");
+    if (!button) return;
+    let field = null;
+    let value = null;
+    if (parsed && parsed.has_more && button.dataset.paging === "list" && Array.isArray(parsed.data) && parsed.data.length) {
+      field = "starting_after";
+      value = parsed.data.at(-1).id;
+    } else if (parsed && parsed.has_more && button.dataset.paging === "search" && parsed.next_page) {
+      field = "page";
+      value = parsed.next_page;
+    }
+    const el = field && form.querySelector(`:scope > [data-key="${field}"]`);
+    button.hidden = !(el && value);
+    button.onclick = el && value ? () => { fill(el, String(value)); form.requestSubmit(); } : null;
+  }
+
+  $("idem-renew")?.addEventListener("click", () => { renewKey(); refreshPreview(); });
+  if (location.hash.startsWith("#state=")) {
+    try { restore(decodeState(location.hash.slice(7))); } catch (e) { $("send-status").textContent = "The link's form could not be read."; }
+  } else {
+    renewKey();
+  }
+  showHistory();
   refreshPreview();
 })();

@@ -105,6 +105,22 @@ class _Paragraphs(argparse.HelpFormatter):
         )
 
 
+def option_names(names: Sequence[str]) -> dict[str, str]:
+    """Each parameter's option: the kebab-case of its Python name (``class_`` -> ``--class``
+    where no other option is called so). The explorer's command-line snippet spells them so."""
+    options: dict[str, str] = {}
+    for name in names:
+        base = "--" + name.replace("_", "-")
+        taken = set(_GENERAL) | set(options.values())
+        for candidate in (base.rstrip("-"), base, base + "-param"):
+            if candidate not in taken and len(candidate) > 2:
+                options[name] = candidate
+                break
+        else:
+            raise ValueError(f"no free option name for parameter {name!r}")
+    return options
+
+
 class _Command:
     def __init__(self, prog: str, name: str, op: Mapping[str, Any], table: Mapping[str, Any]):
         self.op = op
@@ -121,12 +137,12 @@ class _Command:
             allow_abbrev=False,
             formatter_class=_Paragraphs,
         )
-        self.options: dict[str, str] = {}  # parameter name -> its option
+        # parameter name -> its option
+        self.options: dict[str, str] = option_names([p["name"] for p in op["params"]])
         required = self.parser.add_argument_group("required parameters")
         optional = self.parser.add_argument_group("optional parameters")
         for p in op["params"]:
-            option = self._option_for(p["name"])
-            self.options[p["name"]] = option
+            option = self.options[p["name"]]
             group = required if p["required"] else optional
             group.add_argument(option, dest="p_" + p["name"], **self._argument(p, option))
         general = self.parser.add_argument_group("general options")
@@ -149,15 +165,6 @@ class _Command:
             action="store_true",
             help="print Python code that makes this same call; send nothing",
         )
-
-    def _option_for(self, name: str) -> str:
-        base = "--" + name.replace("_", "-")
-        stripped = base.rstrip("-")  # class_ -> --class, where no other option is called so
-        taken = set(_GENERAL) | set(self.options.values())
-        for candidate in (stripped, base, base + "-param"):
-            if candidate not in taken and len(candidate) > 2:
-                return candidate
-        raise ValueError(f"no free option name for parameter {name!r}")
 
     def _argument(self, p: Mapping[str, Any], option: str) -> dict[str, Any]:
         t = p["type"]

@@ -102,7 +102,7 @@ async function mainFlow(ctx) {
   await page.waitForFunction(() => document.getElementById("copy-status").textContent !== "");
   out.copyStatus = await page.locator("#copy-status").textContent();
   out.clipboard = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `unreadable: ${e}`);
-  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
   out.answer = await answered(page);
   out.opCsp = (await page.request.get(page.url())).headers()["content-security-policy"];
   out.scripts = await page.evaluate(() => Array.from(document.scripts).map((s) => s.src || "inline"));
@@ -165,7 +165,7 @@ async function emptyAccount(ctx) {
     focused: await page.evaluate(() => document.activeElement.closest("li.item") !== null),
   };
   const before = report.requests.length;
-  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
   const error = page.locator("#f-body-account-err");
   await error.waitFor({ state: "visible" });
   await page.waitForTimeout(300); // anything sent would have left by now
@@ -246,7 +246,7 @@ async function apiError(ctx) {
   await page.goto(`${config.gateway}/_gateway/operations/${OP}`);
   await page.getByRole("textbox", { name: /^account\b/ }).fill("acct_missing");
   await page.getByRole("combobox", { name: /^type\b/ }).selectOption("account_update");
-  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
   const answer = await answered(page);
   const out = {
     answer,
@@ -288,7 +288,7 @@ async function crafted(ctx) {
   const before = report.requests.length;
   const count = page.getByRole("textbox", { name: /^count\b/ });
   await count.fill("4.5x");
-  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
   await page.locator("#f-body-count-err").waitFor({ state: "visible" });
   await page.waitForTimeout(300);
   out.countMessage = await page.locator("#f-body-count-err").textContent();

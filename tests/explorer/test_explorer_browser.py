@@ -355,7 +355,8 @@ def test_screenshots_and_nothing_scrolls_sideways_at_390(run: dict[str, Any]) ->
 def test_keyboard_only(run: dict[str, Any]) -> None:
     keyboard = run["keyboard"]
     order = [v["id"] for v in keyboard["visited"] if v["id"]]
-    assert order[:7] == [  # Tab walks the page in reading order
+    assert order[:8] == [  # Tab walks the page in reading order
+        "theme",  # the header's dark-mode toggle
         "token",
         "token-toggle",
         "token-forget",

@@ -169,6 +169,10 @@ def test_operation_page_has_one_labelled_field_per_parameter(gw: Gateway) -> Non
         "f-body-collection_options-future_requirements",
         "f-body-collect",
         "token",
+        # the client's per-call headers (the profile's and the idempotency key, for a POST)
+        "h-stripe_account",
+        "h-stripe_version",
+        "h-idempotency_key",
     }
     assert set(page.controls) == ids  # expand's items come from its <template>
     for control_id in ids:
