@@ -43,13 +43,18 @@ def command_name(op: Operation) -> str:
 
 
 def command_table(api: Api) -> str:
-    head = {
+    head: dict[str, Any] = {
         "title": api.title,
         "version": api.version,
         "client": api.profile.client_class,
         "credential_envs": [c.env for c in api.credentials],
         "base_url_env": api.profile.base_url_env,
     }
+    call_options = dict(api.profile.client_headers)
+    if api.profile.idempotency_header:
+        call_options["idempotency_key"] = api.profile.idempotency_header
+    if call_options:
+        head["call_options"] = call_options
     ops = [f"{_dump(command_name(op))}: {_dump(_operation(op))}" for op in api.operations]
     types = [
         f"{_dump(p.name)}: {_dump([[f.wire_name, _type(f.type), f.required] for f in p.fields])}"
@@ -62,7 +67,7 @@ def command_table(api: Api) -> str:
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "method": op.py_name,
         "const": op.const_name,
         "http": f"{op.method} {op.path}",
@@ -71,6 +76,9 @@ def _operation(op: Operation) -> dict[str, Any]:
         "deprecated": op.deprecated,
         "params": [_parameter(p) for p in op.parameters],
     }
+    if op.options_arg != "request_options":
+        out["options_arg"] = op.options_arg
+    return out
 
 
 def _parameter(p: Parameter) -> dict[str, Any]:

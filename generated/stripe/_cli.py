@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -106,6 +106,31 @@ class _Paragraphs(argparse.HelpFormatter):
         )
 
 
+def option_names(names: Sequence[str]) -> dict[str, str]:
+    """Each parameter's option: the kebab-case of its Python name (``class_`` -> ``--class``
+    where no other option is called so). The explorer's command-line snippet spells them so.
+    """
+    options: dict[str, str] = {}
+    for name in names:
+        base = "--" + name.replace("_", "-")
+        taken = set(_GENERAL) | set(options.values())
+        for candidate in (base.rstrip("-"), base, base + "-param"):
+            if candidate not in taken and len(candidate) > 2:
+                options[name] = candidate
+                break
+        else:
+            raise ValueError(f"no free option name for parameter {name!r}")
+    return options
+
+
+def call_option_names(keywords: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
+    """The options of the client's per-call headers (``--stripe-account``,
+    ``--idempotency-key``), each unless a parameter's option has its name."""
+    used = set(_GENERAL) | set(taken)
+    options = {k: "--" + k.replace("_", "-") for k in keywords}
+    return {k: option for k, option in options.items() if option not in used}
+
+
 class _Command:
     def __init__(self, prog: str, name: str, op: Mapping[str, Any], table: Mapping[str, Any]):
         self.op = op
@@ -122,12 +147,12 @@ class _Command:
             allow_abbrev=False,
             formatter_class=_Paragraphs,
         )
-        self.options: dict[str, str] = {}  # parameter name -> its option
+        # parameter name -> its option
+        self.options: dict[str, str] = option_names([p["name"] for p in op["params"]])
         required = self.parser.add_argument_group("required parameters")
         optional = self.parser.add_argument_group("optional parameters")
         for p in op["params"]:
-            option = self._option_for(p["name"])
-            self.options[p["name"]] = option
+            option = self.options[p["name"]]
             group = required if p["required"] else optional
             group.add_argument(option, dest="p_" + p["name"], **self._argument(p, option))
         general = self.parser.add_argument_group("general options")
@@ -144,21 +169,21 @@ class _Command:
             action="store_true",
             help="print the request (method, URL, headers with secrets masked, body); send nothing",
         )
+        # the client's per-call headers (request_options), where no parameter took the name
+        headers = self.api.get("call_options", {})
+        for keyword, option in call_option_names(headers, self.options.values()).items():
+            general.add_argument(
+                option,
+                dest="o_" + keyword,
+                metavar="VALUE",
+                help=f"send {headers[keyword]}: VALUE",
+            )
         general.add_argument(
             "--print-snippet",
             dest="g_snippet",
             action="store_true",
             help="print Python code that makes this same call; send nothing",
         )
-
-    def _option_for(self, name: str) -> str:
-        base = "--" + name.replace("_", "-")
-        stripped = base.rstrip("-")  # class_ -> --class, where no other option is called so
-        taken = set(_GENERAL) | set(self.options.values())
-        for candidate in (stripped, base, base + "-param"):
-            if candidate not in taken and len(candidate) > 2:
-                return candidate
-        raise ValueError(f"no free option name for parameter {name!r}")
 
     def _argument(self, p: Mapping[str, Any], option: str) -> dict[str, Any]:
         t = p["type"]
@@ -210,6 +235,9 @@ class _Command:
         ns = vars(self.parser.parse_args(argv))
         general = {k[2:]: v for k, v in ns.items() if k.startswith("g_")}
         values: dict[str, Any] = {}
+        chosen = {k[2:]: v for k, v in ns.items() if k.startswith("o_") and v is not None}
+        if chosen:
+            values[self.op.get("options_arg", "request_options")] = chosen
         for p in self.op["params"]:
             given = ns["p_" + p["name"]]
             if given is None:
@@ -418,7 +446,10 @@ class _Command:
         secrets = [os.environ.get(env, "") for env in self.api["credential_envs"]]
         secrets = [s for s in secrets if len(s) >= 4]  # shorter ones would mask everything
         lines = [f"{request.method} {_mask(str(request.url), secrets)}"]
-        for raw_name, raw_value in request.headers.raw:  # as sent, in their own spelling
+        for (
+            raw_name,
+            raw_value,
+        ) in request.headers.raw:  # as sent, in their own spelling
             name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
             if name.lower() in _SECRET_HEADERS or _mask(value, secrets) != value:
                 scheme, _, rest = value.partition(" ")

@@ -38,6 +38,7 @@ Kind = Literal[
 ]
 MAX_DEPTH = 4
 
+
 @dataclass(frozen=True)
 class Field:
     kind: Kind

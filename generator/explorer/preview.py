@@ -20,16 +20,20 @@ from generator.explorer.tabs import cli_for, curl_for
 from generator.gateway.forms import (
     FormError,
     Problem,
+    Upload,
     decode,
     decode_styled,
     encode_pairs,
     parse_pairs,
 )
 from generator.gateway.validate import validate
-from generator.ir import Api, Operation
+from generator.ir import Api, Operation, Prim, TypeRef, UnionOf
 from generator.snippets import snippet_for
 from generator.templates.runtime import _placement, _values
+from generator.templates.runtime._snippet import Expr
 from generator.views.placement import placement
+
+FILE_TYPES = ("bytes", "FileInput", "RawContent")
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
     cli: str = ""  # the generated try-it command line
     curl: str = ""
+    # A multipart body: its non-file parts (name, text, content type), to which the page adds
+    # its files (form key -> part name); a raw body: the form key of the file that is it.
+    parts: list[tuple[str, str, str | None]] | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +60,9 @@ class Preview:
             "body": self.body,
             "snippet": self.snippet,
             "snippets": {"python": self.snippet, "cli": self.cli, "curl": self.curl},
+            "parts": self.parts,
+            "files": self.files,
+            "raw": self.raw,
             "problems": [{"param": p.param, "message": p.message} for p in self.problems],
         }
 
@@ -70,15 +82,23 @@ def preview(
     per-call headers by keyword (the profile's client headers, ``idempotency_key``); ``token``
     whether the gateway wants its token (curl then sends it)."""
     args = arguments(api, op, values)
-    request = _request(api, op, args)
+    # A file field holds the chosen file's name: the page itself sends the file
+    files = {
+        p.py_name: args.pop(p.py_name)
+        for p in op.parameters
+        if is_file(p.type) and isinstance(args.get(p.py_name), str)
+    }
+    request = _request(api, op, args, files)
     problems = list(request.problems)
     problems += _check(api, op, request)
     chosen = call_options(api, options or {})
     for keyword, value in chosen.items():
         request.headers[_option_headers(api)[keyword]] = value
-    call = {**args, op.options_arg: chosen} if chosen else args
-    snippet = snippet_for(api, op, call, package=package, base_url=base_url)
+    opened = {k: Expr(f'open({json.dumps(name)}, "rb")') for k, name in files.items()}
+    call = {**args, **opened, **({op.options_arg: chosen} if chosen else {})}
+    snippet = snippet_for(api, op, _in_order(op, call), package=package, base_url=base_url)
     target = request.path + (f"?{request.query}" if request.query else "")
+    wires = {p.py_name: p.wire_name for p in op.parameters}
     root = base_url or "http://127.0.0.1:8000"
     return Preview(
         op.method,
@@ -87,9 +107,39 @@ def preview(
         request.body,
         snippet,
         problems,
-        cli=cli_for(api, op, args, package=package, base_url=base_url),
-        curl=curl_for(op.method, root + target, request.headers, request.body, token=token),
+        cli=cli_for(
+            api,
+            op,
+            _in_order(op, {**args, **files}),
+            package=package,
+            base_url=base_url,
+            options=chosen,
+        ),
+        curl=curl_for(
+            op.method,
+            root + target,
+            request.headers,
+            request.body,
+            token=token,
+            parts=request.parts,
+            files={wires[k]: name for k, name in files.items()},
+        ),
+        parts=request.parts,
+        files={k: wires[k] for k in files} if request.parts is not None else {},
+        raw=next(iter(files), None) if request.parts is None and files else None,
     )
+
+
+def is_file(t: TypeRef) -> bool:
+    """Whether a parameter takes a file (alone or beside ``None``)."""
+    members = t.members if isinstance(t, UnionOf) else (t,)
+    return any(isinstance(m, Prim) and m.name in FILE_TYPES for m in members)
+
+
+def _in_order(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
+    """``args`` in the operation's parameter order (the options argument last)."""
+    order = [p.py_name for p in op.parameters] + [op.options_arg]
+    return {name: args[name] for name in order if name in args}
 
 
 def _option_headers(api: Api) -> dict[str, str]:
@@ -124,11 +174,16 @@ class _Request:
     body: str | None
     path_values: dict[str, str] = field(default_factory=dict)  # decoded, for validation
     problems: list[Problem] = field(default_factory=list)
+    parts: list[tuple[str, str, str | None]] | None = None  # multipart's non-file parts
+    files: dict[str, str] = field(default_factory=dict)  # part (or raw body) -> file name
 
 
-def _request(api: Api, op: Operation, args: Mapping[str, Any]) -> _Request:
+def _request(
+    api: Api, op: Operation, args: Mapping[str, Any], files: Mapping[str, str]
+) -> _Request:
     """The request the generated client builds for ``args``: placed and encoded by the
-    runtime's own ``place`` and ``body`` (``templates/runtime/_placement.py``)."""
+    runtime's own ``place`` and ``body`` (``templates/runtime/_placement.py``). ``files``
+    (keyword -> file name) are added by the page."""
     brackets = api.profile.param_style == "brackets"
     placed = _placement.place(placement(op), args, brackets=brackets)
     out = _Request(placed.path, placed.query_string(), dict(placed.headers), None)
@@ -146,10 +201,15 @@ def _request(api: Api, op: Operation, args: Mapping[str, Any]) -> _Request:
         out.body = json.dumps(encoded.json, separators=(",", ":"), ensure_ascii=False)
     elif encoded.content is not None and op.body is not None and op.body.encoding == "json":
         out.body = encoded.content.decode()  # a +json media type
-    elif encoded.files or encoded.content is not None:
-        out.problems.append(
-            Problem(None, "files are sent from the page itself, not through the preview")
-        )
+    elif op.body is not None and op.body.encoding == "multipart":
+        out.parts = [
+            (name, part[1].decode(), part[2] if len(part) > 2 else None)
+            for name, part in encoded.files or []
+        ]
+    wires = {p.py_name: p.wire_name for p in op.parameters}
+    out.files = {wires[k] or "": name for k, name in files.items()}
+    if op.body is not None and op.body.encoding == "raw" and files:
+        out.headers["Content-Type"] = placement(op).media_type or "application/octet-stream"
     if encoded.content_type is not None:
         out.headers["Content-Type"] = encoded.content_type
     elif encoded.json is not None:
@@ -168,6 +228,14 @@ def _check(api: Api, op: Operation, request: _Request) -> list[Problem]:
         if op.body is not None and op.body.encoding == "json" and body is not None:
             decoded_body: Any = json.loads(body)
             form = False
+        elif request.parts is not None:  # multipart: its fields, and the page's files
+            decoded_body = decode(
+                [(n, v) for n, v, _ in request.parts]
+                + [(n, Upload(f)) for n, f in request.files.items()]
+            )
+            form = True
+        elif op.body is not None and op.body.encoding == "raw" and request.files:
+            decoded_body, form = Upload(next(iter(request.files.values()))), True
         else:
             decoded_body = decode(parse_pairs(body)) if body is not None else None
             form = True

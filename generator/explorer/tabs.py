@@ -15,24 +15,30 @@ from typing import Any
 from generator.commands import command_name
 from generator.ir import Api, Operation
 from generator.templates.runtime import _values
-from generator.templates.runtime._cli import option_names
+from generator.templates.runtime._cli import call_option_names, option_names
 
 TOKEN_ENV = "GATEWAY_TOKEN"  # what the curl snippet and the docs call the gateway token
 
 
 def cli_for(
-    api: Api, op: Operation, args: Mapping[str, Any], *, package: str, base_url: str | None
+    api: Api,
+    op: Operation,
+    args: Mapping[str, Any],
+    *,
+    package: str,
+    base_url: str | None,
+    options: Mapping[str, str] | None = None,
 ) -> str:
     """``python -m <package> <command> --option value ...`` for ``args``: scalars as text,
     lists of scalars as the option repeated, anything else as JSON (which every option
     takes)."""
-    options = option_names([p.py_name for p in op.parameters])
+    param_options = option_names([p.py_name for p in op.parameters])
     words = ["python", "-m", package, command_name(op)]
     for p in op.parameters:
         if p.py_name not in args:
             continue
         value = args[p.py_name]
-        option = options[p.py_name]
+        option = param_options[p.py_name]
         if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
             for item in value:
                 words += [option, _values.text(item)]
@@ -40,6 +46,9 @@ def cli_for(
             words += [option, json.dumps(value, ensure_ascii=False, separators=(",", ":"))]
         else:
             words += [option, _values.text(value)]
+    chosen = options or {}
+    for keyword, option in call_option_names(chosen, param_options.values()).items():
+        words += [option, chosen[keyword]]
     if base_url is not None:
         words += ["--base-url", base_url]
     envs = [c.env for c in api.credentials]
@@ -48,9 +57,18 @@ def cli_for(
 
 
 def curl_for(
-    method: str, url: str, headers: Mapping[str, str], body: str | None, *, token: bool
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: str | None,
+    *,
+    token: bool,
+    parts: list[tuple[str, str, str | None]] | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> str:
-    """curl sending the previewed request to the gateway, with the token by reference."""
+    """curl sending the previewed request to the gateway, with the token by reference: a
+    multipart body as ``-F`` parts (its files by name, from the current folder), a raw body
+    from its file."""
     words = ["curl", "-g", "-X", method, url]  # -g: brackets in a query are not a glob
     head = []
     if token:
@@ -60,6 +78,17 @@ def curl_for(
     lines = [" ".join(shlex.quote(w) for w in words), *head]
     if body is not None:
         lines.append("--data-binary " + shlex.quote(body))
+    if parts is not None:
+        for name, value, media in parts:
+            typed = f";type={media}" if media else ""
+            lines.append(
+                "--form-string " + shlex.quote(f"{name}={value}")
+                if not typed
+                else "-F " + shlex.quote(f"{name}={value}{typed}")
+            )
+        lines += ["-F " + shlex.quote(f"{name}=@{file}") for name, file in (files or {}).items()]
+    elif files:
+        lines.append("--data-binary " + shlex.quote("@" + next(iter(files.values()))))
     return " \\\n  ".join(lines) + "\n"
 
 

@@ -102,7 +102,7 @@
     }
     const input = control(el);
     if (kind === "checkbox") return input.checked ? true : el.hasAttribute("data-required") ? false : undefined;
-    if (kind === "file") return undefined;
+    if (kind === "file") return input.files.length ? input.files[0].name : undefined; // the page sends the file
     return input.value === "" ? undefined : input.value;
   }
 
@@ -315,13 +315,23 @@
     $("send-status").textContent = "Sending…";
     const headers = Object.assign({}, p.headers);
     if (token.value.trim()) headers.Authorization = `Bearer ${token.value.trim()}`;
+    const fileOf = (key) => form.querySelector(`:scope > [data-key="${CSS.escape(key)}"] input[type=file]`).files[0];
+    let body = p.body === null ? undefined : p.body;
+    if (p.parts) { // multipart: the parts the client would send, then the files, as it orders them
+      body = new FormData();
+      for (const [name, value, type] of p.parts) body.append(name, type ? new Blob([value], { type }) : value);
+      for (const [key, name] of Object.entries(p.files)) body.append(name, fileOf(key));
+      delete headers["Content-Type"]; // the browser writes it, with the boundary
+    } else if (p.raw) {
+      body = fileOf(p.raw);
+    }
     const sent = { values: values(), options: options(false) };
     try {
       const started = performance.now();
       const response = await fetch(target(p), {
         method: p.method,
         headers,
-        body: p.body === null ? undefined : p.body,
+        body,
         credentials: "omit",
         cache: "no-store",
         redirect: "manual",

@@ -95,20 +95,14 @@ class Placed:
 
     path: str
     styled: list[str] = field(default_factory=list)  # encoded ``k=v`` query pieces
-    query: dict[str, Any] = field(
-        default_factory=dict
-    )  # bracket style: encoded as a whole
+    query: dict[str, Any] = field(default_factory=dict)  # bracket style: encoded as a whole
     headers: dict[str, str] = field(default_factory=dict)
-    cookies: list[str] = field(
-        default_factory=list
-    )  # ``k=v`` pieces of the Cookie header
+    cookies: list[str] = field(default_factory=list)  # ``k=v`` pieces of the Cookie header
     fields: dict[str, Any] = field(default_factory=dict)  # body fields by wire name
     whole: Any = None  # a body that is not an object of fields
 
     def query_string(self) -> str:
-        return "&".join(
-            self.styled + ([encode(flatten(self.query))] if self.query else [])
-        )
+        return "&".join(self.styled + ([encode(flatten(self.query))] if self.query else []))
 
 
 def place(
@@ -140,9 +134,7 @@ def place(
                 style = op.styles.get(name, "form*")
                 placed.styled += query_param(wire, value, style, name in op.reserved)
         elif name in op.headers:
-            set_header(
-                placed.headers, wire, header_param(value, op.styles.get(name, "simple"))
-            )
+            set_header(placed.headers, wire, header_param(value, op.styles.get(name, "simple")))
         elif name in op.cookies:
             placed.cookies += cookie_param(wire, value, op.styles.get(name, "form*"))
         elif name == op.whole_body:
@@ -172,9 +164,7 @@ def body(op: Described, placed: Placed) -> Body:
     if op.body == "multipart":
         return Body(files=multipart(placed.fields, op.parts))
     if op.body == "json":
-        value = (
-            placed.fields if placed.fields or op.body_required else None
-        )  # none: no body
+        value = placed.fields if placed.fields or op.body_required else None  # none: no body
         if placed.whole is not None:
             value = placed.whole
         if op.media_type:  # a +json type: httpx's json= would say application/json

@@ -270,9 +270,7 @@ def query_value(
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(kind, ",")
     joined = values[0].replace("+", "%20") if kind == "spaceDelimited" else values[0]
     parts = (
-        [unquote_plus(p) for p in re.split(re.escape(sep), joined, flags=re.I)]
-        if joined
-        else []
+        [unquote_plus(p) for p in re.split(re.escape(sep), joined, flags=re.I)] if joined else []
     )
     if shape == "array":
         return parts
@@ -287,9 +285,7 @@ def query_value(
 Type = Any
 
 
-def typed(
-    t: Type, value: Any, types: Mapping[str, Mapping[str, Type]] | None = None
-) -> Any:
+def typed(t: Type, value: Any, types: Mapping[str, Mapping[str, Type]] | None = None) -> Any:
     """``value`` as a value of type ``t``: text leaves read by the scalar readers, lists given
     as form lists (``{"0": a, "1": b}``, or ``""`` for an empty one) made lists; values that are
     typed already (from JSON) are checked, not converted. ``types`` gives the fields of each
@@ -322,10 +318,7 @@ def typed(
         if "map" in t:
             return {k: typed(t["map"], v, types) for k, v in value.items()}
         fields = (types or {}).get(t["dict"], {})
-        return {
-            k: typed(fields[k], v, types) if k in fields else v
-            for k, v in value.items()
-        }
+        return {k: typed(fields[k], v, types) if k in fields else v for k, v in value.items()}
     errors: list[str] = []
     for member in t["union"]:
         try:
