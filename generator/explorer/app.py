@@ -22,7 +22,7 @@ from generator.explorer.preview import preview
 from generator.explorer.sanitize import sanitize
 from generator.explorer.schema import response_tables
 from generator.gateway.settings import GatewaySettings, upstreams
-from generator.ir import Api, Operation
+from generator.ir import Api, ModelRef, Operation
 from generator.paths import templates_root
 from generator.text import first_sentence
 
@@ -95,7 +95,7 @@ class _Explorer:
             header_options=header_options(self.api, op),
             schema=schema,
             schema_more=schema_more,
-            paging=op.response.paging,
+            paging=paging_of(self.api, op),
             api=self.api,
             op=op,
             description=sanitize(op.description_source),
@@ -231,6 +231,16 @@ def header_options(api: Api, op: Operation) -> list[HeaderOption]:
     if idempotency and op.method.upper() not in ("GET", "HEAD", "OPTIONS"):
         options.append(HeaderOption("idempotency_key", idempotency, True))
     return options
+
+
+def paging_of(api: Api, op: Operation) -> str | None:
+    """How the answer pages ("list": Stripe's cursor, "search": a next-page token), from the
+    operation or, failing that, from its answer's model."""
+    if op.response.paging is not None:
+        return op.response.paging
+    t = op.response.type
+    model = next((m for m in api.models if isinstance(t, ModelRef) and m.name == t.name), None)
+    return model.paging if model is not None else None
 
 
 TITLE_LENGTH = 80

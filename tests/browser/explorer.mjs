@@ -4,51 +4,14 @@
 //
 // node explorer.mjs '{"gateway": URL, "token": T, "xssGateway": URL, "xssOperation": ID,
 //                    "artifacts": DIR, "userDataDir": DIR}'
-import { chromium } from "playwright-core";
+import { drive, unnamedControls, widths } from "./common.mjs";
 import path from "node:path";
 
 const config = JSON.parse(process.argv[2]);
 const OP = "PostAccountLinks";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const INTERACTIVE = new Set([
-  "button", "checkbox", "combobox", "link", "listbox", "menuitem", "radio", "searchbox",
-  "slider", "spinbutton", "switch", "tab", "textbox",
-]);
 const allowed = [new URL(config.gateway).origin, new URL(config.xssGateway).origin];
 const report = { requests: [], offHost: [], responses: [], console: [] };
 
-
-// Every request the browser makes is recorded; any to a host but the gateways is refused.
-async function record(ctx) {
-  await ctx.route("**/*", (route) => {
-    const url = route.request().url();
-    if (allowed.includes(new URL(url).origin)) return route.continue();
-    report.offHost.push(url);
-    return route.abort();
-  });
-  ctx.on("request", (request) => {
-    report.requests.push({
-      url: request.url(),
-      method: request.method(),
-      headers: request.headers(),
-      body: request.postData(),
-    });
-  });
-  ctx.on("response", async (response) => {
-    const entry = { url: response.url(), status: response.status(), headers: await response.allHeaders() };
-    try { entry.body = await response.text(); } catch (e) { entry.body = null; }
-    report.responses.push(entry);
-  });
-  ctx.on("page", (page) => page.on("console", (m) => report.console.push(`${m.type()}: ${m.text()}`)));
-}
 
 const snippet = (page) => page.locator("#snippet").textContent();
 
@@ -118,27 +81,6 @@ async function mainFlow(ctx) {
   await page.screenshot({ path: path.join(config.artifacts, "explorer-index-mobile.png"), fullPage: true });
   await page.close();
   return out;
-}
-
-async function widths(page) {
-  return page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-}
-
-// Controls (by Chromium's own accessibility tree) that have no accessible name.
-async function unnamedControls(ctx, page) {
-  const cdp = await ctx.newCDPSession(page);
-  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
-  await cdp.detach();
-  const controls = nodes.filter((n) => !n.ignored && n.role && INTERACTIVE.has(n.role.value));
-  return {
-    count: controls.length,
-    unnamed: controls
-      .filter((n) => !(n.name && String(n.name.value).trim()))
-      .map((n) => `${n.role.value}#${n.backendDOMNodeId}`),
-  };
 }
 
 async function emptyAccount(ctx) {
@@ -297,31 +239,10 @@ async function crafted(ctx) {
   return out;
 }
 
-async function main() {
-  const context = await chromium.launchPersistentContext(config.userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  context.setDefaultTimeout(15000);
-  try {
-    await record(context);
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: allowed[0] });
-    report.main = await mainFlow(context);
-    report.emptyAccount = await emptyAccount(context);
-    report.keyboard = await keyboardOnly(context);
-    report.apiError = await apiError(context);
-    report.xss = await crafted(context);
-  } catch (error) {
-    report.error = String(error && error.stack ? error.stack : error);
-    for (const page of context.pages()) {
-      await page.screenshot({ path: path.join(config.artifacts, "failure.png"), fullPage: true }).catch(() => {});
-    }
-  } finally {
-    await context.close();
-  }
-  process.stdout.write(JSON.stringify(report));
-}
-
-await main();
+await drive(config, report, allowed, {
+  main: mainFlow,
+  emptyAccount,
+  keyboard: keyboardOnly,
+  apiError,
+  xss: crafted,
+});

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from support.browser import ARTIFACTS, run_script
 from support.processes import ROOT, Gateway, gateway
 from support.recording_server import Recorded, Recorder, Reply, recording_server
 
@@ -27,9 +27,6 @@ pytest.importorskip(
     "starlette", reason="the gateway extra is not installed (pip install -e '.[gateway]')"
 )
 
-BROWSER_DIR = ROOT / "tests" / "browser"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 SECRET = "sk_test_51ExplorerUpstreamSecretNeverInTheBrowser"
 TOKEN = "gw_tok_explorer_5d1e0c7a"
 LINK = {
@@ -58,24 +55,6 @@ PAYLOAD = (
     '<img src="http://203.0.113.9/x.png" onerror="window.__pwned = 2">'
     '<a href="javascript:window.__pwned = 3">click</a>'
 )
-
-
-def _browser_missing() -> str | None:
-    """Why the browser tests cannot run here, or None when chromium and playwright-core are in
-    place. Nothing is installed here: scripts/test installs both where it can."""
-    if not CHROMIUM.exists():
-        return (
-            "Debian's chromium is not installed: scripts/test installs it as root "
-            "(or `apt-get install chromium`)"
-        )
-    if shutil.which("node") is None:
-        return (
-            "Node.js is not installed, so playwright-core cannot drive chromium: scripts/test "
-            "installs it as root (Debian's nodejs and npm) and runs `npm ci` in tests/browser"
-        )
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        return "playwright-core is not installed: run scripts/test, or `npm ci` in tests/browser"
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -155,34 +134,18 @@ def run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
     """The browser script's report, plus what the upstream had received when it finished."""
-    reason = _browser_missing()
-    if reason is not None:
-        pytest.skip(reason)
     main, crafted = gateways
     ok = Reply(200, LINK, {"Request-Id": "req_explorer_7Hk2"})
     # in the order the script sends: the form's Send, the keyboard's, then one the API refuses
     upstream[1].replies[:] = [ok, ok, Reply(400, API_ERROR, {"Request-Id": "req_explorer_bad"})]
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "failure.png").unlink(missing_ok=True)  # written only when the script fails
     config = {
         "gateway": main.url,
         "token": TOKEN,
         "xssGateway": crafted.url,
         "xssOperation": "PostNotes",
-        "artifacts": str(ARTIFACTS),
         "userDataDir": str(tmp_path_factory.mktemp("chromium-profile")),
     }
-    done = subprocess.run(
-        ["node", "explorer.mjs", json.dumps(config)],
-        cwd=BROWSER_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout)
-    assert "error" not in report, report["error"] + "\nconsole: " + "\n".join(report["console"])
+    report = run_script("explorer.mjs", config)
     report["upstream"] = list(upstream[1].requests)
     report["gateway_logs"] = main.stderr() + crafted.stderr()
     return report
