@@ -236,13 +236,21 @@
     const seq = ++previewSeq;
     let answer;
     try {
-      const response = await fetch(form.dataset.preview, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ values: values(), options: options(), base_url: baseUrl }),
-        credentials: "omit",
-        cache: "no-store",
-      });
+      let response;
+      for (let attempt = 0; ; attempt++) {
+        response = await fetch(form.dataset.preview, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ values: values(), options: options(), base_url: baseUrl }),
+          credentials: "omit",
+          cache: "no-store",
+        });
+        if (response.status !== 429 || attempt === 4) break;
+        // the gateway limits previews per address: wait as it says, unless a newer one started
+        const after = Math.min(Number(response.headers.get("retry-after")) || 1, 5);
+        await new Promise((done) => setTimeout(done, after * 1000));
+        if (seq !== previewSeq) return null;
+      }
       answer = await response.json();
       if (!response.ok) throw new Error(answer.error || `preview failed (${response.status})`);
     } catch (error) {
