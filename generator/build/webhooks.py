@@ -110,4 +110,5 @@ def _enum_at(s: Schemas, pointer: str) -> tuple[str, ...]:
         # the built-in Stripe profile names where the full spec lists them: a smaller spec
         # (ours) may not have that place, and then every event type is one the model takes
         return ()
-    return tuple(v for v in enum if isinstance(v, str))
+    # "*" subscribes an endpoint to every type (Stripe's enabled_events): not a type itself
+    return tuple(v for v in enum if isinstance(v, str) and v != "*")

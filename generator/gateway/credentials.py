@@ -86,6 +86,7 @@ class UpstreamCredentials:
         self._plans = {op.operation_id: plan(api, op, values, argument) for op in api.operations}
         self._static = tuple(sorted({v.encode() for v in values.values()}, key=len, reverse=True))
         self._last: bytes = b""  # the OAuth2 token most recently added
+        self._secrets = self._static
 
     def __repr__(self) -> str:
         return f"UpstreamCredentials(arguments={sorted(self._values)})"
@@ -93,7 +94,7 @@ class UpstreamCredentials:
     @property
     def secrets(self) -> tuple[bytes, ...]:
         """Every secret an answer must not echo (the current OAuth2 token included)."""
-        return (*self._static, self._last) if self._last else self._static
+        return self._secrets  # the same object until the OAuth2 token changes
 
     async def add(
         self, op: Operation, headers: Headers, query: list[tuple[str, str]]
@@ -108,7 +109,9 @@ class UpstreamCredentials:
                 token = await self._tokens.get()
             except _oauth.TokenError as exc:
                 raise CredentialsUnavailable(str(exc)) from None
-            self._last = token.encode()
+            if token.encode() != self._last:
+                self._last = token.encode()
+                self._secrets = (*self._static, self._last)
             added.append((b"authorization", b"Bearer " + self._last))
         if added:
             names = {name for name, _ in added}

@@ -87,3 +87,31 @@ def test_webhook_entries_that_cannot_be_typed_are_warnings() -> None:
     assert api.webhooks.secret_env == "FLOWS_WEBHOOK_SECRET"
     assert any("/webhooks/ping/post" in w for w in api.warnings)
     assert any("/webhooks/count" in w and "object" in w for w in api.warnings)
+
+
+def test_the_envelope_takes_its_types_from_the_profile_pointer() -> None:
+    enabled = {"type": "array", "items": {"type": "string", "enum": ["*", "a.made", "a.gone"]}}
+    extra = {
+        "paths": {"/hooks": {"post": {"operationId": "hooks", "responses": OK, "requestBody": {
+            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "enabled": enabled}}}}}}}},
+    }  # fmt: skip
+    schemes: dict[str, Any] = {}
+    api = _api(
+        schemes,
+        extra,
+        webhook_scheme="stripe",
+        webhook_event="envelope",
+        webhook_event_types="/paths/~1hooks/post/requestBody/content/application~1json/schema"
+        "/properties/enabled/items",
+    )
+    assert api.webhooks is None  # no such schema: a warning, no events
+    assert any("webhook_event 'envelope'" in w for w in api.warnings)
+    extra["components"] = {"schemas": {"envelope": {"type": "object", "properties": {
+        "type": {"type": "string"}}}}}  # fmt: skip
+    api = _api(schemes, extra, webhook_scheme="stripe", webhook_event="envelope",
+               webhook_event_types="/paths/~1hooks/post/requestBody/content/application~1json"
+               "/schema/properties/enabled/items")  # fmt: skip
+    assert api.webhooks is not None and api.webhooks.scheme == "stripe"
+    (event,) = api.webhooks.events
+    assert event.types == ("a.made", "a.gone")  # "*" subscribes to all: not a type
