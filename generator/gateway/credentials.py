@@ -152,7 +152,7 @@ class UpstreamCredentials:
                 values[target[0]] = api_key
         for c in api.credentials:
             value = values.get(c.argument)
-            in_header = c.kind not in ("basic", "query")
+            in_header = c.kind in ("bearer", "header")  # the others are encoded
             if value is not None and in_header and not _header_safe(value):
                 # it goes into a header line: a line break there would add headers
                 raise GeneratorError(f"{c.env} holds spaces or control characters")

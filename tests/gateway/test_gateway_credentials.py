@@ -7,6 +7,7 @@ basic; Mastodon: an OAuth2 client-credentials token the gateway obtains and refr
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,7 @@ def test_every_secret_comes_from_its_own_variable() -> None:
     with pytest.raises(GeneratorError, match="SCHEMES_API_KEY"):
         UpstreamCredentials.from_env(SCHEMES, {}, "https://schemes.example.com")
     with pytest.raises(GeneratorError, match="control characters"):
-        UpstreamCredentials.from_env(SCHEMES, {"SCHEMES_SID": "a\r\nX: 1"}, "https://x")
+        UpstreamCredentials.from_env(SCHEMES, {"SCHEMES_API_KEY": "a\r\nX: 1"}, "https://x")
 
 
 def test_a_demo_api_without_schemes_keeps_its_bearer_key() -> None:
@@ -249,3 +250,36 @@ def test_oauth_refused_by_the_token_endpoint_is_a_502(mastodon_upstream: TokenSe
     assert "upstream credentials" in answer.text and "wrong" not in answer.text
     assert mastodon_upstream.api_requests == []
     assert "Traceback" not in stderr
+
+
+def test_cookie_and_bearer_through_a_real_gateway(
+    upstream: tuple[str, Recorder], tmp_path: Path
+) -> None:
+    url, recorder = upstream
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "Schemes API", "version": "1"},
+        "servers": [{"url": "https://schemes.example.com"}],
+        "paths": {
+            "/cookie": {"get": {"operationId": "cookie", "responses": OK,
+                                "security": [{"session": []}]}},
+            "/bearer": {"get": {"operationId": "bearer", "responses": OK,
+                                "security": [{"bearer": []}]}},
+        },
+        "components": {"securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "sid"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        }},
+    }  # fmt: skip
+    spec = tmp_path / "schemes.json"
+    spec.write_text(json.dumps(data))
+    env = _env(SCHEMES_SID="s/1 2", SCHEMES_TOKEN="tk_SECRET_9")
+    with gateway(["--spec", str(spec), "--upstream", url], env) as gw:
+        headers = {"Authorization": f"Bearer {TOKEN}", "Cookie": "sid=client-chosen"}
+        assert httpx.get(gw.url + "/cookie", headers=headers, timeout=10).status_code == 200
+        assert httpx.get(gw.url + "/bearer", headers=headers, timeout=10).status_code == 200
+    cookie, bearer = recorder.requests[-2:]
+    assert cookie.headers["cookie"] == "sid=s%2F1%202" and "authorization" not in cookie.headers
+    assert (
+        bearer.headers["authorization"] == "Bearer tk_SECRET_9" and "cookie" not in bearer.headers
+    )
