@@ -76,6 +76,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         "deprecated": op.deprecated,
         "params": [_parameter(p) for p in op.parameters],
     }
+    if op.paging is not None:
+        out["pages"] = op.paging.style
     if op.options_arg != "request_options":
         out["options_arg"] = op.options_arg
     return out

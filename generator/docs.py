@@ -41,6 +41,7 @@ from generator.ir import (
 from generator.snippets import snippet_for
 from generator.templates.runtime import _errors
 from generator.views.errors import error_view
+from generator.views.paging import paging_words, stream_words
 
 DOCS = "docs"
 _MAX_STEM = 120  # characters of a page's file name; class names of deep inline types are longer
@@ -154,9 +155,18 @@ class _Site:
             ).rstrip("\n"),
             "returns": self._type_with_links(here, response.type, False) if response.type else "",
             "response_kind": response.kind,
-            "paging": response.paging,
+            "paging": op.paging.style if op.paging else None,
+            "paging_how": paging_words(op.paging) if op.paging else "",
             "item": (
-                self._type_with_links(here, response.item_type, False) if response.item_type else ""
+                self._type_with_links(here, op.paging.item_type, False)
+                if op.paging and op.paging.item_type
+                else ""
+            ),
+            "stream": stream_words(op.stream) if op.stream else "",
+            "stream_item": (
+                self._type_with_links(here, op.stream.item_type, False)
+                if op.stream and op.stream.item_type
+                else ""
             ),
             "model_fields": _table(FIELD_COLUMNS, self._field_rows(model, here)) if model else "",
             "errors": _table(ERROR_COLUMNS, self._error_rows(op, here)),

@@ -51,6 +51,7 @@ RUNTIME_FILES = (
     "_snippet.py",
     "_cli.py",
     "_cli_values.py",
+    "_cli_output.py",
 )
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ._cli_output import print_result
 from ._cli_values import (
     SCALARS,
     Type,
@@ -42,7 +43,7 @@ from ._cli_values import (
 )
 from ._snippet import Expr, snippet
 
-_GENERAL = ("--base-url", "--dry-run", "--print-snippet", "--help")
+_GENERAL = ("--base-url", "--dry-run", "--print-snippet", "--help", "--all")
 _MASK = "****"
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
@@ -169,6 +170,13 @@ class _Command:
             action="store_true",
             help="print the request (method, URL, headers with secrets masked, body); send nothing",
         )
+        if op.get("pages"):
+            general.add_argument(
+                "--all",
+                dest="g_all",
+                action="store_true",
+                help=f"every item of every page ({op['pages']} paging), one JSON line each",
+            )
         # the client's per-call headers (request_options), where no parameter took the name
         headers = self.api.get("call_options", {})
         for keyword, option in call_option_names(headers, self.options.values()).items():
@@ -421,6 +429,10 @@ class _Command:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", DeprecationWarning)
                 result = getattr(client, self.op["method"])(**values)
+            for w in caught:
+                sys.stderr.write(f"warning: {_one_line(str(w.message))}\n")
+            # pages after the first and streamed items are fetched while printing
+            print_result(result, every=bool(general.get("all")))
         except errors.ClientError as exc:
             for w in caught:
                 sys.stderr.write(f"warning: {_one_line(str(w.message))}\n")
@@ -428,9 +440,6 @@ class _Command:
             return 1
         finally:
             client.close()
-        for w in caught:
-            sys.stderr.write(f"warning: {_one_line(str(w.message))}\n")
-        _print_result(result)
         return 0
 
     def _describe(self, package: str, client: Any, args: Mapping[str, Any]) -> str:
@@ -500,15 +509,3 @@ def _error_line(exc: Any) -> str:
         details.append(f"code {exc.code}")
     details.append(f"request id {getattr(exc, 'request_id', None) or '-'}")
     return f"HTTP {status} {headline} ({', '.join(details)})"
-
-
-def _print_result(result: Any) -> None:
-    if result is None:
-        return
-    if isinstance(result, bytes):
-        sys.stdout.buffer.write(result)
-        sys.stdout.flush()
-        return
-    dump = getattr(result, "model_dump", None)
-    data = dump(mode="json", by_alias=True, exclude_unset=True) if dump else result
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -169,3 +169,25 @@ def test_pages_are_typed_by_their_items_under_mypy_strict(pkg: ModuleType) -> No
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1, result.stdout
     assert "uses_pages.py:18" in errors[0] and '"Item"' in errors[0] and '"int"' in errors[0]
+
+
+def test_the_try_it_cli_prints_every_item_with_all_and_the_docs_say_it_pages(
+    pkg: ModuleType, server: PagingState
+) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(pkg.__file__).parent
+    command = [sys.executable, "-m", "paging_demo", "list-cursor", "--color", "blue"]
+    command += ["--base-url", server.base]
+    every = subprocess.run([*command, "--all"], cwd=root.parent, capture_output=True, text=True)
+    assert every.returncode == 0, every.stderr
+    assert [json.loads(line)["id"] for line in every.stdout.splitlines()] == ALL_IDS
+    first = subprocess.run(command, cwd=root.parent, capture_output=True, text=True)
+    assert json.loads(first.stdout)["next_cursor"] == "t1"  # the first answer, whole
+    helped = subprocess.run([*command, "--help"], cwd=root.parent, capture_output=True, text=True)
+    assert "--all" in helped.stdout and "cursor paging" in helped.stdout
+    page = (root / "docs" / "operations" / "list_cursor.md").read_text(encoding="utf-8")
+    assert "`--all`" in page and "`next_cursor`" in page and "`.next_page()`" in page
