@@ -200,8 +200,12 @@ PROFILE_KEYS = (
     "rate_limit_codes",
     "raw_error_body",
     "retry_hint_header",
+    "method_names",
+    "resource_names",
     "status_errors",
     "stream_sentinel",
+    "surface",
+    "surface_group",
     "version_header",
     "webhook_event",
     "webhook_event_types",
@@ -279,6 +283,7 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         webhook_event=_optional_str(raw.get("webhook_event"), "webhook_event"),
         webhook_event_types=_optional_str(raw.get("webhook_event_types"), "webhook_event_types"),
         webhook_type_field=str(raw.get("webhook_type_field", "type")),
+        **_surface(raw),
     )
 
 
@@ -322,6 +327,32 @@ def _optional_str(value: Any, key: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise GeneratorError(f"profile {key} must be a string")
     return value
+
+
+def _surface(raw: dict[str, Any]) -> dict[str, Any]:
+    """The profile's surface keys, checked: names must be dotted Python identifiers."""
+    from generator.surface import GROUPINGS, SURFACES
+
+    surface = raw.get("surface", "flat")
+    if surface not in SURFACES:
+        raise GeneratorError(f"surface {surface!r} is not one of {', '.join(SURFACES)}")
+    group = raw.get("surface_group", "auto")
+    if group not in GROUPINGS:
+        raise GeneratorError(
+            f"profile surface_group {group!r} is not one of {', '.join(GROUPINGS)}"
+        )
+    tables = {}
+    for key in ("resource_names", "method_names"):
+        pairs = []
+        for name, value in (raw.get(key) or {}).items():
+            parts = str(value).split(".")
+            if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
+                raise GeneratorError(
+                    f"profile {key} {name!r} = {value!r}: not a dotted Python name"
+                )
+            pairs.append((str(name), str(value)))
+        tables[key] = tuple(sorted(pairs))
+    return {"surface": surface, "surface_group": group, **tables}
 
 
 ERROR_SHAPES = ("stripe", "problem")

@@ -437,6 +437,13 @@ class Profile:
     idempotency_header: str | None = None  # sent on every write and makes writes retryable
     env_prefix: str = ""  # credentials fall back to the variables <env_prefix>_<ARGUMENT>
     credentials: tuple[tuple[str, str], ...] = ()  # (scheme key, argument name; "" = unused)
+    # The client's shape: "flat" (one method per operation) or "resources" (nested namespaces as
+    # well, see ``surface``), grouped by "path", "tag" or "auto"; renames by the profile:
+    # (namespace path, new path) and (operationId, method name or full access path).
+    surface: str = "flat"
+    surface_group: str = "auto"
+    resource_names: tuple[tuple[str, str], ...] = ()
+    method_names: tuple[tuple[str, str], ...] = ()
     oauth_client_auth: Literal["basic", "body"] = "basic"  # at the token endpoint
     webhook_scheme: Literal["standard", "stripe"] = "standard"  # how deliveries are signed
     webhook_event: str | None = None  # a component schema every event has (Stripe's "event")

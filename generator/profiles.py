@@ -50,6 +50,33 @@ BUILTIN: dict[str, dict[str, Any]] = {
         # The secret key is a bearer token; Stripe also accepts it as a basic-auth user name,
         # which would only be a second way to pass the same key.
         "credentials": {"bearerAuth": "api_key", "basicAuth": False},
+        # Resource namespaces (surface = "resources") where stripe-python's names are not the
+        # path's: these namespaces and methods carry the official SDK's names.
+        "resource_names": {
+            "apple_pay.domains": "apple_pay_domains",
+            "credit_notes.lines": "credit_notes.line_items",
+            "customers.sources": "customers.payment_sources",
+            "invoiceitems": "invoice_items",
+            "invoices.lines": "invoices.line_items",
+            "sources.source_transactions": "sources.transactions",
+        },
+        "method_names": {
+            "DeleteSubscriptionsSubscriptionExposedId": "cancel",
+            "GetAccount": "accounts.retrieve_current",
+            "PostAppsSecretsDelete": "delete_where",
+            "PostCreditNotesIdVoid": "void_credit_note",
+            "PostInvoicesInvoiceFinalize": "finalize_invoice",
+            "PostInvoicesInvoiceSend": "send_invoice",
+            "PostInvoicesInvoiceVoid": "void_invoice",
+            "PostQuotesQuoteFinalize": "finalize_quote",
+            "PostTestHelpersIssuingCardsCardShippingDeliver": "test_helpers.issuing.cards.deliver_card",
+            "PostTestHelpersIssuingCardsCardShippingFail": "test_helpers.issuing.cards.fail_card",
+            "PostTestHelpersIssuingCardsCardShippingReturn": "test_helpers.issuing.cards.return_card",
+            "PostTestHelpersIssuingCardsCardShippingShip": "test_helpers.issuing.cards.ship_card",
+            "PostTestHelpersTreasuryInboundTransfersIdReturn": "return_inbound_transfer",
+            "PostTestHelpersTreasuryOutboundPaymentsIdReturn": "return_outbound_payment",
+            "PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn": "return_outbound_transfer",
+        },
         "status_errors": {
             "400": "InvalidRequestError",
             "401": "AuthenticationError",

@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -31,6 +32,7 @@ from generator.ir import (
     walk,
 )
 from generator.paths import templates_root
+from generator.resources import client_surface, render_resources, resource_modules
 from generator.views.auth import auth_keywords, oauth_config, webhook_view
 from generator.views.errors import error_view
 from generator.views.placement import placement
@@ -145,8 +147,11 @@ def render_package(api: Api, import_name: str) -> dict[str, str]:
     head = header(api.spec_path)
     model_modules = _model_modules(api)
     params_modules = _params_modules(api)
+    surface = client_surface(api)
+    modules = resource_modules(surface, api) if surface else []
     context: dict[str, Any] = {
         "api": api,
+        "namespaces": [(m.top.namespace.name, m.name, m.top.name) for m in modules],
         "header": head,
         "model_modules": model_modules,
         "params_modules": params_modules,
@@ -196,6 +201,8 @@ def render_package(api: Api, import_name: str) -> dict[str, str]:
     for name in RUNTIME_FILES:
         files[name] = head + "\n" + (runtime / name).read_text(encoding="utf-8")
     files["py.typed"] = ""
+    if surface:
+        files.update(render_resources(surface, env, context, partial(_client_imports, api)))
     files.update(render_docs(api, import_name, env))
     return files
 
