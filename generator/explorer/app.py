@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from generator.explorer.fields import operation_fields
+from generator.explorer.fields import Field, operation_fields
 from generator.explorer.guard import PreviewGuard, too_deep
 from generator.explorer.preview import preview
 from generator.explorer.sanitize import sanitize
@@ -31,6 +31,7 @@ ASSETS = {
     "explorer.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
+PAGE_BUDGET = 58 * 1024  # bytes of an operation page (the ceiling is 60 KB)
 PREVIEW_LIMIT = 16 * 1024  # bytes of form values a preview reads
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -45,6 +46,8 @@ def routes(api: Api, settings: GatewaySettings) -> list[BaseRoute]:
     return [
         Route("/", explorer.index, methods=["GET", "HEAD"]),
         Route("/operations/{operation_id}", explorer.operation, methods=["GET", "HEAD"]),
+        Route("/operations/{operation_id}/fields/{key}", explorer.fields, methods=["GET", "HEAD"]),
+        Route("/search-index", explorer.search_index, methods=["GET", "HEAD"]),
         Route("/assets/{name}", explorer.asset, methods=["GET", "HEAD"]),
         Route("/preview/{operation_id}", explorer.preview, methods=["POST"]),
     ]
@@ -90,6 +93,30 @@ class _Explorer:
         return _page(page)
 
     def _operation_page(self, op: Operation) -> str:
+        fields = operation_fields(self.api, op)
+        page = self._render_operation(op, fields, frozenset())
+        if len(page.encode()) <= PAGE_BUDGET:
+            return page
+        # Too big: the largest objects and lists show their fields when asked, until it fits
+        macro = self.env.get_template("fields.html.jinja").module.field  # type: ignore[attr-defined]
+        sizes = sorted(
+            (
+                (len(str(macro(f)).encode()), f.key)
+                for f in fields
+                if f.kind in ("group", "array", "map")
+            ),
+            reverse=True,
+        )
+        lazy: set[str] = set()
+        excess = len(page.encode()) - PAGE_BUDGET
+        for size, key in sizes:
+            if excess <= 0:
+                break
+            lazy.add(key)
+            excess -= size - 1000  # what a field's place keeps: its label and description
+        return self._render_operation(op, fields, frozenset(lazy))
+
+    def _render_operation(self, op: Operation, fields: list[Field], lazy: frozenset[str]) -> str:
         schema, schema_more = response_tables(self.api, op)
         return self.env.get_template("operation.html.jinja").render(
             header_options=header_options(self.api, op),
@@ -100,11 +127,34 @@ class _Explorer:
             op=op,
             description=sanitize(op.description_source),
             deprecation=sanitize(_deprecation(op)),
-            fields=operation_fields(self.api, op),
+            fields=fields,
+            lazy=lazy,
             served=op.operation_id not in self.unserved,
             token_required=self.token_required,
             root="../",
         )
+
+    async def fields(self, request: Request) -> Response:
+        """One top-level field's HTML, for a page that shows it when asked."""
+        op = self.by_id.get(request.path_params["operation_id"])
+        key = request.path_params["key"]
+        found = [f for f in operation_fields(self.api, op) if f.key == key] if op else []
+        if not found:
+            return Response("not found\n", 404, headers=SECURITY_HEADERS, media_type="text/plain")
+        macro = self.env.get_template("fields.html.jinja").module.field  # type: ignore[attr-defined]
+        headers = {**SECURITY_HEADERS, "cache-control": "no-cache"}
+        return HTMLResponse(str(macro(found[0])), headers=headers)
+
+    async def search_index(self, request: Request) -> Response:
+        """Parameter names by operation, for the index's filter (kept out of the index page,
+        which stays small)."""
+        names = {
+            op.operation_id: " ".join(
+                dict.fromkeys(p.wire_name for p in op.parameters if p.wire_name)
+            )
+            for op in self.api.operations
+        }
+        return JSONResponse(names, headers={**SECURITY_HEADERS, "cache-control": "no-cache"})
 
     def _not_found(self) -> str:
         return self.env.get_template("not_found.html.jinja").render(api=self.api, root="../")

@@ -31,13 +31,19 @@
   if (!filter) return;
   const count = document.getElementById("filter-count");
   document.getElementById("filter-form").addEventListener("submit", (event) => event.preventDefault());
-  filter.addEventListener("input", () => {
+  // parameter names by operation, fetched once (they would double the index page's size)
+  let params = {};
+  const loaded = fetch(document.getElementById("filter-form").dataset.index, { credentials: "omit" })
+    .then((r) => r.json()).then((names) => { params = names; }).catch(() => {});
+  const idOf = (li) => decodeURIComponent(li.querySelector("a").getAttribute("href").split("/").pop());
+  filter.addEventListener("input", async () => {
+    await loaded;
     const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
     let shown = 0;
     for (const group of document.querySelectorAll("[data-group]")) {
       let visible = 0;
       for (const li of group.querySelectorAll("li")) {
-        const text = `${li.textContent} ${li.dataset.params || ""}`.toLowerCase();
+        const text = `${li.textContent} ${params[idOf(li)] || ""}`.toLowerCase();
         li.hidden = !words.every((w) => text.includes(w));
         if (!li.hidden) visible++;
       }
@@ -100,6 +106,7 @@
       });
       return (Array.isArray(items) ? items.length : Object.keys(items).length) ? items : undefined;
     }
+    if (kind === "deferred") return undefined; // its fields are not on the page: nothing typed
     const input = control(el);
     if (kind === "checkbox") return input.checked ? true : el.hasAttribute("data-required") ? false : undefined;
     if (kind === "file") return input.files.length ? input.files[0].name : undefined; // the page sends the file
@@ -148,7 +155,7 @@
       return;
     }
     const input = control(el);
-    if (!input || kind === "checkbox" || kind === "file") return;
+    if (!input || kind === "checkbox" || kind === "file" || kind === "deferred") return;
     const value = input.value;
     if (value === "") {
       if (present && required) problems.push([el, "Required: fill this in."]);
@@ -223,9 +230,26 @@
     });
   }
 
-  form.addEventListener("click", (event) => {
+  // A big object or list whose fields the page loads when asked (see fields.html.jinja).
+  async function load(el) {
+    const response = await fetch(el.querySelector(":scope > button[data-action='load']").dataset.src, { credentials: "omit" });
+    if (!response.ok) throw new Error(`could not load the fields (${response.status})`);
+    const template = document.createElement("template");
+    template.innerHTML = await response.text();
+    const fresh = template.content.querySelector("[data-kind]");
+    el.replaceWith(fresh);
+    return fresh;
+  }
+
+  form.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
+    if (button.dataset.action === "load") {
+      const fresh = await load(button.closest("fieldset"));
+      const first = fresh.querySelector("input, select, textarea, button");
+      if (first) first.focus();
+      return;
+    }
     if (button.dataset.action === "add") addItem(button.closest("fieldset"));
     else removeItem(button);
     schedulePreview();
@@ -502,8 +526,12 @@
     else input.value = value === undefined || value === null ? "" : String(value);
   }
 
-  function restore(state) {
-    for (const el of childFields(form)) fill(el, (state.values || {})[el.dataset.key]);
+  async function restore(state) {
+    for (let el of childFields(form)) {
+      const value = (state.values || {})[el.dataset.key];
+      if (el.dataset.kind === "deferred" && value !== undefined) el = await load(el);
+      fill(el, value);
+    }
     for (const input of form.querySelectorAll("[data-option]:not([data-renew])")) {
       input.value = (state.options || {})[input.dataset.option] || "";
     }
@@ -568,7 +596,7 @@
         resend.textContent = "Resend";
         resend.setAttribute("aria-label", `Resend call ${index + 1}`);
         resend.addEventListener("click", async () => {
-          restore(entry);
+          await restore(entry);
           form.requestSubmit();
         });
         li.append(" ", resend);

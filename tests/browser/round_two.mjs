@@ -195,9 +195,29 @@ async function features(ctx) {
   out.rawSnippets = { curl: await text(page, "#snippet-curl") };
   await page.getByRole("button", { name: "Send", exact: true }).click();
   out.raw = await answered(page, 4);
+  // a page over its size budget: the big object's fields come when asked
+  const settings = await page.goto(`${base}/PostSettings`);
+  out.deferred = { pageBytes: (await settings.body()).length };
+  out.deferred.before = await page.locator("fieldset[data-key='settings'] input").count();
+  await page.getByRole("textbox", { name: /^name\b/ }).fill("n");
+  await page.getByRole("button", { name: "Show the fields of settings" }).click();
+  await page.locator("#f-body-settings-option_007").waitFor();
+  out.deferred.after = await page.locator("fieldset[data-key='settings'] input").count();
+  await page.locator("#f-body-settings-option_007").fill("seven");
+  await previewed(page, "seven");
+  out.deferred.snippet = await text(page, "#snippet");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await answered(page, 5);
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await page.waitForFunction(() => location.hash.startsWith("#state="));
+  const link = page.url();
+  await page.goto("about:blank");
+  await page.goto(link);
+  await page.locator("#f-body-settings-option_007").waitFor();
+  out.deferred.restored = await page.locator("#f-body-settings-option_007").inputValue();
   // history across operations: another operation's entry reopens on its own page
   await page.goto(`${base}/GetNotes`);
-  const reopen = page.getByRole("link", { name: /^Reopen call 1: PUT/ });
+  const reopen = page.getByRole("link", { name: /^Reopen call 2: PUT/ });
   out.otherReopenHref = await reopen.getAttribute("href");
   await page.screenshot({ path: path.join(config.artifacts, "explorer-features.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

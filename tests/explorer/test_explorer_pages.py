@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from support.inline_specs import api_of
 from support.processes import ROOT, Gateway, gateway
 from support.recording_server import Recorder, recording_server
 
@@ -305,3 +306,31 @@ def test_preview_ignores_a_base_url_that_is_not_an_http_origin(gw: Gateway) -> N
     for base_url in ("javascript:alert(1)", "http://u:p@h.example", "https://h.example/?q=1", 5):
         snippet = _preview(gw, "PostAccountLinks", {}, base_url=base_url).json()["snippet"]
         assert "client = StripeClient()\n" in snippet, base_url
+
+
+def test_a_title_without_summary_is_cut_at_a_word_boundary() -> None:
+    from dataclasses import replace
+
+    from generator.explorer.app import TITLE_LENGTH, short_title
+
+    api = api_of(
+        {
+            "/v1/account_links": {
+                "post": {
+                    "operationId": "PostAccountLinks",
+                    "description": "Creates an AccountLink object that includes a single-use "
+                    "Stripe URL that the platform can redirect their user to in order to take "
+                    "them through the Connect Onboarding flow. More.",
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
+    op = api.operations[0]
+    title = short_title(op)
+    assert title == (
+        "Creates an AccountLink object that includes a single-use Stripe URL that the…"
+    )
+    assert len(title) <= TITLE_LENGTH
+    assert short_title(replace(op, summary="Create an account link")) == "Create an account link"
+    assert short_title(replace(op, description="")) == "post_account_links"

@@ -96,6 +96,26 @@ FEATURES = {
                 "responses": {"200": {"description": "ok"}},
             }
         },
+        "/v1/settings": {
+            "post": {
+                "operationId": "PostSettings",
+                "summary": "Change settings",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "settings": {"$ref": "#/components/schemas/Settings"},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        },
         "/v1/blobs/{blob}": {
             "put": {
                 "operationId": "PutBlobsBlob",
@@ -117,6 +137,13 @@ FEATURES = {
     },
     "components": {
         "schemas": {
+            "Settings": {  # so many fields that the page loads them when asked
+                "type": "object",
+                "properties": {
+                    f"option_{i:03}": {"type": "string", "description": "A setting. " * 30}
+                    for i in range(120)
+                },
+            },
             "NoteList": {
                 "type": "object",
                 "required": ["object", "data", "has_more", "url"],
@@ -395,3 +422,15 @@ def test_no_other_host_no_secret_and_every_control_named(run: dict[str, Any]) ->
     assert SECRET not in run["gateway_logs"]
     assert run["stripe"]["axMissing"]["unnamed"] == []
     assert run["features"]["mobile"]["scrollWidth"] <= 390
+
+
+def test_a_big_object_loads_its_fields_when_asked(run: dict[str, Any]) -> None:
+    """A page over its budget shows its largest object's fields on request; what is typed in
+    them is sent, and a link to the form loads them again."""
+    big = run["features"]["deferred"]
+    assert big["pageBytes"] <= 60 * 1024
+    assert big["before"] == 0 and big["after"] == 120
+    assert 'settings={"option_007": "seven"},' in big["snippet"]
+    (sent,) = [r for r in run["features_upstream"] if r.path == "/v1/settings"]
+    assert sent.body == b"name=n&settings[option_007]=seven"
+    assert big["restored"] == "seven"
