@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -13,12 +14,13 @@ from generator.config import (
     Target,
     distribution_setting,
     find_root,
-    load_profiles,
     load_targets,
     make_target,
+    profile_named,
 )
 from generator.errors import GeneratorError
 from generator.progress import quiet, stderr_progress
+from generator.text import counted
 
 DESCRIPTION = (
     "Turn an OpenAPI 3.0, 3.1 or 3.2 document into a typed Python client package. Without --spec,"
@@ -49,18 +51,32 @@ def _parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
     for verb, (text, description) in VERBS.items():
         sub = verbs.add_parser(verb, help=text, description=description)
-        sub.add_argument("--spec", type=Path, help="ad-hoc target: the OpenAPI document")
-        sub.add_argument("--out", type=Path, help="ad-hoc target: folder to write the package in")
-        sub.add_argument("--package", help="ad-hoc target: package name (written to OUT/PACKAGE)")
+        sub.add_argument(
+            "--spec",
+            type=Path,
+            help="ad-hoc target: the OpenAPI document (default: none, the configured targets)",
+        )
+        sub.add_argument(
+            "--out",
+            type=Path,
+            help="ad-hoc target: the folder to write the package in (default: none)",
+        )
+        sub.add_argument(
+            "--package",
+            help="ad-hoc target: the package name, written to OUT/PACKAGE (default: none)",
+        )
         sub.add_argument(
             "--operation",
             action="append",
             default=[],
             metavar="ID",
-            help="only this operation (repeatable; matches ignoring case and '_')",
+            help="only this operation (repeatable; matches ignoring case and '_'; default:"
+            " every operation)",
         )
         sub.add_argument(
-            "--profile", help="ad-hoc target: a profile from [tool.generator.profiles]"
+            "--profile",
+            help="ad-hoc target: a built-in profile or one from [tool.generator.profiles]"
+            " (default: the built-in one the spec is recognised for, else none)",
         )
         sub.add_argument(
             "--import-name",
@@ -75,15 +91,15 @@ def _parser() -> argparse.ArgumentParser:
             default=False,
             metavar="NAME",
             help="ad-hoc target: write an installable project (pyproject.toml, README.md) in the"
-            " package folder, named NAME (default: the package's name)",
+            " package folder, named NAME (default: off; NAME defaults to the package's name)",
         )
-        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only (default: off)")
         if verb == "generate":
             sub.add_argument(
                 "--force",
                 action="store_true",
                 help="replace the folder even if the generator did not write it, and delete"
-                " files in the package it did not write",
+                " files in the package it did not write (default: off)",
             )
     spec_changes.add_verbs(verbs)
     # Parsed by generator.gateway.serve (see main): listed here for --help only.
@@ -97,9 +113,7 @@ def _targets(args: argparse.Namespace) -> list[Target]:
     if any(a is not None for a in adhoc):
         if not all(a is not None for a in adhoc):
             raise GeneratorError("an ad-hoc target needs all of --spec, --out and --package")
-        profile = load_profiles(root).get(args.profile, None) if args.profile else {}
-        if profile is None:
-            raise GeneratorError(f"no profile {args.profile!r} in [tool.generator.profiles]")
+        profile = profile_named(root, args.profile) if args.profile else {}
         return [
             make_target(
                 Path.cwd(),
@@ -173,13 +187,32 @@ def main(argv: list[str] | None = None) -> int:
     for target, path in foreign:
         print(f"not written by the generator: {(target.package_dir / path).as_posix()}")
     if stale:
-        print(f"{len(stale)} stale file(s); run `python -m generator generate`")
+        print(f"{counted(len(stale), 'stale file')}; run `{generate_command(args)}`")
     if foreign:
         print(
-            f"{len(foreign)} file(s) the generator did not write; `generate` keeps them and"
+            f"{counted(len(foreign), 'file')} the generator did not write; `generate` keeps them and"
             " refuses to run until they are moved out (or pass --force to delete them)"
         )
     return 1 if stale or foreign else 0
+
+
+def generate_command(args: argparse.Namespace) -> str:
+    """The ``generate`` command that brings what ``check`` compared up to date: an ad-hoc
+    target's own arguments repeated, since without them generate works on the configured ones."""
+    words = ["python", "-m", "generator", "generate"]
+    if args.spec is not None:
+        words += ["--spec", str(args.spec), "--out", str(args.out), "--package", args.package]
+        if args.profile:
+            words += ["--profile", args.profile]
+        if args.import_name:
+            words += ["--import-name", args.import_name]
+        if args.distribution is True:
+            words += ["--distribution"]
+        elif args.distribution:
+            words += ["--distribution", str(args.distribution)]
+    for operation in args.operation:
+        words += ["--operation", operation]
+    return shlex.join(words)
 
 
 def one_line(text: str) -> str:

@@ -90,7 +90,7 @@ def _parameter(p: Parameter) -> dict[str, Any]:
         "in": p.location,
         "type": _type(p.type),
         "required": p.required,
-        "help": p.description,
+        "help": p.summary,
     }
     if p.default is not None:
         out["default"] = p.default.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import re
 import tomllib
@@ -62,6 +63,22 @@ def _section(root: Path) -> dict[str, Any]:
 
 def load_profiles(root: Path) -> dict[str, dict[str, Any]]:
     return _with_builtin(_section(root).get("profiles", {}))
+
+
+def profile_named(root: Path, name: str) -> dict[str, Any]:
+    """The profile ``name`` (built in, or from the pyproject.toml at ``root`` when there is one),
+    or an error naming the nearest profiles and listing the known ones."""
+    has_config = (root / "pyproject.toml").is_file()
+    profiles = load_profiles(root) if has_config else _with_builtin({})
+    if name in profiles:
+        return profiles[name]
+    near = difflib.get_close_matches(name, list(profiles), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(near)}? " if near else ""
+    where = "built in or in [tool.generator.profiles]" if has_config else "built in"
+    raise GeneratorError(
+        f"no profile {name!r}: {hint}known profiles ({where}): {', '.join(sorted(profiles))};"
+        " add a [tool.generator.profiles.NAME] table to pyproject.toml to define one"
+    )
 
 
 def _with_builtin(configured: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

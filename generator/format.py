@@ -24,6 +24,7 @@ from black.mode import TargetVersion
 
 from generator import cache
 from generator.errors import GeneratorError
+from generator.text import counted
 
 MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
 BLACK_VERSION = version("black")
@@ -72,7 +73,10 @@ def format_files(
                 pending[piece] = (path, key)
     if pending:
         lines = sum(piece.count("\n") for piece in pending)
-        progress(f"formatting {len(pending)} pieces ({lines} lines) with black {BLACK_VERSION}")
+        progress(
+            f"formatting {counted(len(pending), 'piece')} ({counted(lines, 'line')}) with black"
+            f" {BLACK_VERSION}"
+        )
         texts = sorted(pending, key=len, reverse=True)  # big first: better balance
         paths = [pending[t][0] for t in texts]
         workers = min(os.cpu_count() or 1, 8)

@@ -213,6 +213,15 @@ class Parameter:
         """The serialization as the runtime names it: the style, ``*`` appended when exploded."""
         return self.style + ("*" if self.explode else "")
 
+    @property
+    def summary(self) -> str:
+        """The description, or where the value is sent for a parameter the spec leaves
+        undocumented (docstrings and command-line help say that rather than nothing)."""
+        if self.description:
+            return self.description
+        kind = "body field" if self.location == "body" else f"{self.location} parameter"
+        return f"Sent as the {kind} {self.wire_name!r}."
+
 
 # The runtime's style code of each location's default serialization.
 DEFAULT_STYLE_CODES: dict[str, str] = {

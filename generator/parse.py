@@ -96,8 +96,14 @@ def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.Op
     if version is None:
         swagger = "swagger" in data
         found = f"Swagger {data['swagger']}" if swagger else "no 'openapi' field"
+        todo = (
+            "convert it to OpenAPI 3 first, for example with swagger2openapi from npm"
+            " (`npx swagger2openapi swagger.json -o openapi.yaml`), and generate from the result"
+            if swagger
+            else "add the 'openapi' field with the version the document follows"
+        )
         raise GeneratorError(
-            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0, 3.1 or 3.2 is needed",
+            f"not an OpenAPI 3.x document ({found}); OpenAPI 3.0, 3.1 or 3.2 is needed: {todo}",
             file=file,
             where="/swagger" if swagger else "/openapi",
         )

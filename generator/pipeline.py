@@ -17,10 +17,12 @@ from generator.config import Target
 from generator.errors import GeneratorError
 from generator.paths import templates_root
 from generator.progress import Progress, quiet
+from generator.text import counted
 from generator.write import (
     MANIFEST,
     foreign_files,
     read_text,
+    refuse_non_folder,
     repair,
     split_stale,
     stale_files,
@@ -77,7 +79,8 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
 
     doc, api = _load_and_build(target, progress)
     step(
-        f"built {len(api.operations)} operations, {len(api.models)} models, {len(api.params_types)} parameter types"
+        f"built {counted(len(api.operations), 'operation')}, {counted(len(api.models), 'model')},"
+        f" {counted(len(api.params_types), 'parameter type')}"
     )
     _report(target, api.warnings, progress)
     files = tidy_imports(render_package(api, target.module))
@@ -86,7 +89,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
 
         files.update(project_files(api, target.package, target.distribution))
     files[MANIFEST] = manifest(api, doc.sha256)
-    step(f"rendered {len(files)} files")
+    step(f"rendered {counted(len(files), 'file')}")
     files = with_file_list(format_files(files, step))
     step("formatted")
     return Output(api=api, files=files, inputs=doc.files)
@@ -100,6 +103,7 @@ def generate(target: Target, progress: Progress = quiet, *, force: bool = False)
     since the last generation (the manifest records its hash), how the API changed."""
     from generator import spec_changes
 
+    refuse_non_folder(target.package_dir)
     files, api = _expected(target, progress)
     repair(target.package_dir)  # what a crashed earlier run left
     changed = stale_files(target.package_dir, files)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import cache
-from generator.config import Target, find_root, load_profiles, load_targets
+from generator.config import Target, find_root, load_targets, profile_named
 from generator.errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -28,14 +28,15 @@ SUMMARY_LINES = 12  # changes listed at the end of `generate` (breaking first); 
 def add_verbs(verbs: Any) -> None:
     text = "compare two specs through the client they generate: what changed, what breaks"
     sub = verbs.add_parser("diff", help=text, description=text)
-    sub.add_argument("old", type=Path, metavar="OLD_SPEC")
-    sub.add_argument("new", type=Path, metavar="NEW_SPEC")
+    sub.add_argument("old", type=Path, metavar="OLD_SPEC", help="the spec before the change")
+    sub.add_argument("new", type=Path, metavar="NEW_SPEC", help="the spec after the change")
     sub.add_argument(
         "--operation",
         action="append",
         default=[],
         metavar="ID",
-        help="only this operation and the models it returns (repeatable)",
+        help="only this operation and the models it returns (repeatable; default: every"
+        " operation)",
     )
     sub.add_argument(
         "--profile",
@@ -44,15 +45,22 @@ def add_verbs(verbs: Any) -> None:
     )
     _format_option(sub)
     sub.add_argument(
-        "--fail-on-breaking", action="store_true", help="exit 1 when any change is breaking"
+        "--fail-on-breaking",
+        action="store_true",
+        help="exit 1 when any change is breaking (default: off, exit 0)",
     )
     text = "download the specs of configured targets from their source URL; report the changes"
     sub = verbs.add_parser("update-spec", help=text, description=text)
-    sub.add_argument("package", nargs="?", help="only the target of this package")
+    sub.add_argument(
+        "package",
+        nargs="?",
+        help="only the target of this package (default: every target with a source)",
+    )
     sub.add_argument(
         "--force",
         action="store_true",
-        help="replace a spec that was edited since its last download (or never downloaded)",
+        help="replace a spec that was edited since its last download (or never downloaded)"
+        " (default: off)",
     )
     sub.add_argument("--max-bytes", type=int, help="refuse longer downloads (default 64 MiB)")
     _format_option(sub)
@@ -60,7 +68,10 @@ def add_verbs(verbs: Any) -> None:
 
 def _format_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="report format"
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="report format (default: %(default)s)",
     )
 
 
@@ -88,10 +99,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _diff_profile(args: argparse.Namespace) -> dict[str, Any]:
     root = find_root(Path.cwd())
     if args.profile:
-        profile = load_profiles(root).get(args.profile)
-        if profile is None:
-            raise GeneratorError(f"no profile {args.profile!r} in [tool.generator.profiles]")
-        return profile
+        return profile_named(root, args.profile)
     try:
         targets = load_targets(root)
     except GeneratorError:  # no project here: name things by the defaults

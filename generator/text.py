@@ -30,3 +30,8 @@ def _tidy(text: str) -> str:
 def first_sentence(text: str) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", text, re.DOTALL)
     return " ".join((match.group(1) if match else text).split())
+
+
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """``1 operation``, ``2 operations``: a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -33,6 +33,22 @@ CRASH_ENV = "GENERATOR_TEST_CRASH_AT"
 SWAP_ENV = "GENERATOR_TEST_SWAP"
 
 
+def refuse_non_folder(target: Path) -> None:
+    """Refuse (exit 2) an output place that is a file, or under one, before any work is done."""
+    for place in (target, *target.parents):
+        if place.exists() and not place.is_dir():
+            what = {target.parent: "--out", target: "the package's place"}.get(
+                place, "a folder above --out"
+            )
+            raise GeneratorError(
+                f"{what} is a file, not a folder: give --out a folder (the package is written"
+                f" to OUT/{target.name}) or move the file",
+                file=str(place),
+            )
+        if place.exists():
+            return
+
+
 def write_package(
     target: Path, files: dict[str, str], unchanged: Collection[str] = (), *, force: bool = False
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -28,6 +30,7 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
     """The operations of the document (only ``wanted_ids`` when given), paths sorted."""
     wanted = {normalize_operation_id(o): o for o in wanted_ids}
     found: set[str] = set()
+    known: list[str] = []
     raw: list[tuple[str, str, list[str | int], dict[str, Any], dict[str, Any]]] = []
     paths = s.data.get("paths") or {}
     newer = is_3_2(s.data)
@@ -35,6 +38,7 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
         item, _ = s.resolver.deref(paths[path], join("/paths", path))
         for method, parts, op in path_operations(item, newer):
             op_id = str(op.get("operationId") or f"{method.lower()}_{path}")
+            known.append(op_id)
             if wanted:
                 norm = normalize_operation_id(op_id)
                 if norm not in wanted:
@@ -43,14 +47,24 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
             raw.append((path, method, parts, op, item))
     missing = [o for n, o in wanted.items() if n not in found]
     if missing:
-        raise GeneratorError(
-            f"no operation with ID {', '.join(sorted(missing))} (IDs match ignoring case and '_')",
-            file=file,
-        )
+        raise GeneratorError(unknown_operations(missing, known), file=file)
     ids = [str(op.get("operationId") or f"{m.lower()}_{p}") for p, m, _, op, _ in raw]
     py_names = naming.uniquify(
         [naming.identifier(naming.snake(i) or "call", CLIENT_NAMES) for i in ids]
     )
+    first_at: dict[str, str] = {}
+    for (path, _, parts, op, _), py in zip(raw, py_names, strict=True):
+        if "operationId" not in op:
+            continue
+        where = join("/paths", path, *parts)
+        earlier = first_at.setdefault(str(op["operationId"]), where)
+        if earlier != where:
+            s.warn(
+                join(where, "operationId"),
+                f"operationId {op['operationId']!r} is also used at #{earlier}/operationId;"
+                f" this operation's method is named {py}: give each operation its own"
+                " operationId in the spec to choose the names",
+            )
     ops = [
         _operation(s, path, method, join("/paths", path, *parts), op, item, py)
         for (path, method, parts, op, item), py in zip(raw, py_names, strict=True)
@@ -74,7 +88,9 @@ def _operation(
     op_id = str(op.get("operationId") or py_name)
     type_prefix = naming.pascal(op_id) or naming.pascal(py_name)
     owner = py_name  # module of the params package for this operation's inline types
-    raw = raw_parameters(s, item, op, join("/paths", path), where)
+    raw = bind_path_template(
+        s, path, where, op_id, raw_parameters(s, item, op, join("/paths", path), where)
+    )
     params = parameters(s, raw, type_prefix, owner)
     request_body = body(s, op, method.lower(), where, type_prefix, owner, params)
     params = name_parameters(params)
@@ -108,6 +124,78 @@ def _operation(
             else error_responses(s, op, where, type_prefix)
         ),
     )
+
+
+def unknown_operations(missing: list[str], known: list[str]) -> str:
+    """What --operation named that the spec lacks: the nearest IDs, then the known ones."""
+    by_norm = {normalize_operation_id(k): k for k in known}
+    parts = []
+    for name in sorted(missing):
+        near = difflib.get_close_matches(normalize_operation_id(name), list(by_norm), n=3)
+        hint = f" (did you mean {', '.join(by_norm[n] for n in near)}?)" if near else ""
+        parts.append(f"{name}{hint}")
+    shown = sorted(dict.fromkeys(known), key=str.casefold)
+    listing = ", ".join(shown[:KNOWN_SHOWN])
+    if len(shown) > KNOWN_SHOWN:
+        listing += f", ... ({len(shown) - KNOWN_SHOWN} more: the package's docs/README.md lists all)"
+    return (
+        f"no operation with ID {'; '.join(parts)} (IDs match ignoring case and '_'); the spec's"
+        f" operations: {listing or 'none'}"
+    )
+
+
+KNOWN_SHOWN = 30  # IDs listed in an unknown-operation error; Stripe has 468
+# A template expression as specs write them ({id}, {bookId}, {account-id}); text such as
+# {% raw %} in a literal segment is not one.
+_TEMPLATE_NAME = re.compile(r"\{([A-Za-z0-9_.$-]+)\}")
+
+
+def bind_path_template(
+    s: Schemas, path: str, where: str, op_id: str, raw: list[tuple[dict[str, Any], str]]
+) -> list[tuple[dict[str, Any], str]]:
+    """Every name in the path template gets a path parameter, so a value is never dropped.
+
+    The fix-ups, each a warning that says what to change in the spec: a parameter whose name
+    differs from the template's only in case is sent under the template's spelling ({bookId}
+    with a parameter ``bookid``); a template name with no such parameter becomes a required
+    string parameter of its own.
+    """
+    template = _TEMPLATE_NAME.findall(path)
+    declared = [str(n.get("name")) for n, _ in raw if n.get("in") == "path"]
+    bound = {name: name for name in template if name in declared}
+    for name in template:
+        if name in bound:
+            continue
+        alike = [d for d in declared if d.casefold() == name.casefold() and d not in template]
+        listed = ", ".join(repr(d) for d in declared) or "none"
+        if len(alike) == 1:
+            bound[name] = alike[0]
+            s.warn(
+                where,
+                f"operation {op_id}: the path template {path} names {{{name}}}, but the path"
+                f" parameter is named {alike[0]!r} (path parameters: {listed}); it is sent as"
+                f" {{{name}}}: rename the parameter {name!r} in the spec to match",
+            )
+        else:
+            s.warn(
+                where,
+                f"operation {op_id}: the path template {path} names {{{name}}}, but no path"
+                f" parameter is named so (path parameters: {listed}); the method takes a"
+                f" required str {name!r}: declare it in the spec (in: path, required: true)",
+            )
+    renamed = {declared_name: name for name, declared_name in bound.items() if name != declared_name}
+    fixed = [
+        ({**node, "name": renamed[str(node.get("name"))]}, pwhere)
+        if node.get("in") == "path" and str(node.get("name")) in renamed
+        else (node, pwhere)
+        for node, pwhere in raw
+    ]
+    fixed += [
+        ({"name": name, "in": "path", "required": True, "schema": {"type": "string"}}, where)
+        for name in dict.fromkeys(template)
+        if name not in bound
+    ]
+    return fixed
 
 
 def server_urls(servers: Any) -> list[str]:

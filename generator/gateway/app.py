@@ -146,7 +146,7 @@ def build(settings: GatewaySettings) -> Api:
 
 def _build(settings: GatewaySettings) -> tuple[Api, tuple[str, ...]]:
     """The IR, and every path of the spec (served or not: routing must know them all)."""
-    from generator.config import find_root, load_profiles, load_targets
+    from generator.config import find_root, load_targets, profile_named
     from generator.load import load_document
     from generator.spec_ir import build_ir
 
@@ -155,9 +155,7 @@ def _build(settings: GatewaySettings) -> tuple[Api, tuple[str, ...]]:
     root = find_root(settings.root)
     spec = (settings.root / settings.spec).resolve()
     if settings.profile is not None:
-        raw = load_profiles(root).get(settings.profile)
-        if raw is None:
-            raise GeneratorError(f"no profile {settings.profile!r} in [tool.generator.profiles]")
+        raw = profile_named(root, settings.profile)
     else:
         raw = _target_profile(root, spec, load_targets)
     try:

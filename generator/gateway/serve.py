@@ -48,35 +48,50 @@ def parser() -> argparse.ArgumentParser:
                    "configured target's for this spec, or the built-in one it is recognised "
                    "for)")  # fmt: skip
     p.add_argument("--operation", action="append", default=[], metavar="ID",
-                   help="only this operation (repeatable)")  # fmt: skip
+                   help="serve only this operation (repeatable; default: every operation)")  # fmt: skip
     p.add_argument("--upstream", help="where calls go (default: the spec's server)")
     p.add_argument("--upstream-for", action="append", default=[], metavar="SERVER=URL",
-                   help="forward the operations of another spec server to URL")  # fmt: skip
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--workers", type=int, default=1)
+                   help="forward the operations of another spec server to URL (repeatable; "
+                   "default: none, so those operations get 404)")  # fmt: skip
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default: %(default)s)")  # fmt: skip
+    p.add_argument("--port", type=int, default=8080,
+                   help="the port to listen on (default: %(default)s)")  # fmt: skip
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes on the one port; above 1 a rate limit needs --redis "
+                   "(default: %(default)s)")  # fmt: skip
     p.add_argument("--tokens-file", type=Path,
-                   help="client tokens, one a line (or sha256:<hex> of one)")  # fmt: skip
+                   help="client tokens, one a line (or sha256:<hex> of one) (default: none; "
+                   "GATEWAY_TOKENS is read)")  # fmt: skip
     p.add_argument("--insecure-no-client-auth", action="store_true",
-                   help="accept calls without a client token (loopback binds only)")  # fmt: skip
+                   help="accept calls without a client token (loopback binds only; "
+                   "default: off)")  # fmt: skip
     p.add_argument("--rate-limit", type=RateLimit.parse, metavar="N/s[,burst=B]",
                    help="per-token token bucket, e.g. 25/s or 25/s,burst=50 (default: none)")  # fmt: skip
     p.add_argument("--redis", metavar="URL",
-                   help=f"share the rate limit through Redis (or set {REDIS_ENV})")  # fmt: skip
-    p.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, metavar="BYTES")
+                   help=f"share the rate limit through Redis (or set {REDIS_ENV}; default: "
+                   "none, limits are per process)")  # fmt: skip
+    p.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, metavar="BYTES",
+                   help="larger request bodies get 413 (default: %(default)s)")  # fmt: skip
     p.add_argument("--response-limit", type=int, default=DEFAULT_RESPONSE_LIMIT, metavar="BYTES",
-                   help="largest upstream answer passed on (a longer one is cut)")  # fmt: skip
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help="one upstream exchange, seconds (default %(default)s)")  # fmt: skip
-    p.add_argument("--connect-timeout", type=float, default=5.0)
+                   help="largest upstream answer passed on, a longer one is cut "
+                   "(default: %(default)s)")  # fmt: skip
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="one upstream exchange (default: %(default)s)")  # fmt: skip
+    p.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="upstream connect timeout (default: %(default)s)")  # fmt: skip
     p.add_argument("--header-timeout", type=float, default=_DEFAULTS.header_timeout,
-                   help="seconds for a request's head to arrive")  # fmt: skip
+                   metavar="SECONDS", help="for a request's head to arrive "
+                   "(default: %(default)s)")  # fmt: skip
     p.add_argument("--body-timeout", type=float, default=_DEFAULTS.body_timeout,
-                   help="seconds for a request's body to arrive")  # fmt: skip
+                   metavar="SECONDS", help="for a request's body to arrive "
+                   "(default: %(default)s)")  # fmt: skip
     p.add_argument("--keepalive-timeout", type=float, default=_DEFAULTS.keepalive_timeout,
-                   help="seconds an idle client connection stays open")  # fmt: skip
+                   metavar="SECONDS", help="an idle client connection stays open "
+                   "(default: %(default)s)")  # fmt: skip
     p.add_argument("--max-connections", type=int, default=_DEFAULTS.max_connections,
-                   help="open client connections per process (more are closed at once)")  # fmt: skip
+                   help="open client connections per process, more are closed at once "
+                   "(default: %(default)s)")  # fmt: skip
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow this browser origin (repeatable; default: none)")  # fmt: skip
     return p

@@ -197,7 +197,8 @@ class _Command:
         help_parts = []
         if p.get("deprecated"):
             help_parts.append(f"[{p['deprecated']}]")
-        help_parts.append(" ".join(str(p["help"]).split()) or "(no description)")
+        if p["help"]:
+            help_parts.append(" ".join(str(p["help"]).split()))
         kwargs: dict[str, Any] = {"required": p["required"]}
         item = t["list"] if isinstance(t, dict) and "list" in t else None
         scalar = item if item is not None else t

@@ -322,7 +322,8 @@ def test_help_lists_operations_and_parameters_required_first_with_enum_values(
     assert options.index("--count INTEGER") < optional - required
     assert options.index("--color {red,green}") > optional - required
     assert "What to call it." in page
-    assert "Default (the server's): 10." in run(demo, "demo", "get-widget", "--help").stdout
+    widget = " ".join(run(demo, "demo", "get-widget", "--help").stdout.split())  # unwrapped
+    assert "Sent as the query parameter 'limit'. Default (the server's): 10." in widget
     unknown = run(demo, "demo", "create-widgets")
     assert unknown.returncode == 2
     assert "did you mean 'create-widget'?" in unknown.stderr
