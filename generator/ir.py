@@ -402,6 +402,7 @@ class WebhookEvent:
     type: TypeRef  # its model
     types: tuple[str, ...]  # values of the type field it is for (empty: any; the model decides)
     description: str
+    envelope: bool = False  # the profile's: one subclass per type value, its type field a Literal
 
 
 @dataclass(frozen=True)

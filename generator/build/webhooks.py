@@ -50,7 +50,9 @@ def webhooks(s: Schemas) -> Webhooks | None:
                 types = _enum_at(s, profile.webhook_event_types)
             ref = s.lower(ref_node, _PROFILE, "response", "Event", "webhooks")
             events.append(
-                WebhookEvent(profile.webhook_event, ref, types, s.description(node, where))
+                WebhookEvent(
+                    profile.webhook_event, ref, types, s.description(node, where), envelope=True
+                )
             )
     if not events:
         return None

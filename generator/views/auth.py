@@ -68,32 +68,58 @@ def auth_keywords(api: Api, is_async: bool) -> list[Keyword]:
 
 
 @dataclass(frozen=True)
+class EventClass:
+    """One member of the union ``unwrap`` returns, and how the runtime recognises it."""
+
+    name: str  # a model, or a subclass of the envelope made in webhooks.py
+    types: tuple[str, ...]  # type field values it is for (empty: any)
+    required: tuple[str, ...]  # wire names its model requires
+    base: str | None = None  # the envelope model, for a subclass
+    field: str = ""  # the type field's Python name, for a subclass
+
+
+@dataclass(frozen=True)
 class WebhookView:
     alias: str  # the union ``unwrap`` returns
     imports: list[tuple[str, list[str]]]  # models module -> names
-    required: list[tuple[str, ...]]  # per event: the wire names its model requires
+    classes: list[EventClass]
+
+    @property
+    def subclasses(self) -> list[EventClass]:
+        return [c for c in self.classes if c.base is not None]
 
 
 def webhook_view(api: Api) -> WebhookView | None:
+    """What the generated ``webhooks.py`` defines: the profile's envelope becomes one subclass
+    per type value (``InvoicePaidEvent``, its type field ``Literal["invoice.paid"]``), which
+    ``isinstance`` narrows to; other events are their models."""
     hooks = api.webhooks
     if hooks is None:
         return None
-    taken = {m.name for m in api.models} | {a.name for a in api.aliases}
-    alias = naming.uniquify(["WebhookEvent"], taken)[0]
+    models = {m.name: m for m in api.models}
+    taken = set(models) | {a.name for a in api.aliases}
     home = {m.name: m.module for m in api.models} | {a.name: a.module for a in api.aliases}
     modules: dict[str, set[str]] = {}
+    classes: list[EventClass] = []
     for event in hooks.events:
-        for name in pytypes.model_names(event.type):
-            if name in home:
-                modules.setdefault(home[name], set()).add(name)
-    models = {m.name: m for m in api.models}
-    required = []
-    for event in hooks.events:
-        model = models.get(pytypes.response_type(event.type))
+        name = pytypes.response_type(event.type)
+        for used in pytypes.model_names(event.type):
+            if used in home:
+                modules.setdefault(home[used], set()).add(used)
+        model = models.get(name)
         fields = model.fields if model is not None else ()
-        required.append(tuple(f.wire_name for f in fields if f.required))
+        required = tuple(f.wire_name for f in fields if f.required)
+        field = next((f.py_name for f in fields if f.wire_name == hooks.type_field), None)
+        if not (event.envelope and event.types and field):
+            classes.append(EventClass(name, event.types, required))
+            continue
+        wanted = [naming.pascal(value) + name for value in event.types]
+        for value, cls in zip(event.types, naming.uniquify(wanted, taken), strict=True):
+            classes.append(EventClass(cls, (value,), required, base=name, field=field))
+        taken |= {c.name for c in classes}
+    alias = naming.uniquify(["WebhookEvent"], taken | {c.name for c in classes})[0]
     imports = [(m, sorted(n)) for m, n in sorted(modules.items())]
-    return WebhookView(alias, imports, required)
+    return WebhookView(alias, imports, classes)
 
 
 def oauth_config(api: Api) -> str:

@@ -22,6 +22,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -179,10 +180,25 @@ def parse_event(data: Any, kinds: Sequence[EventKind], type_field: str) -> Any:
         if not all(name in data for name in candidate.required):
             continue
         try:
-            return candidate.model.model_validate(data)
+            return _complete(candidate.model).model_validate(data)
         except ValueError:  # pydantic's ValidationError is one
             continue
     return UnknownEvent(kind, data)
+
+
+def _complete(model: Any) -> Any:
+    """``model`` ready to validate. A subclass made for one event type (``InvoicePaidEvent``)
+    lives in another module than the model it extends, whose field types are names in that
+    module: build it once with the namespaces of every class it derives from."""
+    if getattr(model, "__pydantic_complete__", True):
+        return model
+    namespace: dict[str, Any] = {}
+    for base in reversed(model.__mro__):
+        module = sys.modules.get(base.__module__)
+        if module is not None:
+            namespace.update(vars(module))
+    model.model_rebuild(_types_namespace=namespace)
+    return model
 
 
 def unwrap(

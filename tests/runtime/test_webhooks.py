@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 from support.packages import generate_package
 from support.paths import ROOT, SHARED
 
@@ -258,6 +260,44 @@ def test_events_are_told_apart_by_their_type(shop: ModuleType) -> None:
     assert isinstance(broken, webhooks.UnknownEvent) and broken.type == "order.paid"
 
 
+def _stripe_like() -> dict[str, Any]:
+    """spec/stripe.yaml plus the webhook endpoint parameter that lists the event types (as the
+    full spec has it), so the built-in Stripe profile finds them."""
+    doc: dict[str, Any] = yaml.safe_load((ROOT / "spec" / "stripe.yaml").read_text())
+    items = {"type": "string", "enum": ["*", "customer.created", "invoice.paid"]}
+    form = {"type": "object", "properties": {"enabled_events": {"type": "array", "items": items}}}
+    doc["paths"]["/v1/webhook_endpoints"] = {"post": {
+        "operationId": "PostWebhookEndpoints",
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+        "responses": {"200": {"description": "ok"}},
+    }}  # fmt: skip
+    return doc
+
+
+@pytest.fixture(scope="module")
+def typed_stripe(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return generate_package(_stripe_like(), tmp_path_factory.mktemp("tstripe"), "typed_stripe")
+
+
+def test_stripe_events_get_a_class_per_type(typed_stripe: ModuleType) -> None:
+    from typed_stripe import webhooks
+    from typed_stripe.models.event import Event
+
+    def unwrap(kind: str) -> Any:
+        body = STRIPE_BODY.replace(b'"customer.created"', json.dumps(kind).encode())
+        now = int(time.time())
+        header = _stripe_header(_stripe_signature(body, STRIPE_SECRET, now), timestamp=now)
+        return webhooks.unwrap(body, header, secret=STRIPE_SECRET)
+
+    created, paid = unwrap("customer.created"), unwrap("invoice.paid")
+    assert type(created) is webhooks.CustomerCreatedEvent and isinstance(created, Event)
+    assert type(paid) is webhooks.InvoicePaidEvent and paid.type == "invoice.paid"
+    # one class per type, and none for "*" (a subscription to every type)
+    assert [k.types for k in webhooks._KINDS] == [("customer.created",), ("invoice.paid",)]
+    newer = unwrap("brand.new_type")  # a type Stripe added after the client was generated
+    assert isinstance(newer, webhooks.UnknownEvent) and newer.type == "brand.new_type"
+
+
 USER_CODE = """
 from generated.stripe.models.event import Event
 from generated.stripe.webhooks import UnknownEvent, WebhookSignatureError, unwrap
@@ -275,16 +315,40 @@ def handle(body: bytes, headers: dict[str, str]) -> str:
     return unknown.type or "?"
 """
 
+TYPED_CODE = """
+from typing import Literal
+
+from typed_stripe.webhooks import CustomerCreatedEvent, InvoicePaidEvent, unwrap
+
+
+def invoice_id(body: bytes, headers: dict[str, str]) -> str:
+    event = unwrap(body, headers, secret="whsec_x")
+    if isinstance(event, InvoicePaidEvent):
+        kind: Literal["invoice.paid"] = event.type  # its type field is a Literal
+        paid: InvoicePaidEvent = event
+        return paid.id + kind
+    return ""
+"""
+
 
 @pytest.mark.slow
-def test_mypy_strict_over_code_that_narrows_events(tmp_path: Path) -> None:
-    user = tmp_path / "handler.py"
-    user.write_text(USER_CODE)
-    wrong = tmp_path / "wrong.py"  # the check can fail: without narrowing, .created is an error
-    wrong.write_text(USER_CODE.replace("if isinstance(event, Event):", "if True:"))
-    for path, ok in ((user, True), (wrong, False)):
+def test_mypy_strict_over_code_that_narrows_events(
+    tmp_path: Path, typed_stripe: ModuleType
+) -> None:
+    package_root = str(Path(typed_stripe.__file__).parents[1])
+    cases = {
+        "handler.py": (USER_CODE, True),
+        # the check can fail: without narrowing, .created is an error
+        "wrong.py": (USER_CODE.replace("if isinstance(event, Event):", "if True:"), False),
+        "typed.py": (TYPED_CODE, True),
+        "typed_wrong.py": (TYPED_CODE.replace("(event, Invoice", "(event, CustomerCreated"), False),
+    }
+    for name, (code, ok) in cases.items():
+        path = tmp_path / name
+        path.write_text(code)
         done = subprocess.run(
             [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
             cwd=ROOT, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "MYPYPATH": package_root},
         )  # fmt: skip
-        assert (done.returncode == 0) == ok, done.stdout + done.stderr
+        assert (done.returncode == 0) == ok, name + ": " + done.stdout + done.stderr
