@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
             help="ad-hoc target: write an installable project (pyproject.toml, README.md) in the"
             " package folder, named NAME (default: off; NAME defaults to the package's name)",
         )
+        sub.add_argument(
+            "--templates",
+            type=Path,
+            metavar="DIR",
+            help="ad-hoc target: a folder of template overrides, see docs/guide/templates.md"
+            " (default: none)",
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only (default: off)")
         if verb == "generate":
             sub.add_argument(
@@ -124,6 +131,7 @@ def _targets(args: argparse.Namespace) -> list[Target]:
                 profile,
                 import_name=args.import_name,
                 distribution=distribution_setting(args.distribution, args.package),
+                templates=args.templates,
             )
         ]
     targets = load_targets(root)

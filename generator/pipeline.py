@@ -70,7 +70,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     """Everything ``generate`` would write for a target, in memory."""
     from generator.format import format_files
     from generator.imports import tidy_imports
-    from generator.render import manifest, render_package
+    from generator.render import manifest
 
     started = time.monotonic()
 
@@ -83,7 +83,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
         f" {counted(len(api.params_types), 'parameter type')}"
     )
     _report(target, api.warnings, progress)
-    files = tidy_imports(render_package(api, target.module))
+    files = tidy_imports(_render(api, target))
     if target.distribution:
         from generator.distribution import project_files
 
@@ -93,6 +93,23 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     files = with_file_list(format_files(files, step))
     step("formatted")
     return Output(api=api, files=files, inputs=doc.files)
+
+
+def _render(api: Api, target: Target) -> dict[str, str]:
+    """The package's files, through the target's template overrides if it has any: a Jinja
+    error or invalid Python from one stops here, before anything is written."""
+    import jinja2
+
+    from generator.overrides import check_overrides, check_python, render_error
+    from generator.render import render_package
+
+    overrides = check_overrides(target.templates) if target.templates else {}
+    try:
+        files = render_package(api, target.module, overrides)
+    except jinja2.TemplateError as exc:
+        raise render_error(exc, overrides) from None
+    check_python(files, overrides)
+    return files
 
 
 def generate(target: Target, progress: Progress = quiet, *, force: bool = False) -> list[str]:
@@ -194,6 +211,13 @@ def _fingerprint(target: Target) -> str:
         raise GeneratorError(f"cannot read spec: {exc.strerror}", file=str(target.spec)) from None
     settings = [target.spec_label, target.package, target.operations, target.profile]
     settings += [target.module, target.distribution]
+    if target.templates is not None:  # the overrides' names and bytes
+        settings.append(str(target.templates))
+        if target.templates.is_dir():
+            for path in sorted(target.templates.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(target.templates).as_posix().encode())
+                    digest.update(b"\0" + path.read_bytes())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     digest.update(f"black {version('black')}".encode())
     digest.update(_code_fingerprint().encode())

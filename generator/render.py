@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -31,6 +32,7 @@ from generator.ir import (
     UnionOf,
     walk,
 )
+from generator.overrides import loader
 from generator.paths import templates_root
 from generator.resources import client_surface, render_resources, resource_modules
 from generator.views.auth import auth_keywords, oauth_config, webhook_view
@@ -138,12 +140,15 @@ def _uses(models: list[Model], aliases: list[Alias], shapes: dict[str, str]) -> 
     )
 
 
-def render_package(api: Api, import_name: str) -> dict[str, str]:
+def render_package(
+    api: Api, import_name: str, overrides: dict[str, Path] | None = None
+) -> dict[str, str]:
     """Every file of the generated package, by path relative to the package directory.
 
     ``import_name`` is how code imports the package (``generated.stripe``): the docs' snippets
-    spell it."""
-    env = _environment()
+    spell it. ``overrides``: template name -> the user's file that replaces it (see
+    ``overrides``)."""
+    env = _environment(overrides or {})
     head = header(api.spec_path)
     model_modules = _model_modules(api)
     params_modules = _params_modules(api)
@@ -414,7 +419,9 @@ def return_type(op: Operation) -> str:
         return (
             "bytes"
             if r.kind == "binary"
-            else "Any" if r.type is None else pytypes.response_type(r.type)
+            else "Any"
+            if r.type is None
+            else pytypes.response_type(r.type)
         )
     streamed = op.stream.media_type if op.stream else None  # read as a Stream, not whole
     types = [a.type for a in r.media if a.type is not None and a.media_type != streamed]
@@ -540,9 +547,9 @@ def encode_exports(client_imports: dict[str, Any]) -> list[str]:
     return names + (["RawContent"] if client_imports["raw_content"] else [])
 
 
-def _environment() -> jinja2.Environment:
+def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_load_template),
+        loader=loader(overrides),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # output is Python; text reaches it only through the filters below
         keep_trailing_newline=True,
@@ -569,8 +576,3 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(cell=cell, code=code, prose=prose)
     return env
-
-
-def _load_template(name: str) -> str:
-    text: str = (templates_root() / name).read_text(encoding="utf-8")
-    return text
