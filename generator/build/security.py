@@ -80,6 +80,8 @@ class Security:
         )
         order += [slot for slot in wanted if slot not in order]
         reserved = CONSTRUCTOR_NAMES | {kw for kw, _ in profile.client_headers}
+        # the keywords of token handling are never a credential's name
+        reserved |= {"token_provider"} | (set(_OAUTH_KEYWORDS) if _runs_grants(raw) else set())
         names = naming.uniquify(
             [naming.identifier(wanted[slot], reserved) for slot in order], reserved
         )
@@ -116,12 +118,11 @@ class Security:
         roles = ["client_id", "client_secret", "refresh_token"]
         if any(f.grant == "password" for f in flows):
             roles[2:2] = ["username", "password"]
-        taken = set(self.argument.values()) | CONSTRUCTOR_NAMES | set(_OAUTH_KEYWORDS)
-        taken |= {kw for kw, _ in self.s.profile.client_headers}
+        taken = set(self.argument.values())  # HTTP basic's username and password, say
         keywords = []
         prefix = self.s.profile.env_prefix
         for role in roles:
-            keyword = role if role not in taken or role in _OAUTH_KEYWORDS else f"oauth_{role}"
+            keyword = f"oauth_{role}" if role in taken else role
             env = f"{prefix}_{keyword.upper()}".lstrip("_")
             keywords.append((role, keyword, env))
         return OAuth(
@@ -201,6 +202,17 @@ _GRANTS = {
     "password": "password",
     "authorizationCode": "refresh_token",
 }
+
+
+def _runs_grants(raw: dict[Any, Any]) -> bool:
+    """Whether an oauth2 scheme declares a flow the client runs (its keywords are then taken)."""
+    return any(
+        isinstance(node, dict)
+        and node.get("type") == "oauth2"
+        and isinstance(node.get("flows"), dict)
+        and any(name in _GRANTS for name in node["flows"])
+        for node in raw.values()
+    )
 
 
 def _grants(scheme: str, flows: Any, where: str, warn: Any) -> list[OAuthFlow]:

@@ -115,3 +115,13 @@ def test_the_envelope_takes_its_types_from_the_profile_pointer() -> None:
     assert api.webhooks is not None and api.webhooks.scheme == "stripe"
     (event,) = api.webhooks.events
     assert event.types == ("a.made", "a.gone")  # "*" subscribes to all: not a type
+
+
+def test_token_keywords_are_never_a_credentials_name() -> None:
+    key = {"type": "apiKey", "in": "query", "name": "client_id"}
+    flows = {"clientCredentials": {"tokenUrl": "/token", "scopes": {}}}
+    api = _api({"key": key, "oauth": {"type": "oauth2", "flows": flows}})
+    assert [c.argument for c in api.credentials] == ["client_id_", "token"]
+    assert api.oauth is not None and api.oauth.keywords[0][:2] == ("client_id", "client_id")
+    plain = _api({"key": key})  # no grant to run: the key keeps its name
+    assert [c.argument for c in plain.credentials] == ["client_id"]
