@@ -91,7 +91,7 @@ def body(
         )
     elif isinstance(snode, dict) and s.is_object(snode, swhere):
         encodings = media_node.get("encoding") or {}
-        props, required = s.object_properties(snode, swhere)
+        props, required = s.object_properties(snode, swhere, "request")
         for wire, pschema, pwhere in props:
             if not wire:  # the runtime reads an empty wire name as "the whole body"
                 s.warn(pwhere, "a body property with an empty name is not supported; skipped")

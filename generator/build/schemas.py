@@ -76,6 +76,8 @@ class Schemas:
         self.component_params: dict[str, ParamsRef] = {}
         self.inlining: set[str] = set()  # non-model refs being lowered (cycle guard)
         self.inline_objects: set[str] = set()  # inline objects being lowered (cycle guard)
+        # (property pointer, "readOnly"/"writeOnly"): properties left out of one side
+        self.one_sided: set[tuple[str, str]] = set()
 
     def warn(self, where: str, message: str) -> None:
         self.warnings.append(f"#{where}: {message}")
@@ -143,7 +145,7 @@ class Schemas:
     def _model(
         self, node: dict[str, Any], where: str, name: str, module: str, schema_key: str
     ) -> Model:
-        props, required = self.object_properties(node, where)
+        props, required = self.object_properties(node, where, "response")
         types = [
             self.lower(schema, pwhere, "response", name + naming.pascal(wire), module)
             for wire, schema, pwhere in props
@@ -188,9 +190,17 @@ class Schemas:
         )
 
     def object_properties(
-        self, node: dict[str, Any], where: str, seen: frozenset[str] = frozenset()
+        self,
+        node: dict[str, Any],
+        where: str,
+        side: Side | None = None,
+        seen: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[str, Any, str]], set[str]]:
-        """Properties of an object schema, with ``allOf`` members merged in (later ones win)."""
+        """Properties of an object schema, with ``allOf`` members merged in (later ones win).
+
+        On a ``side``, only the properties that exist there: a request leaves out ``readOnly``
+        ones (the server sets them), an answer ``writeOnly`` ones (a password it takes but never
+        returns). ``required`` then only names properties of that side."""
         props: dict[str, tuple[Any, str]] = {}
         required: set[str] = set()
         seen = seen | {where}
@@ -200,13 +210,39 @@ class Schemas:
                 self.warn(join(where, "allOf", i), f"allOf cycle back to {mwhere}; member skipped")
                 continue
             if isinstance(mnode, dict):
-                sub, sub_required = self.object_properties(mnode, mwhere, seen)
+                sub, sub_required = self.object_properties(mnode, mwhere, None, seen)
                 props.update({w: (s, p) for w, s, p in sub})
                 required |= sub_required
         for wire, schema in (node.get("properties") or {}).items():
             props[str(wire)] = (schema, join(where, "properties", str(wire)))
         required |= {str(r) for r in node.get("required", []) or []}
+        if side is not None:
+            other = _ONE_SIDED[side]
+            for wire, (schema, pwhere) in list(props.items()):
+                if self._marked(schema, pwhere, other):
+                    del props[wire]
+                    required.discard(wire)
+                    self.one_sided.add((pwhere, other))
         return [(w, s, p) for w, (s, p) in props.items()], required
+
+    def _marked(self, schema: Any, where: str, keyword: str) -> bool:
+        """Whether a property schema says ``keyword: true`` (``readOnly``/``writeOnly``): on
+        itself, beside its ``$ref`` or on what it refers to, or on an ``allOf`` member."""
+        for _ in range(8):  # a $ref chain; Resolver.deref reports cycles elsewhere
+            if not isinstance(schema, dict):
+                return False
+            if schema.get(keyword) is True:
+                return True
+            members = schema.get("allOf")
+            if isinstance(members, list) and any(
+                isinstance(m, dict) and "$ref" not in m and m.get(keyword) is True
+                for m in members
+            ):
+                return True
+            if "$ref" not in schema:
+                return False
+            schema, where = self.resolver.target(schema["$ref"], where)
+        return False
 
     # Types -------------------------------------------------------------------------------
     def lower(self, node: Any, where: str, side: Side, name: str, owner: str) -> TypeRef:
@@ -390,7 +426,7 @@ class Schemas:
     def _params_fields(
         self, node: dict[str, Any], where: str, name: str, owner: str
     ) -> tuple[ParamsField, ...]:
-        props, required = self.object_properties(node, where)
+        props, required = self.object_properties(node, where, "request")
         return tuple(
             ParamsField(
                 wire_name=wire,
@@ -441,6 +477,8 @@ class Schemas:
         return str(node.get("description", "")) if isinstance(node, dict) else ""
 
 
+# The keyword that keeps a property off each side.
+_ONE_SIDED: dict[str, str] = {"request": "readOnly", "response": "writeOnly"}
 # String formats answers read as Python values (leniently: a string that does not parse stays str).
 _FORMATS = {"date-time": Prim("datetime"), "date": Prim("date"), "uuid": Prim("UUID")}
 # Schema keywords that describe a value without constraining its type.

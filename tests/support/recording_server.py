@@ -69,6 +69,12 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # any other method (QUERY, LINK, ...): the handler looks up ``do_<METHOD>``
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
