@@ -8,6 +8,11 @@ def pointer(*parts: str | int) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def unescape(part: str) -> str:
+    """One segment of a JSON pointer as the key it names."""
+    return part.replace("~1", "/").replace("~0", "~")
+
+
 def join(base: str, *parts: str | int) -> str:
     return base + pointer(*parts)
 

@@ -302,6 +302,10 @@ class Operation:
     # Why a list-shaped answer does not page ("" when it does or is not a list); reports only.
     paging_note: str = field(default="", compare=False)
     stream: StreamAnswer | None = None  # the answer read as events or lines
+    # The query a path key carries (``/responses/{id}?beta=true``: "beta=true"), as written:
+    # sent with every call before the caller's parameters, a name the caller gives replacing
+    # it. ``path`` is the key without it and without a ``#fragment``.
+    fixed_query: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import unquote_plus
 
 from ._encode import (
     NOT_GIVEN,
@@ -65,6 +66,8 @@ class Described(Protocol):
     def nullable(self) -> tuple[str, ...]: ...
     @property
     def body_required(self) -> bool: ...
+    @property
+    def fixed_query(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Placement:
     parts: Mapping[str, str] = field(default_factory=dict)
     nullable: tuple[str, ...] = ()
     body_required: bool = False
+    fixed_query: str = ""  # the query a path key carries, as written ("beta=true")
 
 
 @dataclass
@@ -118,6 +122,7 @@ def place(
     profile's ``param_style``) every query parameter is bracket-encoded as a form body is.
     """
     placed = Placed(op.path)
+    given: set[str] = set()  # wire names placed in the query
     for name, value in args.items():
         if value is None:
             if name not in op.nullable:
@@ -129,6 +134,7 @@ def place(
             segment = path_param(wire, value, op.styles.get(name, "simple"))
             placed.path = placed.path.replace("{" + wire + "}", segment)
         elif name in op.query:
+            given.add(wire)
             if brackets:
                 placed.query[wire] = value
             else:
@@ -142,6 +148,13 @@ def place(
             placed.whole = value
         else:
             placed.fields[wire] = value
+    if op.fixed_query:  # first, as the path key has it; once: a name given replaces it
+        fixed = [
+            piece
+            for piece in op.fixed_query.split("&")
+            if piece and unquote_plus(piece.partition("=")[0]) not in given
+        ]
+        placed.styled[:0] = fixed
     return placed
 
 

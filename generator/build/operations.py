@@ -69,6 +69,11 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
         _operation(s, path, method, join("/paths", path, *parts), op, item, py)
         for (path, method, parts, op, item), py in zip(raw, py_names, strict=True)
     ]
+    _warn_path_keys(
+        s, [op for op in ops if op.fixed_query], "a query string", _QUERY_NOTE
+    )
+    odd = [op for op, (path, *_) in zip(ops, raw, strict=True) if "#" in path]
+    _warn_path_keys(s, odd, "a fragment", _FRAGMENT_NOTE)
     # Distinct method names can share a constant (class_2 and class__2); _operations.py
     # also binds names of its own.
     consts = naming.uniquify([op.const_name for op in ops], OPERATIONS_MODULE_NAMES)
@@ -98,13 +103,15 @@ def _operation(
     servers = server_urls(op.get("servers") or item.get("servers"))
     base = server_urls(s.data.get("servers"))
     server = servers[0] if servers and (not base or servers[0] != base[0]) else None
+    clean, fixed_query = split_path_key(path)
     answer = response(s, op, where, type_prefix, raw)
     return Operation(
         operation_id=op_id,
         py_name=py_name,
         const_name=naming.constant(py_name),
         method=method,
-        path=path,
+        path=clean,
+        fixed_query=fixed_query,
         where=where,
         summary=html_to_text(str(op.get("summary", ""))),
         description=html_to_text(str(op.get("description", ""))),
@@ -196,6 +203,25 @@ def bind_path_template(
         if name not in bound
     ]
     return fixed
+
+
+def split_path_key(key: str) -> tuple[str, str]:
+    """A path key's path and the query it carries; a ``#fragment`` (some specs tell operations
+    apart with one) is no part of a URL sent, so it is dropped."""
+    key = key.split("#", 1)[0]
+    path, _, query = key.partition("?")
+    return path, query
+
+
+_QUERY_NOTE = "its parameters are sent with every call, before the caller's (a name given replaces it)"
+_FRAGMENT_NOTE = "the fragment only tells operations apart and is not sent"
+
+
+def _warn_path_keys(s: Schemas, ops: list[Operation], what: str, note: str) -> None:
+    """One warning per spec for path keys carrying ``what``, naming the first."""
+    if ops:
+        more = f" (and {len(ops) - 1} more)" if len(ops) > 1 else ""
+        s.warn(ops[0].where, f"a path key with {what}{more}: {note}")
 
 
 def server_urls(servers: Any) -> list[str]:

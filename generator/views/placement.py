@@ -47,4 +47,5 @@ def placement(op: Operation) -> Placement:
         parts={p.py_name: p.part_type for p in op.parameters if p.part_type} if in_body else {},
         nullable=tuple(p.py_name for p in op.parameters if p.nullable) if in_body else (),
         body_required=body is not None and body.required and body.encoding == "json",
+        fixed_query=op.fixed_query,
     )

@@ -162,6 +162,7 @@ class Operation(Generic[T]):
         "cookies",
         "deprecated",
         "errors",
+        "fixed_query",
         "headers",
         "media_type",
         "method",
@@ -211,9 +212,11 @@ class Operation(Generic[T]):
         accept: str | None = None,
         paging: Paging | None = None,
         stream: Streaming | None = None,
+        fixed_query: str = "",
     ) -> None:
         self.method = method
         self.path = path
+        self.fixed_query = fixed_query  # the query its path key carries, sent with every call
         # Names of the arguments sent in each place, space-separated in the descriptor (compact
         # to generate and to format); small tuples test membership as fast as sets.
         self.path_params = tuple(path_params.split())
@@ -517,7 +520,7 @@ class _Base:
             placed.fields.update(extra_body)
         for header, value in (options.get("extra_headers") or {}).items():
             _set_header(headers, header, value)
-        method = op.method.upper()
+        method = op.method  # as the spec spells it: an additionalOperations key is case-sensitive
         idempotency = self._config.idempotency_header
         if idempotency and method not in _NO_BODY_METHODS:
             # One key per logical call, made here (once) and sent on every retry of it.
