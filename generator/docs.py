@@ -42,6 +42,7 @@ from generator.snippets import snippet_for
 from generator.templates.runtime import _errors
 from generator.views.errors import error_view
 from generator.views.paging import paging_words, stream_words
+from generator.views.tags import tag_label
 
 DOCS = "docs"
 _MAX_STEM = 120  # characters of a page's file name; class names of deep inline types are longer
@@ -87,11 +88,11 @@ def _page(text: str, spec_path: str) -> str:
     return head + "\n\n" + text.rstrip("\n") + "\n"
 
 
-def group_of(op: Operation, prefix_len: int) -> str:
-    """The index group: the operation's first tag, else the first path segment after the
-    ``prefix_len`` segments every path shares."""
+def group_of(api: Api, op: Operation, prefix_len: int) -> str:
+    """The index group: the operation's first tag (under its parents), else the first path
+    segment after the ``prefix_len`` segments every path shares."""
     if op.tags:
-        return op.tags[0]
+        return tag_label(api, op.tags[0])
     segments = op.path.strip("/").split("/")
     return segments[prefix_len] if len(segments) > prefix_len else "(root)"
 
@@ -125,7 +126,7 @@ class _Site:
     def index_view(self) -> dict[str, Any]:
         groups: dict[str, list[Operation]] = defaultdict(list)
         for op in self.api.operations:
-            groups[group_of(op, self.prefix_len)].append(op)
+            groups[group_of(self.api, op, self.prefix_len)].append(op)
         here = f"{DOCS}/README.md"
         return {
             "api": self.api,

@@ -470,6 +470,19 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A declared tag. ``parent``, ``summary`` (a short display name) and ``kind`` (``nav``,
+    ``badge``, ``audience`` or another word) are OpenAPI 3.2's; earlier documents leave them
+    empty."""
+
+    name: str
+    summary: str = ""
+    description: str = ""
+    parent: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -486,5 +499,6 @@ class Api:
     warnings: tuple[str, ...] = field(default=())
     credentials: tuple[Credential, ...] = ()  # constructor arguments, in signature order
     default_security: tuple[tuple[str, ...], ...] = ()  # alternatives of operations without own
+    tags: tuple[Tag, ...] = ()  # the document's declared tags, in its order
     oauth: OAuth | None = None  # OAuth2 grants the client runs itself
     webhooks: Webhooks | None = None  # typed webhook events, and how deliveries are signed

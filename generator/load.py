@@ -20,6 +20,7 @@ import yaml
 from generator import cache
 from generator.bundle import Bundler, combined_sha256, has_external_refs
 from generator.errors import GeneratorError, pointer
+from generator.oas32 import is_3_2, resolve_self
 
 # libyaml's C loader is ~4x faster; fall back to pure Python where PyYAML was built without it.
 _YamlBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -89,13 +90,20 @@ def load_document(path: Path) -> Document:
             file=str(path),
             where="",
         )
+    warnings: list[str] = []
+    if is_3_2(data):
+        resolve_self(data, warnings)
     if not has_external_refs(raw):
-        return Document(path=path, data=data, sha256=digest, files={path.name: digest})
+        return Document(
+            path=path, data=data, sha256=digest, files={path.name: digest}, warnings=warnings
+        )
     bundler = Bundler(path, data, digest, _load_referred)
     data = bundler.bundle()
     files = bundler.files()
     sha = digest if len(files) == 1 else combined_sha256(files)
-    return Document(path=path, data=data, sha256=sha, files=files, warnings=bundler.warnings)
+    return Document(
+        path=path, data=data, sha256=sha, files=files, warnings=[*warnings, *bundler.warnings]
+    )
 
 
 def _load_referred(path: Path) -> tuple[Any, str]:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 import pydantic
 from openapi_pydantic.v3 import v3_1
 
 from generator.errors import pointer
+from generator.kinds import member_kind
 
 # The methods with a field of their own in a 3.2 path item (``additionalOperations`` may not
 # repeat them).
@@ -162,3 +164,103 @@ def _responses(op: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for response in responses.values():
             if isinstance(response, dict) and "$ref" not in response:
                 yield response
+
+
+def resolve_self(data: dict[str, Any], warnings: list[str]) -> None:
+    """Read every ``$ref`` against the document's ``$self`` (its own URI, OpenAPI 3.2): a
+    reference to the document itself becomes a local one (``#/...``), one to a file in
+    ``$self``'s folder the relative reference to that file beside the spec. Others stay as
+    written (the bundler refuses a URL, naming it)."""
+    own = data.get("$self")
+    if not isinstance(own, str) or not own:
+        return
+    if "#" in own:
+        warnings.append("#/$self: a $self with a fragment is not a base URI; ignored")
+        return
+    folder = own.rsplit("/", 1)[0] + "/"
+    stack: list[tuple[Any, str]] = [(data, "root")]
+    while stack:
+        node, kind = stack.pop()
+        if kind == "data":
+            continue
+        if isinstance(node, list):
+            stack.extend((v, member_kind(kind, i)) for i, v in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            target, _, fragment = urljoin(own, ref).partition("#")
+            if target == own:
+                node["$ref"] = "#" + fragment
+            elif target.startswith(folder):
+                node["$ref"] = target[len(folder) :] + (
+                    "#" + fragment if fragment else ""
+                )
+        stack.extend((v, member_kind(kind, k)) for k, v in node.items())
+
+
+# OpenAPI 3.2 keywords the client has no use for, by the kind of object they sit in: each is
+# named once in a warning, with how many places use it (never dropped silently).
+_UNREAD: dict[str, tuple[str, ...]] = {
+    "mediatype": ("itemEncoding", "prefixEncoding"),
+    "encoding": ("encoding", "itemEncoding", "prefixEncoding"),
+    "example": ("serializedValue",),
+    "response": ("summary",),
+    "discriminator": ("defaultMapping",),
+}
+
+
+def unread_keywords(data: dict[str, Any]) -> list[str]:
+    """Warnings for the 3.2 keywords of ``data`` the generated client does not use."""
+    found: dict[str, list[Parts]] = {}
+    stack: list[tuple[Any, Parts, str]] = [(data, [], "root")]
+    while stack:
+        node, parts, kind = stack.pop()
+        if kind == "data":
+            continue
+        if isinstance(node, list):
+            stack.extend(
+                (v, [*parts, i], member_kind(kind, i)) for i, v in enumerate(node)
+            )
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key in _UNREAD.get(kind, ()):
+            if key in node:
+                found.setdefault(f"{kind} {key}", []).append([*parts, key])
+        if (
+            kind == "schema"
+            and isinstance(node.get("xml"), dict)
+            and "nodeType" in node["xml"]
+        ):
+            found.setdefault("xml nodeType", []).append([*parts, "xml", "nodeType"])
+        stack.extend((v, [*parts, k], member_kind(kind, k)) for k, v in node.items())
+    for parts, server in _servers(data):
+        if "name" in server:
+            found.setdefault("server name", []).append([*parts, "name"])
+    schemes = (data.get("components") or {}).get("securitySchemes")
+    for key, scheme in (schemes if isinstance(schemes, dict) else {}).items():
+        for word in ("oauth2MetadataUrl", "deprecated"):
+            if isinstance(scheme, dict) and word in scheme:
+                where: Parts = ["components", "securitySchemes", key, word]
+                found.setdefault(f"security scheme {word}", []).append(where)
+    warnings = []
+    for what, places in sorted(found.items(), key=lambda kv: pointer(*kv[1][0])):
+        more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
+        warnings.append(
+            f"#{pointer(*places[0])}: the {what} (OpenAPI 3.2) is not used by the client{more}"
+        )
+    return warnings
+
+
+def _servers(data: dict[str, Any]) -> Iterator[tuple[Parts, dict[str, Any]]]:
+    places: list[tuple[Parts, Any]] = [(["servers"], data.get("servers"))]
+    for item_parts, item in _path_items(data):
+        places.append(([*item_parts, "servers"], item.get("servers")))
+        for _, parts, op in path_operations(item):
+            places.append(([*item_parts, *parts, "servers"], op.get("servers")))
+    for parts, servers in places:
+        for i, server in enumerate(servers if isinstance(servers, list) else []):
+            if isinstance(server, dict):
+                yield [*parts, i], server

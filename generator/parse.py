@@ -33,6 +33,7 @@ from generator.oas32 import (
     is_3_2,
     path_operations,
     prepare,
+    unread_keywords,
     validation_view,
 )
 from generator.refs import walk
@@ -82,6 +83,7 @@ def parse_document(doc: Document) -> OpenAPIDocument:
             for parts, error in list(extra_operation_errors(validation_view(data))):
                 rest = _parts_in(_at(data, parts), error["loc"])
                 first_skip = first_skip or _skip(doc, parts, error, rest)
+            doc.warnings.extend(unread_keywords(data))
         if first_skip is not None and operations and not _count_operations(data, newer):
             raise first_skip  # nothing usable is left: say why the first one was not
         _read_values_and_answers(doc)

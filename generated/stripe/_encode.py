@@ -142,6 +142,8 @@ def header_param(value: Any, style: str) -> str:
 def query_param(name: str, value: Any, style: str, reserved: bool = False) -> list[str]:
     """Encoded ``key=value`` pieces of one query parameter (joined with ``&`` by the caller)."""
     kind, explode = style.rstrip("*"), style.endswith("*")
+    if kind == "json":  # an OpenAPI 3.2 querystring of media type JSON: the whole query
+        return [_escape(json.dumps(value, separators=(",", ":"), ensure_ascii=False))]
     if kind == "deepObject":
         return [
             f"{_escape(k).replace('%5B', '[').replace('%5D', ']')}={_escape(v, reserved)}"

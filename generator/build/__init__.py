@@ -13,13 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.build.operations import normalize_operation_id, operations, server_urls
+from generator.build.operations import (
+    normalize_operation_id,
+    operations,
+    server_urls,
+    spec_operation,
+)
 from generator.build.paging import Types, paging
 from generator.build.schemas import Schemas
 from generator.build.security import Security
 from generator.build.webhooks import webhooks
 from generator.errors import join
-from generator.ir import Api, Operation, Profile, SecurityScheme
+from generator.ir import Api, Operation, Profile, SecurityScheme, Tag
+from generator.oas32 import is_3_2
 from generator.text import html_to_text
 
 __all__ = ["BuildInput", "build_api", "normalize_operation_id"]
@@ -54,6 +60,7 @@ def build_api(inp: BuildInput) -> Api:
     for op in ops:
         if op.server and op.server not in all_servers:
             all_servers.append(op.server)
+    tags = _tags(inp.data, s)
     return Api(
         title=str(info.get("title", "")),
         version=str(info.get("version", "")),
@@ -73,6 +80,7 @@ def build_api(inp: BuildInput) -> Api:
         default_security=security.alternatives(security.default),
         oauth=security.oauth,
         webhooks=hooks,
+        tags=tags,
     )
 
 
@@ -83,11 +91,9 @@ def with_paging(s: Schemas, ops: list[Operation]) -> list[Operation]:
     configured |= {normalize_operation_id(k): v for k, v in configured.items()}
     done = []
     for op in ops:
-        raw, _ = s.resolver.deref(
-            ((s.data.get("paths") or {}).get(op.path) or {}), join("/paths", op.path)
-        )
-        node, _ = s.resolver.deref(raw.get(op.method.lower()) or {}, op.where)
-        answers = node.get("responses") if isinstance(node.get("responses"), dict) else {}
+        node = spec_operation(s, op)
+        found_answers = node.get("responses")
+        answers = found_answers if isinstance(found_answers, dict) else {}
         node = {
             **node,
             "responses": {
@@ -101,6 +107,54 @@ def with_paging(s: Schemas, ops: list[Operation]) -> list[Operation]:
         found, note = paging(op, node, types, {op.operation_id: table} if table else {})
         done.append(replace(op, paging=found, paging_note=note))
     return done
+
+
+def _tags(data: dict[str, Any], s: Schemas) -> tuple[Tag, ...]:
+    """The declared tags; a 3.2 document's parent, summary and kind with them. A parent that
+    is not a declared tag, or one that leads back to the tag, is dropped with a warning.
+    """
+    raw = data.get("tags")
+    if not isinstance(raw, list):
+        return ()
+    newer = is_3_2(data)
+    tags: list[Tag] = []
+    for node in raw:
+        if not isinstance(node, dict) or "name" not in node:
+            continue
+        parent = node.get("parent") if newer else None
+        kind = node.get("kind") if newer else None
+        tags.append(
+            Tag(
+                name=str(node["name"]),
+                summary=str(node.get("summary", "")) if newer else "",
+                description=html_to_text(str(node.get("description", ""))),
+                parent=str(parent) if parent is not None else None,
+                kind=str(kind) if kind is not None else None,
+            )
+        )
+    by_name = {t.name: t for t in tags}
+    for i, tag in enumerate(tags):
+        if tag.parent is None:
+            continue
+        where = join("/tags", i, "parent")
+        if tag.parent not in by_name:
+            s.warn(
+                where,
+                f"parent {tag.parent!r} is not a declared tag; the tag is top-level",
+            )
+            tags[i] = by_name[tag.name] = replace(tag, parent=None)
+            continue
+        seen, current = {tag.name}, by_name[tag.parent]
+        while current.parent is not None and current.name not in seen:
+            seen.add(current.name)
+            current = by_name.get(current.parent, replace(current, parent=None))
+        if current.name in seen:
+            s.warn(
+                where,
+                f"parent {tag.parent!r} leads back to {tag.name!r}; the tag is top-level",
+            )
+            tags[i] = by_name[tag.name] = replace(tag, parent=None)
+    return tuple(tags)
 
 
 def _security(data: dict[str, Any]) -> tuple[SecurityScheme, ...]:

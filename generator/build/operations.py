@@ -14,7 +14,7 @@ from generator.build.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTI
 from generator.build.responses import error_responses, response
 from generator.build.schemas import Schemas
 from generator.build.streams import stream_answer
-from generator.errors import GeneratorError, join
+from generator.errors import GeneratorError, join, unescape
 from generator.ir import Operation
 from generator.oas32 import is_3_2, path_operations
 from generator.text import html_to_text
@@ -203,6 +203,18 @@ def bind_path_template(
         if name not in bound
     ]
     return fixed
+
+
+def spec_operation(s: Schemas, op: Operation) -> dict[str, Any]:
+    """The operation object ``op`` was built from, by its pointer: ``/paths/<key>/<method>``
+    or ``/paths/<key>/additionalOperations/<method>``, the key as written (``op.path`` has no
+    ``?query`` or ``#fragment``), the path item possibly a ``$ref``."""
+    _, _, key, *rest = [unescape(p) for p in op.where.split("/")]
+    node: Any = s.resolver.deref((s.data.get("paths") or {}).get(key) or {}, "")[0]
+    for part in rest:
+        node = node.get(part) if isinstance(node, dict) else None
+    found, _ = s.resolver.deref(node, op.where) if isinstance(node, dict) else ({}, "")
+    return found if isinstance(found, dict) else {}
 
 
 def split_path_key(key: str) -> tuple[str, str]:

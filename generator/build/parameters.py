@@ -1,5 +1,6 @@
 """Operation parameters (path, query, header, cookie) → keyword parameters of the generated
-methods, each with its OpenAPI serialization (style, explode, allowReserved; defaults applied)."""
+methods, each with its OpenAPI serialization (style, explode, allowReserved; defaults applied).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ _PARAM_LOCATIONS: dict[str, Location] = {
     "query": "query",
     "header": "header",
     "cookie": "cookie",
+    "querystring": "query",  # OpenAPI 3.2: the whole query as one value (see ``_querystring``)
 }
 # The styles OpenAPI allows in each location; the first is the default.
 STYLES: dict[str, tuple[str, ...]] = {
@@ -54,7 +56,9 @@ def parameters(
     for pnode, pwhere in raw:
         location = _PARAM_LOCATIONS.get(str(pnode.get("in")))
         if location is None:
-            s.warn(pwhere, f"parameters in {pnode.get('in')!r} are not supported; skipped")
+            s.warn(
+                pwhere, f"parameters in {pnode.get('in')!r} are not supported; skipped"
+            )
             continue
         wire = str(pnode["name"])
         if not wire:
@@ -62,12 +66,18 @@ def parameters(
             continue
         if location == "header" and wire.lower() in _IGNORED_HEADERS:
             continue  # OpenAPI: such a parameter definition SHALL be ignored
-        style, explode = serialization(s, pnode, pwhere, location)
-        schema = pnode.get("schema")
-        if schema is None and "content" in pnode:
-            s.warn(pwhere, "a parameter described by 'content' instead of 'schema' is typed as Any")
+        schema, swhere = pnode.get("schema"), join(pwhere, "schema")
+        if pnode.get("in") == "querystring":
+            style, explode, schema, swhere = _querystring(s, pnode, pwhere)
+        else:
+            style, explode = serialization(s, pnode, pwhere, location)
+            if schema is None and "content" in pnode:
+                s.warn(
+                    pwhere,
+                    "a parameter described by 'content' instead of 'schema' is typed as Any",
+                )
         type_ = s.lower(
-            schema, join(pwhere, "schema"), "request", type_prefix + naming.pascal(wire), owner
+            schema, swhere, "request", type_prefix + naming.pascal(wire), owner
         )
         params.append(
             Parameter(
@@ -78,20 +88,51 @@ def parameters(
                 required=bool(pnode.get("required")) or location == "path",
                 # a parameter without prose of its own often has it on its schema
                 description=s.description(pnode, pwhere)
-                or s.description(schema, join(pwhere, "schema")),
-                description_source=s.prose(pnode, pwhere)
-                or s.prose(schema, join(pwhere, "schema")),
+                or s.description(schema, swhere),
+                description_source=s.prose(pnode, pwhere) or s.prose(schema, swhere),
                 deprecated=deprecation(s, pnode, pwhere, wire),
-                **spec_values(s, (pnode, pwhere), (schema, join(pwhere, "schema"))),
+                **spec_values(s, (pnode, pwhere), (schema, swhere)),
                 style=style,
                 explode=explode,
-                allow_reserved=location == "query" and pnode.get("allowReserved") is True,
+                allow_reserved=location == "query"
+                and pnode.get("allowReserved") is True,
             )
         )
     return params
 
 
-def serialization(s: Schemas, pnode: dict[str, Any], where: str, location: str) -> tuple[str, bool]:
+def _querystring(
+    s: Schemas, pnode: dict[str, Any], where: str
+) -> tuple[str, bool, Any, str]:
+    """An OpenAPI 3.2 ``querystring`` parameter: the whole query string is one value, typed by
+    the schema of its ``content`` and serialized by its media type: form (the default: an
+    object's properties as ``k=v`` pairs, as an exploded ``form`` query parameter sends them)
+    or JSON (the JSON text, percent-encoded, is the query). Style, explode, schema, pointer.
+    """
+    content = pnode.get("content")
+    if not isinstance(content, dict) or not content:
+        s.warn(
+            where,
+            "a querystring parameter without 'content'; sent form-encoded, typed Any",
+        )
+        return "form", True, None, join(where, "content")
+    media = str(next(iter(content)))
+    entry, mwhere = s.resolver.deref(content[media], join(where, "content", media))
+    schema = entry.get("schema") if isinstance(entry, dict) else None
+    essence = media.split(";", 1)[0].strip().lower()
+    if essence == "application/json" or essence.endswith("+json"):
+        return "json", False, schema, join(mwhere, "schema")
+    if essence != "application/x-www-form-urlencoded":
+        s.warn(
+            join(where, "content", media),
+            f"a querystring of {media!r} is sent form-encoded",
+        )
+    return "form", True, schema, join(mwhere, "schema")
+
+
+def serialization(
+    s: Schemas, pnode: dict[str, Any], where: str, location: str
+) -> tuple[str, bool]:
     """The parameter's style and explode, OpenAPI's defaults where the spec says nothing
     (``form`` explodes by default, every other style does not)."""
     allowed = STYLES[location]
@@ -120,5 +161,7 @@ def deprecation(s: Schemas, node: Any, where: str, wire: str) -> str | None:
 
 def name_parameters(params: list[Parameter]) -> list[Parameter]:
     """Keyword names: the wire name where Python allows it, otherwise a safe unique name."""
-    names = naming.parameter_names([p.wire_name or "body" for p in params], METHOD_RESERVED)
+    names = naming.parameter_names(
+        [p.wire_name or "body" for p in params], METHOD_RESERVED
+    )
     return [replace(p, py_name=n) for p, n in zip(params, names, strict=True)]

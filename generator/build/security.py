@@ -24,8 +24,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from generator import naming
+from generator.build.operations import spec_operation
 from generator.build.schemas import Schemas
-from generator.errors import join, unescape
+from generator.errors import join
 from generator.ir import Credential, OAuth, OAuthFlow, Operation
 from generator.text import html_to_text
 
@@ -159,12 +160,7 @@ class Security:
 
     def of(self, op: Operation) -> tuple[tuple[str, ...], ...] | None:
         """An operation's own alternatives, or None when it has no ``security`` of its own."""
-        # /paths/<key>/<method> or /paths/<key>/additionalOperations/<method>: the key as
-        # written (op.path has no ?query or #fragment), the item possibly a $ref
-        _, _, key, *rest = [unescape(p) for p in op.where.split("/")]
-        raw = self.s.resolver.deref((self.s.data.get("paths") or {})[key], "")[0]
-        for part in rest:
-            raw = raw.get(part) if isinstance(raw, dict) else None
+        raw = spec_operation(self.s, op)
         if not isinstance(raw, dict) or "security" not in raw:
             return None
         return self.alternatives(raw.get("security"))

@@ -25,6 +25,7 @@ from generator.gateway.settings import GatewaySettings, upstreams
 from generator.ir import Api, ModelRef, Operation
 from generator.paths import templates_root
 from generator.text import first_sentence
+from generator.views.tags import tag_label
 
 ASSETS = {
     "explorer.css": "text/css; charset=utf-8",
@@ -247,7 +248,7 @@ def _group(api: Api, op: Operation) -> str:
     """Where the index lists an operation: its first tag, else its path's first segment after
     what all paths share (Stripe's ``/v1/account_links`` -> ``account_links``)."""
     if op.tags:
-        return op.tags[0]
+        return tag_label(api, op.tags[0])
     shared = _shared_prefix(tuple(o.path for o in api.operations))
     rest = op.path[len(shared) :].strip("/").split("/")
     return rest[0] if rest and rest[0] and not rest[0].startswith("{") else "other"

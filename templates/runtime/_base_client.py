@@ -520,7 +520,7 @@ class _Base:
             placed.fields.update(extra_body)
         for header, value in (options.get("extra_headers") or {}).items():
             _set_header(headers, header, value)
-        method = op.method  # as the spec spells it: an additionalOperations key is case-sensitive
+        method = op.method.upper()
         idempotency = self._config.idempotency_header
         if idempotency and method not in _NO_BODY_METHODS:
             # One key per logical call, made here (once) and sent on every retry of it.
