@@ -61,7 +61,7 @@ def main(names: list[str]) -> int:
     return 0
 
 
-_MARKED = {k: re.compile(rf"[\"']?{k}[\"']?\\s*:\\s*true") for k in ("readOnly", "writeOnly")}
+_MARKED = {k: re.compile(rf"[\"']?{k}[\"']?\s*:\s*true") for k in ("readOnly", "writeOnly")}
 
 
 def _files(spec: Path) -> list[Path]:

@@ -233,7 +233,9 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
 
     The fast path validates the bytes directly. When a server sends something its spec does not
     allow (a value of another type, ``null`` inside a map), the offending values are dropped,
-    logged, and validation runs again: a field that drifted must never fail a 2xx answer. Only a
+    logged, and validation runs again: a field that drifted must never fail a 2xx answer. Nothing
+    is lost: the field's value as sent is kept in the ``model_extra`` of the model holding it
+    (``_keep_raw``), so ``model_dump(by_alias=True)`` gives it back. Only a
     whole body that cannot be what the spec declares (not JSON at all, or an array where an
     object is declared) raises ``ValueError``, which the client reports as
     ``APIResponseValidationError``.
@@ -255,19 +257,27 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
             data = json.loads(content)
         except ValueError:
             raise ValueError("the answer is not valid JSON") from None
+        sent = json.loads(content)  # as the server sent it: dropped values are kept from it
+        paths: list[list[int | str]] = []
         for _ in range(_MAX_REPAIRS):
             whole = next((e for e in error.errors() if not e["loc"]), None)
             if whole is not None:  # nothing to drop: the body itself is of another JSON type
                 raise ValueError(f"the answer is a JSON {_json_kind(data)}: {whole['msg']}")
-            dropped = [_drop(data, e["loc"]) for e in error.errors()]
+            dropped = [path for e in error.errors() if (path := _drop(data, e["loc"]))]
+            paths += dropped
             log.warning(
-                "answer does not match the spec; dropped %s", ", ".join(d for d in dropped if d)
+                "answer does not match the spec; dropped %s",
+                ", ".join(".".join(map(str, path)) for path in dropped),
             )
             try:
-                return slow(data)
+                result = slow(data)
             except ValidationError as exc:
                 error = exc
-        return data  # nothing typed could be made of it: the plain JSON, still a result
+                continue
+            for path in paths:
+                _keep_raw(result, sent, path)
+            return result
+        return sent  # nothing typed could be made of it: the plain JSON, still a result
 
     return parse
 
@@ -286,24 +296,59 @@ def _json_kind(value: Any) -> str:
     return "null" if value is None else "number"
 
 
-def _drop(data: Any, loc: tuple[int | str, ...]) -> str:
+def _drop(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
     """Remove the deepest value of ``data`` on the path ``loc`` (which pydantic interleaves with
-    union branch names: parts that are not keys or indexes are skipped)."""
+    union branch names: parts that are not keys or indexes are skipped); the keys and indexes
+    of its place, empty when nothing was removed."""
     parent: Any = None
     key: int | str | None = None
     node = data
-    path: list[str] = []
+    path: list[int | str] = []
     for part in loc:
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if not (in_dict or in_list):
             continue
         parent, key, node = node, part, node[part]
-        path.append(str(part))
+        path.append(part)
     if isinstance(parent, dict) and key in parent:
         del parent[key]
     elif isinstance(parent, list) and isinstance(key, int):
         parent.pop(key)
     else:
-        return ""
-    return ".".join(path)
+        return []
+    return path
+
+
+def _keep_raw(result: Any, sent: Any, path: list[int | str]) -> None:
+    """Keep a dropped value: the whole value, as sent, of the field of the deepest model on
+    ``path`` goes in that model's ``model_extra`` under its wire name (the typed field keeps
+    what still fitted). ``model_dump(by_alias=True)`` then gives the value back as sent (extra
+    keys come after the fields); a value with no model above it (an item of a top-level list)
+    is only logged."""
+    node, raw = result, sent
+    owner: tuple[BaseModel, str, Any] | None = None
+    for part in path:
+        in_dict = isinstance(raw, dict) and isinstance(part, str) and part in raw
+        in_list = isinstance(raw, list) and isinstance(part, int) and 0 <= part < len(raw)
+        if not (in_dict or in_list):
+            break
+        raw = raw[part]
+        if isinstance(node, BaseModel) and isinstance(part, str):
+            owner = (node, part, raw)
+            node = _field_value(node, part)
+        elif isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+    if owner is not None and owner[0].__pydantic_extra__ is not None:
+        owner[0].__pydantic_extra__[owner[1]] = owner[2]
+
+
+def _field_value(model: BaseModel, wire: str) -> Any:
+    for name, info in type(model).model_fields.items():
+        if (info.alias or name) == wire:
+            return getattr(model, name, None)
+    return (model.__pydantic_extra__ or {}).get(wire)

@@ -226,3 +226,6 @@ def test_a_successful_answer_that_breaks_the_spec_still_parses(
     assert link.url == LINK["url"]
     assert link.created is None  # the value that broke the spec is dropped, and said so
     assert "dropped created" in caplog.text
+    # ... from its typed field only: the value as sent is kept (issue 20)
+    assert link.model_extra == {"created": "not a number", "expires_at": None}
+    assert link.model_dump(by_alias=True)["created"] == "not a number"
