@@ -157,6 +157,7 @@ class Operation(Generic[T]):
         "cookies",
         "deprecated",
         "errors",
+        "fixed_query",
         "headers",
         "media_type",
         "method",
@@ -206,9 +207,11 @@ class Operation(Generic[T]):
         accept: str | None = None,
         paging: Paging | None = None,
         stream: Streaming | None = None,
+        fixed_query: str = "",
     ) -> None:
         self.method = method
         self.path = path
+        self.fixed_query = fixed_query  # the query its path key carries, sent with every call
         # Names of the arguments sent in each place, space-separated in the descriptor (compact
         # to generate and to format); small tuples test membership as fast as sets.
         self.path_params = tuple(path_params.split())
