@@ -138,7 +138,9 @@ def unknown_operations(missing: list[str], known: list[str]) -> str:
     by_norm = {normalize_operation_id(k): k for k in known}
     parts = []
     for name in sorted(missing):
-        near = difflib.get_close_matches(normalize_operation_id(name), list(by_norm), n=3)
+        near = difflib.get_close_matches(
+            normalize_operation_id(name), list(by_norm), n=3
+        )
         hint = f" (did you mean {', '.join(by_norm[n] for n in near)}?)" if near else ""
         parts.append(f"{name}{hint}")
     shown = sorted(dict.fromkeys(known), key=str.casefold)
@@ -173,7 +175,9 @@ def bind_path_template(
     for name in template:
         if name in bound:
             continue
-        alike = [d for d in declared if d.casefold() == name.casefold() and d not in template]
+        alike = [
+            d for d in declared if d.casefold() == name.casefold() and d not in template
+        ]
         listed = ", ".join(repr(d) for d in declared) or "none"
         if len(alike) == 1:
             bound[name] = alike[0]
@@ -190,15 +194,29 @@ def bind_path_template(
                 f" parameter is named so (path parameters: {listed}); the method takes a"
                 f" required str {name!r}: declare it in the spec (in: path, required: true)",
             )
-    renamed = {declared_name: name for name, declared_name in bound.items() if name != declared_name}
+    renamed = {
+        declared_name: name
+        for name, declared_name in bound.items()
+        if name != declared_name
+    }
     fixed = [
-        ({**node, "name": renamed[str(node.get("name"))]}, pwhere)
-        if node.get("in") == "path" and str(node.get("name")) in renamed
-        else (node, pwhere)
+        (
+            ({**node, "name": renamed[str(node.get("name"))]}, pwhere)
+            if node.get("in") == "path" and str(node.get("name")) in renamed
+            else (node, pwhere)
+        )
         for node, pwhere in raw
     ]
     fixed += [
-        ({"name": name, "in": "path", "required": True, "schema": {"type": "string"}}, where)
+        (
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string"},
+            },
+            where,
+        )
         for name in dict.fromkeys(template)
         if name not in bound
     ]
