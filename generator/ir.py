@@ -242,6 +242,9 @@ class Body:
     encoding: BodyEncoding
     required: bool
     alternatives: tuple[str, ...] = ()
+    # The spec's named examples of the body (name, summary, value as JSON text), for the
+    # explorer's picker; they take no part in comparisons.
+    examples: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from generator.explorer.preview import preview
 from generator.explorer.sanitize import sanitize
 from generator.explorer.schema import response_tables
 from generator.gateway.settings import GatewaySettings, upstreams
-from generator.ir import Api, ModelRef, Operation
+from generator.ir import Api, Operation
 from generator.paths import templates_root
 from generator.text import first_sentence
 from generator.views.tags import tag_label
@@ -123,7 +123,9 @@ class _Explorer:
             header_options=header_options(self.api, op),
             schema=schema,
             schema_more=schema_more,
-            paging=paging_of(self.api, op),
+            paging=paging_of(op),
+            examples=[e for e in (op.body.examples if op.body else ())[:8] if len(e[2]) < 8192],
+            stream=op.stream.kind if op.stream is not None else None,
             api=self.api,
             op=op,
             description=sanitize(op.description_source),
@@ -284,14 +286,18 @@ def header_options(api: Api, op: Operation) -> list[HeaderOption]:
     return options
 
 
-def paging_of(api: Api, op: Operation) -> str | None:
-    """How the answer pages ("list": Stripe's cursor, "search": a next-page token), from the
-    operation or, failing that, from its answer's model."""
-    if op.response.paging is not None:
-        return op.response.paging
-    t = op.response.type
-    model = next((m for m in api.models if isinstance(t, ModelRef) and m.name == t.name), None)
-    return model.paging if model is not None else None
+def paging_of(op: Operation) -> str | None:
+    """How the page finds the next page, for its script (JSON): the IR's pagination, for the
+    styles whose next page is the same call with one argument changed (a Link header or a next
+    URL points elsewhere: not offered)."""
+    p = op.paging
+    if p is None or p.style not in NEXT_STYLES:
+        return None
+    fields = ("style", "items", "param", "next", "header", "has_more", "total", "start")
+    return json.dumps({name: getattr(p, name) for name in fields}, separators=(",", ":"))
+
+
+NEXT_STYLES = ("stripe", "cursor", "item_cursor", "header_cursor", "offset", "page")
 
 
 TITLE_LENGTH = 80

@@ -64,6 +64,8 @@ class Redactor:
         alternatives = [a for s in ordered for a in _alternatives(s)] or [b"(?!)"]
         self.pattern = re.compile(b"|".join(alternatives))
         self.longest = 6 * max((len(s) for s in ordered), default=0)  # all as \u00XX
+        # every spelling (as it is, %XX, \u00XX, hex, base64) is free of raw line breaks
+        self.lines = not any(b"\n" in s or b"\r" in s for s in ordered)
         # cheap tests that rule a match out: no escape character, not a secret as it is, not
         # the start of its hex spelling or of a base64 piece
         hints = [b"%", b"\\"]
@@ -100,11 +102,15 @@ class Scrubber:
     def feed(self, data: bytes) -> bytes:
         buffer = self.redactor.scrub(self.held + data) if self.held else self.redactor.scrub(data)
         keep = self.redactor.longest
+        if self.redactor.lines:
+            # no spelling of a secret spans a line break: a line that ended is safe to send
+            # now (a streamed event or JSON line shows as it arrives, not one chunk late)
+            keep = min(keep, len(buffer) - buffer.rfind(b"\n") - 1)
         if len(buffer) <= keep:
             self.held = buffer
             return b""
-        self.held = buffer[-keep:]
-        return buffer[:-keep]
+        self.held = buffer[len(buffer) - keep :]
+        return buffer[: len(buffer) - keep]
 
     def end(self) -> bytes:
         held, self.held = self.held, b""

@@ -368,7 +368,8 @@
         cache: "no-store",
         redirect: "manual",
       });
-      const text = await response.text();
+      const streamed = response.ok && $("response-events") && response.body;
+      const text = streamed ? await readStream(response) : await response.text();
       const ms = Math.round(performance.now() - started);
       showResponse(response, text, ms);
       remember({ op: form.dataset.op, method: p.method, target: p.target, status: response.status, ms, at: Date.now(), ...sent });
@@ -402,7 +403,7 @@
     $("response-headers-box").hidden = false;
     let parsed = null;
     try { parsed = JSON.parse(text); } catch (e) { parsed = null; }
-    offerNextPage(response.ok ? parsed : null);
+    offerNextPage(response.ok ? parsed : null, response);
     const body = $("response-body");
     $("response-body-box").hidden = false;
     body.hidden = false;
@@ -526,12 +527,29 @@
     else input.value = value === undefined || value === null ? "" : String(value);
   }
 
-  async function restore(state) {
+  async function fillForm(given) {
     for (let el of childFields(form)) {
-      const value = (state.values || {})[el.dataset.key];
+      const value = given[el.dataset.key];
       if (el.dataset.kind === "deferred" && value !== undefined) el = await load(el);
       fill(el, value);
     }
+  }
+
+  // The spec's named examples of the body: the chosen one fills the form (by wire name).
+  $("examples")?.addEventListener("change", async (event) => {
+    if (!event.target.value) return;
+    const body = JSON.parse(event.target.value);
+    const given = {};
+    for (const el of childFields(form)) {
+      if (el.dataset.param === "" || el.dataset.param === "body") given[el.dataset.key] = el.dataset.kind === "json" ? JSON.stringify(body) : body;
+      else if (body && typeof body === "object" && el.dataset.param in body) given[el.dataset.key] = body[el.dataset.param];
+    }
+    await fillForm(given);
+    refreshPreview();
+  });
+
+  async function restore(state) {
+    await fillForm(state.values || {});
     for (const input of form.querySelectorAll("[data-option]:not([data-renew])")) {
       input.value = (state.options || {})[input.dataset.option] || "";
     }
@@ -611,22 +629,65 @@
     $("history-status").textContent = "History cleared.";
   });
 
-  // Paged answers: the next page is the same call from after the last item ----------------
-  function offerNextPage(parsed) {
+  // Paged answers: the next page is the same call with one argument changed ---------------
+  function offerNextPage(parsed, response) {
     const button = $("next-page");
     if (!button) return;
-    let field = null;
+    const found = parsed ? nextArgument(JSON.parse(button.dataset.paging), parsed, response) : null;
+    const el = found && form.querySelector(`:scope > [data-key="${CSS.escape(found.param)}"]`);
+    button.hidden = !el;
+    button.onclick = el ? () => { fill(el, String(found.value)); form.requestSubmit(); } : null;
+  }
+
+  // The IR's pagination (see views/paging in the generator) read against one answer.
+  function nextArgument(p, body, response) {
+    const at = (value, path) => path.reduce((v, key) => (v === null || v === undefined ? undefined : v[key]), value);
+    const items = p.items.length ? at(body, p.items) : body;
+    const listed = Array.isArray(items) && items.length > 0;
+    const more = p.has_more.length ? at(body, p.has_more) === true : listed;
+    const current = () => {
+      const el = form.querySelector(`:scope > [data-key="${CSS.escape(p.param)}"]`);
+      return el ? control(el).value : "";
+    };
     let value = null;
-    if (parsed && parsed.has_more && button.dataset.paging === "list" && Array.isArray(parsed.data) && parsed.data.length) {
-      field = "starting_after";
-      value = parsed.data.at(-1).id;
-    } else if (parsed && parsed.has_more && button.dataset.paging === "search" && parsed.next_page) {
-      field = "page";
-      value = parsed.next_page;
+    if (p.style === "stripe" && body.has_more) value = body.next_page || (listed ? items.at(-1).id : null);
+    else if (p.style === "cursor") value = at(body, p.next);
+    else if (p.style === "item_cursor" && more && listed) value = at(items.at(-1), p.next);
+    else if (p.style === "header_cursor") value = response.headers.get(p.header);
+    else if (p.style === "offset" && more) value = Number(current() || 0) + items.length;
+    else if (p.style === "page" && more) value = Number(current() || p.start) + 1;
+    return value === null || value === undefined || value === "" ? null : { param: p.param, value };
+  }
+
+  // Streamed answers (server-sent events, JSON lines): each event shown as it arrives --------
+  async function readStream(response) {
+    const list = $("response-events");
+    const sse = list.dataset.stream === "sse";
+    list.replaceChildren();
+    $("response-empty").hidden = true;
+    $("response-events-box").hidden = false;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    let pending = "";
+    const show = (part) => {
+      if (!part.trim()) return;
+      const li = document.createElement("li");
+      // an event's data lines, joined; a JSON line as it is
+      li.textContent = sse ? part.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n") || part : part;
+      list.append(li);
+      $("send-status").textContent = `Receiving: ${list.children.length} event${list.children.length === 1 ? "" : "s"} so far…`;
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      const chunk = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      text += chunk;
+      pending += chunk;
+      const parts = pending.split(sse ? /\r?\n\r?\n/ : /\r?\n/);
+      pending = done ? "" : parts.pop();
+      parts.forEach(show);
+      if (done) return text;
     }
-    const el = field && form.querySelector(`:scope > [data-key="${field}"]`);
-    button.hidden = !(el && value);
-    button.onclick = el && value ? () => { fill(el, String(value)); form.requestSubmit(); } : null;
   }
 
   $("idem-renew")?.addEventListener("click", () => { renewKey(); refreshPreview(); });

@@ -215,9 +215,29 @@ async function features(ctx) {
   await page.goto(link);
   await page.locator("#f-body-settings-option_007").waitFor();
   out.deferred.restored = await page.locator("#f-body-settings-option_007").inputValue();
+  // the spec's named examples fill the form (loading the deferred object they fill)
+  await page.goto(`${base}/PostSettings`);
+  const picker = page.getByRole("combobox", { name: "Fill the form from the spec's example" });
+  out.example = { choices: await picker.locator("option").allTextContents() };
+  await picker.selectOption({ label: "full: Everything set" });
+  await previewed(page, "option_001");
+  out.example.name = await page.locator("#f-body-name").inputValue();
+  out.example.option = await page.locator("#f-body-settings-option_001").inputValue();
+  out.example.snippet = await text(page, "#snippet");
+  // a streamed answer: the first event shows before the second has been sent
+  await page.goto(`${base}/GetEvents`);
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.locator("#response-events li").first().waitFor();
+  out.events = {
+    first: await page.locator("#response-events li").allTextContents(),
+    statusMeanwhile: await text(page, "#send-status"),
+  };
+  await answered(page, 6);
+  out.events.final = await page.locator("#response-events li").allTextContents();
+  out.events.answered = await text(page, "#send-status");
   // history across operations: another operation's entry reopens on its own page
   await page.goto(`${base}/GetNotes`);
-  const reopen = page.getByRole("link", { name: /^Reopen call 2: PUT/ });
+  const reopen = page.getByRole("link", { name: /^Reopen call 3: PUT/ });
   out.otherReopenHref = await reopen.getAttribute("href");
   await page.screenshot({ path: path.join(config.artifacts, "explorer-features.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

@@ -96,6 +96,18 @@ FEATURES = {
                 "responses": {"200": {"description": "ok"}},
             }
         },
+        "/v1/events": {
+            "get": {
+                "operationId": "GetEvents",
+                "summary": "Watch events",
+                "responses": {
+                    "200": {
+                        "description": "events",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/v1/settings": {
             "post": {
                 "operationId": "PostSettings",
@@ -109,7 +121,11 @@ FEATURES = {
                                     "name": {"type": "string"},
                                     "settings": {"$ref": "#/components/schemas/Settings"},
                                 },
-                            }
+                            },
+                            "examples": {
+                                "minimal": {"summary": "A name", "value": {"name": "n1"}},
+                                "full": {"$ref": "#/components/examples/FullSettings"},
+                            },
                         }
                     }
                 },
@@ -136,6 +152,12 @@ FEATURES = {
         },
     },
     "components": {
+        "examples": {
+            "FullSettings": {
+                "summary": "Everything set",
+                "value": {"name": "n2", "settings": {"option_001": "a"}},
+            }
+        },
         "schemas": {
             "Settings": {  # so many fields that the page loads them when asked
                 "type": "object",
@@ -168,7 +190,7 @@ FEATURES = {
                 "type": "object",
                 "properties": {"name": {"type": "string", "description": "The author's name."}},
             },
-        }
+        },
     },
 }
 
@@ -179,6 +201,12 @@ def upstreams() -> Iterator[tuple[Recorder, Recorder]]:
         stripe.default = Reply(200, LINK, {"Request-Id": "req_tabs_1"})
         feat.replies[:] = [Reply(200, PAGE_ONE), Reply(200, PAGE_TWO)]
         feat.default = Reply(200, {"id": "file_1"})
+        # the second event comes 2 s after the first: the page must show the first meanwhile
+        feat.by_path["/v1/events"] = Reply(
+            200,
+            headers={"Content-Type": "text/event-stream"},
+            stream=((0.0, b"data: one\n\n"), (2.0, b"data: two\n\n")),
+        )
         stripe.url = stripe_url  # type: ignore[attr-defined]
         feat.url = feat_url  # type: ignore[attr-defined]
         yield stripe, feat
@@ -434,3 +462,18 @@ def test_a_big_object_loads_its_fields_when_asked(run: dict[str, Any]) -> None:
     (sent,) = [r for r in run["features_upstream"] if r.path == "/v1/settings"]
     assert sent.body == b"name=n&settings[option_007]=seven"
     assert big["restored"] == "seven"
+
+
+def test_a_streamed_answer_shows_its_events_as_they_arrive(run: dict[str, Any]) -> None:
+    events = run["features"]["events"]
+    assert events["first"] == ["one"]  # shown while the upstream was still sending
+    assert events["statusMeanwhile"].startswith("Receiving: 1 event")
+    assert events["final"] == ["one", "two"]
+    assert events["answered"].startswith("Answered 200")
+
+
+def test_the_examples_picker_fills_the_form(run: dict[str, Any]) -> None:
+    example = run["features"]["example"]
+    assert example["choices"] == ["Choose an example", "full: Everything set", "minimal: A name"]
+    assert (example["name"], example["option"]) == ("n2", "a")
+    assert 'settings={"option_001": "a"},' in example["snippet"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ class Reply:
     status: int = 200
     body: Any = None  # JSON-encoded unless bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # A streamed answer instead of ``body``: (seconds to wait, bytes) chunks, sent as they come
+    stream: tuple[tuple[float, bytes], ...] = ()
 
 
 class Recorder:
@@ -31,10 +34,13 @@ class Recorder:
         self.requests: list[Recorded] = []
         self.replies: list[Reply] = []
         self.default = Reply(200, {})
+        self.by_path: dict[str, Reply] = {}  # a path's own answer, every time (before replies)
         self.lock = threading.Lock()
 
-    def next_reply(self) -> Reply:
+    def next_reply(self, path: str = "") -> Reply:
         with self.lock:
+            if path in self.by_path:
+                return self.by_path[path]
             return self.replies.pop(0) if self.replies else self.default
 
 
@@ -55,7 +61,10 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                         body,
                     )
                 )
-            reply = recorder.next_reply()
+            reply = recorder.next_reply(self.path.split("?", 1)[0])
+            if reply.stream:
+                self._stream(reply)
+                return
             payload = (
                 reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
             )
@@ -66,6 +75,18 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        def _stream(self, reply: Reply) -> None:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for delay, chunk in reply.stream:
+                time.sleep(delay)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
 
         do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
 
