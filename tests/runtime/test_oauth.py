@@ -9,6 +9,7 @@ password grant, Mastodon's client credentials, Figma's refresh URL) run here too
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -363,3 +364,15 @@ def test_corpus_flows_against_the_local_token_server(
     tokens = SyncTokens(*found, httpx.Client())
     assert tokens.get() == "at_0001"
     assert [(r.path, r.form) for r in server.token_requests] == [(path, form)]
+
+
+def test_an_echoed_secret_is_masked_in_the_error() -> None:
+    secrets = Secrets(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    exchange = _oauth._Exchange(
+        Grant("client_credentials", "http://x/token"), secrets, None, Clock()
+    )
+    echo = json.dumps({"error": "invalid_client", "error_description": f"no {CLIENT_SECRET}"})
+    with pytest.raises(TokenError) as caught:
+        exchange.accept(401, echo.encode())
+    assert caught.value.error_description == "no ***"
+    assert CLIENT_SECRET not in str(caught.value)
