@@ -42,8 +42,16 @@ class FormError(ValueError):
         self.problem = problem
 
 
+# What needs no escaping, in urlencode's eyes (quote_plus's safe set), plus the brackets the
+# runtime keeps literal: text made only of these is already in its canonical encoding.
+_PLAIN = r"[A-Za-z0-9_.~\-\[\]]*"
+_PLAIN_PAIRS = re.compile(rf"{_PLAIN}={_PLAIN}(?:&{_PLAIN}={_PLAIN})*\Z")
+
+
 def parse_pairs(text: str) -> list[tuple[str, str]]:
     """Pairs of an urlencoded string (``+`` is a space); ``;`` does not separate."""
+    if "%" not in text and "+" not in text:  # nothing to decode: parse_qsl's result, faster
+        return [(k, v) for k, _, v in (f.partition("=") for f in text.split("&") if f)]
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
@@ -53,6 +61,10 @@ def parse_pairs(text: str) -> list[tuple[str, str]]:
 def encode_pairs(pairs: list[tuple[str, str]]) -> str:
     """The canonical encoding of pairs, the client runtime's (brackets kept literal): what the
     upstream receives is exactly what was validated, whatever escaping the client chose."""
+    text = "&".join([f"{k}={v}" for k, v in pairs])
+    # nothing to escape (an "&" inside a value would show as one pair too many)
+    if not pairs or (_PLAIN_PAIRS.match(text) and text.count("&") == len(pairs) - 1):
+        return text
     return urlencode(pairs).replace("%5B", "[").replace("%5D", "]")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.gateway.accesslog import AccessLog, Entry
+from generator.gateway.compiled import Validators
 from generator.gateway.credentials import CredentialsUnavailable, UpstreamCredentials
 from generator.gateway.errors import Headers, error_body, problems_message
 from generator.gateway.forms import (
@@ -33,7 +34,6 @@ from generator.gateway.redact import Redactor
 from generator.gateway.routing import Router
 from generator.gateway.settings import Tokens, token_id
 from generator.gateway.upstream import Origin, UpstreamClient, UpstreamError, UpstreamTimeout
-from generator.gateway.validate import validate
 from generator.ir import Api, Operation
 
 Scope = MutableMapping[str, Any]
@@ -115,6 +115,7 @@ class Proxy:
         self.body_limit = body_limit
         self.response_limit = response_limit
         self.brackets = api.profile.param_style == "brackets"  # Stripe's query strings
+        self.validators = Validators(api)  # compiled per operation, once
         self.credentials = credentials
         self._redactor = Redactor(credentials.secrets)
         idem = api.profile.idempotency_header
@@ -187,8 +188,7 @@ class Proxy:
             scope["query_string"].decode("latin-1"), "query", op, self.brackets
         )
         body_value, out_body, content_type = _body(op, raw_body, headers.get(b"content-type", b""))
-        problems = validate(
-            self.api,
+        problems = self.validators.check(
             op,
             path=match.path_params,
             query=query,

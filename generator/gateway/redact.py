@@ -72,7 +72,8 @@ class Redactor:
         for s in ordered:
             start = s[:2].hex().encode()
             hints += [s, start, start.upper(), *(p[:4] for p in _b64_pieces(s))]
-        self.hints = tuple(dict.fromkeys(hints)) if ordered else ()
+        unique = list(dict.fromkeys(hints)) if ordered else []
+        self.hints = re.compile(b"|".join(re.escape(h) for h in unique) or b"(?!)")
 
     def scrub(self, data: bytes) -> bytes:
         if not self._may_hold(data):
@@ -80,7 +81,7 @@ class Redactor:
         return self.pattern.sub(_masked, data)
 
     def _may_hold(self, data: bytes) -> bool:
-        return any(h in data for h in self.hints)
+        return self.hints.search(data) is not None
 
     def stream(self) -> Scrubber:
         return Scrubber(self)

@@ -82,7 +82,7 @@ class _Connection(asyncio.Protocol):
         self.queue: collections.deque[_Request] = collections.deque()
         self.current: _Request | None = None  # the request being answered
         self.reading: _Request | None = None  # the request whose body is arriving
-        self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0  # loop time after which the connection is cut; 0: none
         self.closed = False
         self.lingering = False
         self.linger_until = 0.0
@@ -267,17 +267,15 @@ class _Connection(asyncio.Protocol):
 
     # --- timers and closing ----------------------------------------------------------------
     def _arm(self, seconds: float) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-        self.timer = self.loop.call_later(max(0.0, seconds), self._expired)
+        # a deadline, not a timer: the server's sweep (``Server.sweep``) checks them all a few
+        # times a second, which costs less than a timer made and cancelled per request
+        self.deadline = self.loop.time() + max(0.0, seconds)
 
     def _disarm(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.deadline = 0.0
 
     def _expired(self) -> None:
-        self.timer = None
+        self.deadline = 0.0
         if self.current is not None and self.reading is None:
             return  # the app is answering: its own upstream timeout bounds it
         self._abort() if self.lingering or self.current is not None else self._close()
@@ -410,14 +408,24 @@ class Server:
         self.log = log or _stderr
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set by serve
 
+    SWEEP = 0.2  # seconds between deadline checks
+
+    def sweep(self) -> None:
+        now = self.loop.time()
+        for conn in [c for c in self.connections if 0.0 < c.deadline <= now]:
+            conn._expired()
+        self._sweeper = self.loop.call_later(self.SWEEP, self.sweep)
+
     async def serve(self, sock: Any, stop: asyncio.Event) -> None:
         self.loop = asyncio.get_running_loop()
+        self._sweeper = self.loop.call_later(self.SWEEP, self.sweep)
         name = sock.getsockname()
         self.address = (name[0], name[1])
         listener = await self.loop.create_server(lambda: _Connection(self), sock=sock, backlog=1024)
         try:
             await stop.wait()
         finally:
+            self._sweeper.cancel()
             listener.close()
             for conn in list(self.connections):
                 conn._close()

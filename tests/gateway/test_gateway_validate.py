@@ -188,3 +188,68 @@ def test_explorer_routes_are_mounted_under_gateway(
     assert asyncio.run(get("/_gateway/operations/PostAccountLinks")).text == "PostAccountLinks"
     assert asyncio.run(get("/_gateway/health")).json() == {"status": "ok"}
     assert asyncio.run(get("/")).headers["location"] == "/_gateway/"
+
+
+form_text = st.text(alphabet="ab=&[]%+_.~-é 2", max_size=24)
+
+
+@given(form_text)
+def test_parse_pairs_is_parse_qsl(text: str) -> None:
+    """The fast path (nothing to unescape) gives what parse_qsl gives."""
+    from urllib.parse import parse_qsl
+
+    try:
+        expected = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return
+    assert parse_pairs(text) == expected
+
+
+@given(st.lists(st.tuples(form_text, form_text), max_size=4))
+def test_encode_pairs_is_urlencode(pairs: list[tuple[str, str]]) -> None:
+    """The fast path (nothing to escape) gives urlencode's text, brackets kept literal."""
+    from urllib.parse import urlencode
+
+    assert encode_pairs(pairs) == urlencode(pairs).replace("%5B", "[").replace("%5D", "]")
+
+
+_FIELD_VALUES = st.sampled_from(
+    ["", "a", "1", "x1", "account_onboarding", "currently_due", "eventually_due", "true", "10\n"]
+)
+_BODIES = st.dictionaries(
+    st.sampled_from(["account", "type", "refresh_url", "return_url", "collect", "colour"]),
+    _FIELD_VALUES,
+    max_size=5,
+) | st.builds(
+    lambda base, fields: {**base, "collection_options": fields},
+    st.fixed_dictionaries({"account": _FIELD_VALUES, "type": _FIELD_VALUES}),
+    st.dictionaries(st.sampled_from(["fields", "future_requirements", "x"]), _FIELD_VALUES),
+)
+
+
+@given(_BODIES)
+def test_compiled_validators_agree_with_validate(stripe: Api, body: dict[str, Any]) -> None:
+    """The gateway's compiled per-operation checks give exactly ``validate``'s problems."""
+    from generator.gateway.compiled import Validators
+
+    op = _op(stripe)
+    expected = validate(stripe, op, body=body)
+    assert Validators(stripe).check(
+        op, path={}, query={}, headers={}, body=body, form=True
+    ) == expected
+
+
+def test_compiled_validators_on_styled_queries(styled: Api) -> None:
+    from generator.gateway.compiled import Validators
+
+    op = _op(styled)
+    validators = Validators(styled)
+    for path, query, headers in [
+        ({"id": "7"}, {"tag": ["1", "2"], "flag": "true"}, {"x-mode": "fast"}),
+        ({"id": "seven"}, {"tag": ["1", "x"], "flag": "yes"}, {"x-mode": "warp"}),
+        ({"id": "1"}, {}, {}),
+        ({"id": "1"}, {"nope": "1"}, {"x-mode": "slow"}),
+    ]:
+        expected = validate(styled, op, path=path, query=query, headers=headers)
+        got = validators.check(op, path=path, query=query, headers=headers, body=None, form=True)
+        assert got == expected

@@ -1,0 +1,202 @@
+"""Per-operation validators compiled from the IR, for the gateway's hot path.
+
+``validate`` walks the IR for every request: which parameters an operation has, where, which
+are required, what each type is. ``Validators`` decides all of that once per operation and
+keeps, for each type, a small closure that answers one question: is this value certainly
+acceptable? A request whose every value passes is forwarded without further work; anything
+else goes to ``validate``, which finds and words the problems. So the compiled checks only need
+to be *sound* (never pass what ``validate`` would refuse); where a value is unusual (a literal
+spelled unlike its canonical text, say) they decline and ``validate`` decides, and the two can
+never disagree about a request that is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from generator.gateway.forms import Problem
+from generator.gateway.validate import validate
+from generator.ir import (
+    Api,
+    ListOf,
+    Lit,
+    MapOf,
+    ModelRef,
+    Operation,
+    ParamsRef,
+    Prim,
+    TypeRef,
+    UnionOf,
+)
+from generator.templates.runtime import _values
+
+Check = Callable[[Any], bool]  # True: certainly acceptable
+_ANYTHING = frozenset({"Any", "FileInput", "RawContent", "bytes"})
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+class _Compiler:
+    """Closures per (type, stringly); object types compiled on first use (they may recurse)."""
+
+    def __init__(self, api: Api) -> None:
+        self.types = {t.name: t for t in api.params_types}
+        self.objects: dict[tuple[str, bool], Check] = {}
+
+    def compile(self, t: TypeRef, stringly: bool) -> Check:
+        if isinstance(t, Prim):
+            return self._prim(t.name, stringly)
+        if isinstance(t, Lit):
+            return self._lit(t, stringly)
+        if isinstance(t, ListOf):
+            item = self.compile(t.item, stringly)
+
+            def listed(value: Any) -> bool:
+                items = _values.as_list(value) if stringly else value
+                return isinstance(items, list) and all(item(i) for i in items)
+
+            return listed
+        if isinstance(t, MapOf):
+            member = self.compile(t.value, stringly)
+            return lambda value: isinstance(value, dict) and all(member(v) for v in value.values())
+        if isinstance(t, ParamsRef):
+            key = (t.name, stringly)
+            return lambda value: self._object(key)(value)
+        if isinstance(t, UnionOf):
+            members = [self.compile(m, stringly) for m in t.members]
+            return lambda value: any(m(value) for m in members)
+        assert isinstance(t, ModelRef)  # response-side only
+        return _always
+
+    def _prim(self, name: str, stringly: bool) -> Check:
+        if name in _ANYTHING:
+            return _always
+        fits, typed = _values.fits, _values.is_typed
+        if stringly:
+            return lambda v: bool(fits(name, v)) if isinstance(v, str) else bool(typed(name, v))
+        return lambda v: bool(typed(name, v))
+
+    def _lit(self, t: Lit, stringly: bool) -> Check:
+        if t.open or t.lenient:
+            return lambda v: isinstance(v, str)
+        allowed = [(v, type(v)) for v in t.values]
+        texts = frozenset(_values.text(v) for v in t.values) if stringly else frozenset()
+
+        def literal(value: Any) -> bool:
+            if isinstance(value, str) and value in texts:
+                return True
+            return any(value == a and type(value) is kind for a, kind in allowed)
+
+        return literal
+
+    def _object(self, key: tuple[str, bool]) -> Check:
+        found = self.objects.get(key)
+        if found is not None:
+            return found
+        self.objects[key] = _always  # a recursive reference while compiling: filled in below
+        t = self.types[key[0]]
+        fields = {f.wire_name: self.compile(f.type, key[1]) for f in t.fields}
+        required = [f.wire_name for f in t.fields if f.required]
+
+        def obj(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return False
+            for name, item in value.items():
+                check = fields.get(name)
+                if check is None or not check(item):
+                    return False
+            return all(r in value for r in required)
+
+        self.objects[key] = obj
+        return obj
+
+
+class _Plan:
+    """One operation's parameters by location: name -> check, and the required names."""
+
+    def __init__(self, compiler: _Compiler, op: Operation) -> None:
+        whole = next((p for p in op.parameters if p.location == "body" and not p.wire_name), None)
+        self.has_body = op.body is not None
+        self.whole = whole
+        form = op.body is None or op.body.encoding in ("form", "multipart")
+        self.whole_form = compiler.compile(whole.type, True) if whole else None
+        self.whole_json = compiler.compile(whole.type, False) if whole else None
+        self.by_location: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {}
+        for location in ("path", "query", "header", "body"):
+            params = [p for p in op.parameters if p.location == location and p.wire_name]
+            stringly = location != "body" or form
+            names = {
+                (p.wire_name.lower() if location == "header" else p.wire_name): p for p in params
+            }
+            checks = {n: compiler.compile(p.type, stringly) for n, p in names.items()}
+            required = tuple(n for n, p in names.items() if p.required)
+            self.by_location[location] = (checks, required)
+
+    def passes(
+        self,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        headers: Mapping[str, str],
+        body: Any,
+        form: bool,
+    ) -> bool:
+        if not self.has_body:
+            if body not in (None, {}):
+                return False
+        elif self.whole is not None:
+            if body is None:
+                if self.whole.required:
+                    return False
+            else:
+                check = self.whole_form if form else self.whole_json
+                if check is None or not check(body):
+                    return False
+        elif body is not None:
+            if not isinstance(body, dict) or not self._all("body", body, unknown_ok=False):
+                return False
+        elif self.by_location["body"][1]:
+            return False  # required body fields, and no body
+        return (
+            self._all("path", path, unknown_ok=True)
+            and self._all("query", query, unknown_ok=False)
+            and self._all("header", headers, unknown_ok=True)
+        )
+
+    def _all(self, location: str, values: Mapping[str, Any], *, unknown_ok: bool) -> bool:
+        checks, required = self.by_location[location]
+        for name in required:
+            if name not in values:
+                return False
+        if unknown_ok:
+            return all(check(values[n]) for n, check in checks.items() if n in values)
+        for name, value in values.items():
+            check = checks.get(name)
+            if check is None or not check(value):
+                return False
+        return True
+
+
+class Validators:
+    """``check(op, ...)``: ``validate``'s answer, by the compiled plan when it passes."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        compiler = _Compiler(api)
+        self.plans = {op.operation_id: _Plan(compiler, op) for op in api.operations}
+
+    def check(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        headers: Mapping[str, str],  # lower-case names
+        body: Any,
+        form: bool,
+    ) -> list[Problem]:
+        if self.plans[op.operation_id].passes(path, query, headers, body, form):
+            return []
+        return validate(self.api, op, path=path, query=query, headers=headers, body=body, form=form)
