@@ -9,6 +9,7 @@ streamed to the client as it arrives, up to ``response_limit`` bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import secrets
@@ -116,6 +117,10 @@ class Proxy:
         self.response_limit = response_limit
         self.brackets = api.profile.param_style == "brackets"  # Stripe's query strings
         self.validators = Validators(api)  # compiled per operation, once
+        # idempotency keys the gateway adds: unique (a random prefix per process, then a
+        # count), not secret; no system call per request
+        self._key_prefix = secrets.token_hex(12).encode()
+        self._keys = itertools.count(1)
         self.credentials = credentials
         self._redactor = Redactor(credentials.secrets)
         idem = api.profile.idempotency_header
@@ -192,7 +197,11 @@ class Proxy:
             op,
             path=match.path_params,
             query=query,
-            headers={k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
+            headers=(
+                {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+                if self.validators.reads_headers(op)
+                else {}
+            ),
             body=body_value,
             form=op.body is None or op.body.encoding in ("form", "multipart"),
         )
@@ -220,7 +229,9 @@ class Proxy:
         replayable = method in _IDEMPOTENT
         if self.idempotency is not None and method == "POST":
             if self.idempotency not in headers:  # so a replay, ours or the client's, is safe
-                lines.append(self.idempotency + b": gw-" + secrets.token_hex(16).encode())
+                lines.append(
+                    b"%s: gw-%s-%d" % (self.idempotency, self._key_prefix, next(self._keys))
+                )
             replayable = True
         elif self.idempotency is not None and self.idempotency in headers:
             replayable = True
@@ -328,9 +339,8 @@ class Proxy:
             secrets = self.credentials.secrets
             if secrets != redactor.secrets:
                 redactor = self._redactor = Redactor(secrets)
-        scrub = redactor.scrub
-        for name, value in upstream_headers:
-            lower = name.lower()
+        lowered = [(name.lower(), value) for name, value in upstream_headers]
+        for lower, value in lowered:
             if lower == b"connection":
                 named |= {v.strip().lower() for v in value.split(b",")}
             elif lower == b"content-length":
@@ -342,11 +352,12 @@ class Proxy:
                 )
             elif lower == b"request-id":
                 entry.upstream_request_id = value.decode("latin-1")
-        for name, value in upstream_headers:
-            lower = name.lower()
+        # one scan of all the values for a hint of a secret; each value scrubbed only then
+        suspect = redactor.may_hold(b"\n".join([value for _, value in lowered]))
+        for lower, value in lowered:
             if lower in _RESPONSE_DROP or lower in named:
                 continue
-            out.append((lower, scrub(value)))
+            out.append((lower, redactor.scrub(value) if suspect else value))
         if length is not None:
             if length > self.response_limit:
                 raise _Refusal(

@@ -76,11 +76,12 @@ class Redactor:
         self.hints = re.compile(b"|".join(re.escape(h) for h in unique) or b"(?!)")
 
     def scrub(self, data: bytes) -> bytes:
-        if not self._may_hold(data):
+        if not self.may_hold(data):
             return data
         return self.pattern.sub(_masked, data)
 
-    def _may_hold(self, data: bytes) -> bool:
+    def may_hold(self, data: bytes) -> bool:
+        """False when ``data`` certainly holds no spelling of a secret."""
         return self.hints.search(data) is not None
 
     def stream(self) -> Scrubber:

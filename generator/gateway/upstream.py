@@ -61,7 +61,7 @@ class Exchange(asyncio.Protocol):
         self.done = False
         self.error: UpstreamError | None = None
         self.waiter: asyncio.Future[None] | None = None
-        self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0  # loop time the exchange must end by (UpstreamClient.sweep)
 
     # --- protocol events ---------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -138,7 +138,8 @@ class Exchange(asyncio.Protocol):
         self.head_only = head_only
         self.busy, self.received, self.done, self.head_done = True, False, False, False
         self.status, self.headers, self.chunks, self.buffered, self.error = 0, [], [], 0, None
-        self.timer = self.loop.call_later(timeout, self._timed_out)
+        self.deadline = self.loop.time() + timeout
+        self.client.busy.add(self)
         assert self.transport is not None
         if self.closed:
             raise _Stale("closed while idle")
@@ -160,9 +161,7 @@ class Exchange(asyncio.Protocol):
 
     def finish(self) -> None:
         """Done with this exchange: the connection goes back to the pool if it can."""
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.client.busy.discard(self)
         reusable = self.done and not self.broken and not self.closed and not self.chunks
         self.busy = False
         if reusable:
@@ -186,7 +185,7 @@ class Exchange(asyncio.Protocol):
             self.waiter.set_result(None)
 
     def _timed_out(self) -> None:
-        self.timer = None
+        self.client.busy.discard(self)
         self.error = UpstreamTimeout("the upstream did not answer in time")
         self._drop()
         self._wake()
@@ -213,6 +212,8 @@ class UpstreamClient:
         self.connect_timeout = connect_timeout
         self.max_idle = max_idle
         self.idle: dict[Origin, list[Exchange]] = {}
+        self.busy: set[Exchange] = set()  # exchanges in flight, whose deadlines sweep checks
+        self._sweeper: asyncio.TimerHandle | None = None
         self._tls: ssl.SSLContext | None = None
 
     async def exchange(
@@ -220,6 +221,8 @@ class UpstreamClient:
     ) -> Exchange:
         """Send ``data`` (a whole request) and return the exchange with its answer's head
         read. Raises ``UpstreamError`` (``UpstreamTimeout`` for a timeout)."""
+        if self._sweeper is None:
+            self.sweep()
         idle = self.idle.get(origin)
         while idle:
             conn = idle.pop()
@@ -268,6 +271,16 @@ class UpstreamClient:
             raise UpstreamError(f"cannot connect to the upstream: {exc.strerror or exc}") from None
         return conn
 
+    SWEEP = 0.1  # seconds between deadline checks: a timeout fires up to this late
+
+    def sweep(self) -> None:
+        """Time out the exchanges past their deadline (cheaper than a timer per exchange)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for conn in [c for c in self.busy if c.deadline <= now]:
+            conn._timed_out()
+        self._sweeper = loop.call_later(self.SWEEP, self.sweep)
+
     def release(self, conn: Exchange) -> None:
         idle = self.idle.setdefault(conn.origin, [])
         if len(idle) < self.max_idle:
@@ -276,6 +289,9 @@ class UpstreamClient:
             conn._drop()
 
     async def aclose(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         for idle in self.idle.values():
             for conn in idle:
                 conn._drop()
