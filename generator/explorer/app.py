@@ -174,11 +174,6 @@ class _Explorer:
         op = self.by_id.get(request.path_params["operation_id"])
         if op is None:
             return _json({"error": "no such operation"}, 404)
-        wait = self.guard.wait(request.client.host if request.client else "")
-        if wait is not None:
-            answer = _json({"error": "too many previews from this address; slow down"}, 429)
-            answer.headers["retry-after"] = str(max(1, int(wait + 0.999)))
-            return answer
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return _json({"error": "send the form's values as application/json"}, 415)
         raw = b""
@@ -186,6 +181,11 @@ class _Explorer:
             raw += chunk
             if len(raw) > PREVIEW_LIMIT:
                 return _json({"error": "too many form values"}, 413)
+        wait = self.guard.wait(request.client.host if request.client else "", len(raw))
+        if wait is not None:
+            answer = _json({"error": "too many previews from this address; slow down"}, 429)
+            answer.headers["retry-after"] = str(max(1, int(wait + 0.999)))
+            return answer
         if too_deep(raw):  # refused before parsing: 60 KB of "[" must not reach json.loads
             return _json({"error": "the form's values nest too deeply"}, 400)
         try:

@@ -2,10 +2,11 @@
 
 A preview is CPU work (coercing values, encoding the request, writing the snippet, validating)
 on input of the caller's choosing, with no gateway token (the page previews as you type, before
-a token is entered). So: each client address has a token bucket (``rate`` per second, ``burst``),
-the body is capped in size and its JSON nesting depth counted *before* it is parsed, and the work
-runs in a worker thread, at most ``parallel`` at a time, so the event loop keeps serving
-proxied calls meanwhile.
+a token is entered). So: each client address has a bucket of work (``burst`` units, refilled at
+``rate`` a second; a preview costs one unit plus one per KiB of its body, so typing is never
+held up while large previews are few), the body is capped in size and its JSON nesting depth
+counted *before* it is parsed, and the work runs in a worker thread, at most ``parallel`` at a
+time, so the event loop keeps serving proxied calls meanwhile.
 """
 
 from __future__ import annotations
@@ -47,15 +48,17 @@ def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
 
 
 class PreviewGuard:
-    def __init__(self, rate: float = 10.0, burst: int = 40, parallel: int = 1) -> None:
+    def __init__(self, rate: float = 50.0, burst: int = 200, parallel: int = 1) -> None:
         self.buckets = FailureThrottle(rate=rate, burst=burst)  # every preview counts
         self.slots = anyio.CapacityLimiter(parallel)
 
-    def wait(self, address: str) -> float | None:
-        """Seconds ``address`` must wait before its next preview, or None (one is counted)."""
-        wait = self.buckets.blocked(address)
+    def wait(self, address: str, size: int) -> float | None:
+        """Seconds ``address`` must wait before this preview of ``size`` bytes, or None (and
+        its cost is taken)."""
+        cost = 1.0 + size / 1024
+        wait = self.buckets.blocked(address, cost)
         if wait is None:
-            self.buckets.failed(address)
+            self.buckets.failed(address, cost)
         return wait
 
     async def run(self, work: Callable[[], T]) -> T:

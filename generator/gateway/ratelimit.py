@@ -124,16 +124,16 @@ class FailureThrottle:
         tokens, then = self.buckets.get(address, (self.burst, now))
         return min(self.burst, tokens + (now - then) * self.rate)
 
-    def blocked(self, address: str) -> float | None:
-        """Seconds until ``address`` may try again, or None."""
+    def blocked(self, address: str, cost: float = 1.0) -> float | None:
+        """Seconds until ``address`` may spend ``cost`` again, or None."""
         if address not in self.buckets:
             return None
         tokens = self._tokens(address, time.monotonic())
-        return None if tokens >= 1.0 else (1.0 - tokens) / self.rate
+        return None if tokens >= cost else (cost - tokens) / self.rate
 
-    def failed(self, address: str) -> None:
+    def failed(self, address: str, cost: float = 1.0) -> None:
         now = time.monotonic()
-        tokens = self._tokens(address, now) - 1.0
+        tokens = self._tokens(address, now) - cost
         self.buckets.pop(address, None)  # re-inserted last: dicts keep insertion order
         self.buckets[address] = (max(tokens, 0.0), now)
         while len(self.buckets) > self.max_addresses:

@@ -234,9 +234,10 @@ def test_compiled_validators_agree_with_validate(stripe: Api, body: dict[str, An
 
     op = _op(stripe)
     expected = validate(stripe, op, body=body)
-    assert Validators(stripe).check(
-        op, path={}, query={}, headers={}, body=body, form=True
-    ) == expected
+    assert (
+        Validators(stripe).check(op, path={}, query={}, headers={}, body=body, form=True)
+        == expected
+    )
 
 
 def test_compiled_validators_on_styled_queries(styled: Api) -> None:
