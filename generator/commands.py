@@ -30,6 +30,8 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
+from generator.resources import client_surface
+from generator.surface import Surface
 
 FILE = "_commands.json"
 # a raw body is given as a file whose bytes are sent as they are
@@ -37,8 +39,11 @@ _PRIMS = {"Any": "any", "None": "none", "FileInput": "file", "RawContent": "byte
 _PRIMS |= {"datetime": "str", "date": "str", "UUID": "str"}  # strings of a format
 
 
-def command_name(op: Operation) -> str:
-    """The operation as a command: the kebab-case of its method name."""
+def command_name(op: Operation, surface: Surface | None = None) -> str:
+    """The operation as a command: the kebab-case of its method name, or with a resource
+    surface its access path as words (``customers payment-methods retrieve``)."""
+    if surface is not None and op.operation_id in surface.where:
+        return " ".join(part.replace("_", "-") for part in surface.where[op.operation_id])
     return op.py_name.replace("_", "-")
 
 
@@ -62,6 +67,13 @@ def command_table(api: Api) -> str:
     ]
     lines = ["{", f'"api": {_dump(head)},', '"operations": {']
     lines.append(",\n".join(ops))
+    surface = client_surface(api)
+    if surface is not None:  # resource commands, each naming the operation's flat command
+        aliases = [
+            f"{_dump(command_name(op, surface))}: {_dump(command_name(op))}"
+            for op in api.operations
+        ]
+        lines += ["},", '"aliases": {', ",\n".join(aliases)]
     lines += ["},", '"types": {', ",\n".join(types), "}", "}"]
     return "\n".join(lines) + "\n"
 

@@ -38,6 +38,7 @@ from generator.ir import (
     Value,
     walk,
 )
+from generator.resources import client_surface
 from generator.snippets import snippet_for
 from generator.templates.runtime import _errors
 from generator.views.errors import error_view
@@ -121,6 +122,7 @@ class _Site:
         self.prefix_len = common_prefix_len([op.path for op in api.operations])
         self.errors = _error_classes(api)
         self.status_errors = dict(api.profile.status_errors)
+        self.surface = client_surface(api)
 
     # Views ---------------------------------------------------------------------------------
     def index_view(self) -> dict[str, Any]:
@@ -176,7 +178,7 @@ class _Site:
             ],
             "error_base": self.api.profile.error_base,
             "import_name": self.import_name,
-            "cli_name": command_name(op),
+            "cli_name": command_name(op, self.surface),
         }
 
     def model_view(self, m: Model) -> dict[str, Any]:

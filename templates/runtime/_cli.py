@@ -59,6 +59,7 @@ def main(package: str, argv: Sequence[str] | None = None) -> int:
             return 2
         sys.stdout.write(text)
         return 0
+    args = _unalias(args, table.get("aliases", {}))
     name = args[0]
     if name not in operations:
         close = difflib.get_close_matches(name, list(operations), n=1)
@@ -68,6 +69,16 @@ def main(package: str, argv: Sequence[str] | None = None) -> int:
     command = _Command(prog, name, operations[name], table)
     values, general = command.parse(args[1:])
     return command.run(package, values, general)
+
+
+def _unalias(args: list[str], aliases: Mapping[str, str]) -> list[str]:
+    """``customers payment-methods retrieve --customer c`` (a resource command, the longest
+    that the leading words spell) as the operation's own command."""
+    for k in range(len(args), 0, -1):
+        command = aliases.get(" ".join(args[:k]))
+        if command is not None:
+            return [command, *args[k:]]
+    return args
 
 
 def _overview(prog: str, table: Mapping[str, Any]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -269,3 +270,32 @@ def test_resources_package_passes_mypy_strict(resources_package: tuple[Any, Path
         cwd=folder.parent,
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_try_it_cli_and_docs_follow_the_resource_surface(
+    resources_package: tuple[Any, Path], server: tuple[str, Recorder]
+) -> None:
+    _, folder = resources_package
+    url, recorder = server
+    recorder.replies.append(Reply(200, {"object": "account_link", "url": "https://x"}))
+    command = ["account-links", "create", "--account", "acct_9", "--type", "account_onboarding"]
+    run = subprocess.run(
+        [sys.executable, "-m", "rstripe", *command, "--base-url", url],
+        capture_output=True,
+        text=True,
+        cwd=folder.parent,
+        env={**os.environ, "STRIPE_API_KEY": "sk_test_cli"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert [(r.method, r.path) for r in recorder.requests] == [("POST", "/v1/account_links")]
+    assert b"account=acct_9" in recorder.requests[0].body
+    # the flat command still works, and the reference page shows the resource command
+    flat = subprocess.run(
+        [sys.executable, "-m", "rstripe", "post-account-links", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=folder.parent,
+    )
+    assert flat.returncode == 0, flat.stderr
+    page = (folder / "docs" / "operations" / "post_account_links.md").read_text()
+    assert "python -m rstripe account-links create" in page
