@@ -60,14 +60,16 @@ def command_table(api: Api) -> str:
         call_options["idempotency_key"] = api.profile.idempotency_header
     if call_options:
         head["call_options"] = call_options
-    ops = [f"{_dump(command_name(op))}: {_dump(_operation(op))}" for op in api.operations]
+    surface = client_surface(api)
+    ops = [
+        f"{_dump(command_name(op))}: {_dump(_operation(op, surface))}" for op in api.operations
+    ]
     types = [
         f"{_dump(p.name)}: {_dump([[f.wire_name, _type(f.type), f.required] for f in p.fields])}"
         for p in api.params_types
     ]
     lines = ["{", f'"api": {_dump(head)},', '"operations": {']
     lines.append(",\n".join(ops))
-    surface = client_surface(api)
     if surface is not None:  # resource commands, each naming the operation's flat command
         aliases = [
             f"{_dump(command_name(op, surface))}: {_dump(command_name(op))}"
@@ -78,9 +80,10 @@ def command_table(api: Api) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _operation(op: Operation) -> dict[str, Any]:
+def _operation(op: Operation, surface: Surface | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "method": op.py_name,
+        **({"access": surface.access(op)} if surface else {}),  # what snippets spell
         "const": op.const_name,
         "http": f"{op.method} {op.path}",
         "summary": op.summary,

@@ -154,7 +154,11 @@ class _Site:
             "index": self._link(here, f"{DOCS}/README.md"),
             "parameters": _table(PARAMETER_COLUMNS, self._parameter_rows(op)),
             "snippet": snippet_for(
-                self.api, op, self.examples.args(op), package=self.import_name
+                self.api,
+                op,
+                self.examples.args(op),
+                package=self.import_name,
+                access=self.surface.access(op) if self.surface else None,
             ).rstrip("\n"),
             "returns": self._type_with_links(here, response.type, False) if response.type else "",
             "response_kind": response.kind,

@@ -21,6 +21,7 @@ def snippet_for(
     *,
     package: str,
     base_url: str | None = None,
+    access: str | None = None,
 ) -> str:
     """Python source that calls ``op`` through the generated client and prints the answer.
 
@@ -32,6 +33,9 @@ def snippet_for(
             fills the required parameters with examples (``generator.examples.example_args``).
         package: The import path of the generated package, e.g. ``"generated.stripe"``.
         base_url: Passed to the client when given (a gateway, a local server).
+        access: How the client reaches the operation on a resource surface
+            (``customers.payment_methods.retrieve``, from ``surface.Surface.access``); the
+            flat method by default. Path parameters are keywords either way.
 
     The text is black-stable at black's default line length and ends with a newline.
     """
@@ -39,7 +43,7 @@ def snippet_for(
     return snippet(
         package,
         api.profile.client_class,
-        op.py_name,
+        access or op.py_name,
         values,
         base_url=base_url,
         env_vars=tuple(c.env for c in api.credentials),

@@ -424,7 +424,7 @@ class _Command:
                 snippet(
                     package,
                     self.api["client"],
-                    self.op["method"],
+                    self.op.get("access", self.op["method"]),
                     code_args,
                     base_url=base_url,
                     env_vars=tuple(self.api["credential_envs"]),

@@ -272,7 +272,7 @@ def test_resources_package_passes_mypy_strict(resources_package: tuple[Any, Path
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_try_it_cli_and_docs_follow_the_resource_surface(
+def test_try_it_cli_docs_and_snippets_follow_the_resource_surface(
     resources_package: tuple[Any, Path], server: tuple[str, Recorder]
 ) -> None:
     _, folder = resources_package
@@ -299,3 +299,13 @@ def test_try_it_cli_and_docs_follow_the_resource_surface(
     assert flat.returncode == 0, flat.stderr
     page = (folder / "docs" / "operations" / "post_account_links.md").read_text()
     assert "python -m rstripe account-links create" in page
+    assert "result = client.account_links.create(" in page  # the snippet too
+    snippet = subprocess.run(
+        [sys.executable, "-m", "rstripe", *command, "--print-snippet"],
+        capture_output=True,
+        text=True,
+        cwd=folder.parent,
+    )
+    assert snippet.returncode == 0, snippet.stderr
+    assert "result = client.account_links.create(" in snippet.stdout
+    compile(snippet.stdout, "snippet", "exec")
