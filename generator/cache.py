@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from pathlib import Path
 
@@ -30,3 +31,38 @@ def write_quietly(target: Path, blob: bytes) -> None:
         tmp.replace(target)
     except OSError:
         pass
+
+
+class Pack:
+    """Many small cached results in one file, read once and written once per run.
+
+    A run of the pipeline formats hundreds of pieces; one file each cost more to write than
+    some of the work they saved. A pack belongs to one target (its name says which), holds what
+    that target's last run produced, and is rewritten with exactly what this run used, so it
+    never grows beyond one package's worth."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._old: dict[str, str] = {}
+        blob = read(path)
+        if blob is not None:
+            try:
+                loaded = marshal.loads(blob)
+            except (EOFError, ValueError, TypeError):
+                loaded = None
+            if isinstance(loaded, dict):
+                self._old = loaded
+        self._used: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        hit = self._old.get(key)
+        if hit is not None:
+            self._used[key] = hit
+        return hit
+
+    def put(self, key: str, value: str) -> None:
+        self._used[key] = value
+
+    def save(self) -> None:
+        if self._used != self._old:
+            write_quietly(self.path, marshal.dumps(self._used))

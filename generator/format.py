@@ -51,13 +51,15 @@ def format_piece(path: str, text: str) -> str:
 
 
 def format_files(
-    files: dict[str, str], progress: Callable[[str], None] = lambda _: None
+    files: dict[str, str],
+    progress: Callable[[str], None] = lambda _: None,
+    pack: cache.Pack | None = None,
 ) -> dict[str, str]:
+    """Every ``.py`` file formatted, piece by piece; ``pack`` holds pieces formatted before."""
     out = dict(files)
     pieces: dict[str, list[str]] = {}  # path -> its pieces, as rendered
     formatted: dict[str, str] = {}  # piece text -> formatted text
     pending: dict[str, tuple[str, str]] = {}  # piece text -> (path, cache key)
-    store = cache.cache_dir() / "black"
     for path, text in files.items():
         if not path.endswith(".py"):
             continue
@@ -66,9 +68,9 @@ def format_files(
             if piece in formatted or piece in pending:
                 continue
             key = hashlib.sha256(f"{_MODE_KEY}\0{piece}".encode()).hexdigest()
-            hit = cache.read(store / key[:2] / key)
+            hit = pack.get(key) if pack is not None else None
             if hit is not None:
-                formatted[piece] = hit.decode("utf-8")
+                formatted[piece] = hit
             else:
                 pending[piece] = (path, key)
     if pending:
@@ -79,16 +81,11 @@ def format_files(
         )
         texts = sorted(pending, key=len, reverse=True)  # big first: better balance
         paths = [pending[t][0] for t in texts]
-        workers = min(os.cpu_count() or 1, 8)
-        if lines >= _PARALLEL_MIN_LINES and workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(format_piece, paths, texts, chunksize=8))
-        else:
-            results = [format_piece(p, t) for p, t in zip(paths, texts, strict=True)]
-        for text, result in zip(texts, results, strict=True):
+        workers = min(os.cpu_count() or 1, 8) if lines >= _PARALLEL_MIN_LINES else 1
+        for text, result in zip(texts, format_pieces(paths, texts, workers), strict=True):
             formatted[text] = result
-            key = pending[text][1]
-            cache.write_quietly(store / key[:2] / key, result.encode("utf-8"))
+            if pack is not None:
+                pack.put(pending[text][1], result)
     for path, parts in pieces.items():
         if len(parts) == 1:
             out[path] = formatted[parts[0]]
@@ -98,3 +95,12 @@ def format_files(
         # top-level constants: join the pieces exactly so
         out[path] = "\n\n".join([head.rstrip("\n"), *(p.strip("\n") for p in rest)]) + "\n"
     return out
+
+
+def format_pieces(paths: list[str], texts: list[str], workers: int) -> list[str]:
+    """``texts`` formatted, in their order, by ``workers`` processes (1: in this one). Each
+    piece is formatted on its own, so the result is the same either way."""
+    if workers < 2:
+        return [format_piece(p, t) for p, t in zip(paths, texts, strict=True)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(format_piece, paths, texts, chunksize=8))

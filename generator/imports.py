@@ -29,22 +29,21 @@ _STDLIB = sys.stdlib_module_names
 _BODIES = ("body", "orelse", "finalbody")
 
 
-def tidy_imports(files: dict[str, str]) -> dict[str, str]:
-    """Every Python file tidied; results are cached by content (parsing a big package's
-    modules takes seconds, and a regeneration changes few of them)."""
-    store = cache.cache_dir() / "imports"
+def tidy_imports(files: dict[str, str], pack: cache.Pack | None = None) -> dict[str, str]:
+    """Every Python file tidied; results are cached by content in ``pack`` (parsing a big
+    package's modules takes seconds, and a regeneration changes few of them)."""
     out = {}
     for path, text in files.items():
         if not path.endswith(".py"):
             out[path] = text
             continue
         key = hashlib.sha256(f"{_VERSION}\0{text}".encode()).hexdigest()
-        hit = cache.read(store / key[:2] / key)
-        if hit is not None:
-            out[path] = hit.decode("utf-8")
-            continue
-        out[path] = tidy(text)
-        cache.write_quietly(store / key[:2] / key, out[path].encode("utf-8"))
+        hit = pack.get(key) if pack is not None else None
+        if hit is None:
+            hit = tidy(text)
+            if pack is not None:
+                pack.put(key, hit)
+        out[path] = hit
     return out
 
 

@@ -70,7 +70,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     """Everything ``generate`` would write for a target, in memory."""
     from generator.format import format_files
     from generator.imports import tidy_imports
-    from generator.render import manifest
+    from generator.render import RUNTIME_FILES, manifest
 
     started = time.monotonic()
 
@@ -83,14 +83,22 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
         f" {counted(len(api.params_types), 'parameter type')}"
     )
     _report(target, api.warnings, progress)
-    files = tidy_imports(_render(api, target))
+    rendered = _render(api, target)
+    # The runtime files are copied verbatim from sources that are tidy and black-formatted
+    # already (tests/generator/test_format.py holds them to it): neither step would change a
+    # byte, and they are over half the lines of a small package.
+    verbatim = {path: rendered.pop(path) for path in RUNTIME_FILES}
+    pack = cache.Pack(_pack_path(target))
+    files = tidy_imports(rendered, pack)
     if target.distribution:
         from generator.distribution import project_files
 
         files.update(project_files(api, target.package, target.distribution))
     files[MANIFEST] = manifest(api, doc.sha256)
-    step(f"rendered {counted(len(files), 'file')}")
-    files = with_file_list(format_files(files, step))
+    step(f"rendered {counted(len(files) + len(verbatim), 'file')}")
+    files = format_files(files, step, pack)
+    pack.save()
+    files = with_file_list({**files, **verbatim})
     step("formatted")
     return Output(api=api, files=files, inputs=doc.files)
 
@@ -110,6 +118,12 @@ def _render(api: Api, target: Target) -> dict[str, str]:
         raise render_error(exc, overrides) from None
     check_python(files, overrides)
     return files
+
+
+def _pack_path(target: Target) -> Path:
+    """Where this target's formatted pieces are kept between runs (one file per target)."""
+    name = json.dumps([target.spec_label, target.package, target.module]).encode()
+    return cache.cache_dir() / "packs" / f"{hashlib.sha256(name).hexdigest()}.marshal"
 
 
 def generate(target: Target, progress: Progress = quiet, *, force: bool = False) -> list[str]:

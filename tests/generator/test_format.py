@@ -1,0 +1,86 @@
+"""Formatting: what is skipped is already formatted, parallel equals serial, and the one cache
+file per target gives back exactly what black gave."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support.inline_specs import api_of, form_op
+
+from generator import cache, format
+from generator.imports import tidy_imports
+from generator.render import RUNTIME_FILES, header, render_package
+
+
+def test_runtime_files_are_tidy_and_formatted_already() -> None:
+    """The pipeline copies runtime files past tidy and black: both must leave them unchanged,
+    whatever the spec path in their header (here one with spaces, quotes and braces)."""
+    head = header('specs/a b/ü "quoted" {x}.yaml')
+    runtime = Path(format.__file__).parent.parent / "templates" / "runtime"
+    files = {name: head + "\n" + (runtime / name).read_text() for name in RUNTIME_FILES}
+    assert tidy_imports(files) == files
+    assert format.format_files(files) == files
+
+
+def _pieces() -> list[str]:
+    """A dozen of the pieces black formats for a small package (methods, constants, modules),
+    from the smallest to the largest."""
+    api = api_of({"/things": form_op({"name": {"type": "string"}, "n": {"type": "integer"}})})
+    rendered = render_package(api, "demo")
+    every = {
+        p
+        for path, text in rendered.items()
+        if path.endswith(".py")
+        for p in text.split(format.CHUNK)
+    }
+    ordered = sorted(every - {""}, key=len)
+    return ordered[:: max(1, len(ordered) // 12)]
+
+
+PIECES = _pieces()
+SERIAL = dict(
+    zip(PIECES, format.format_pieces(["m.py"] * len(PIECES), PIECES, workers=1), strict=True)
+)
+
+
+def test_serial_formatting_is_black_piece_by_piece() -> None:
+    assert {piece: format.format_piece("m.py", piece) for piece in PIECES} == SERIAL
+
+
+@settings(max_examples=3)
+@given(pieces=st.permutations(PIECES))
+def test_parallel_formatting_equals_serial_in_any_order(pieces: list[str]) -> None:
+    parallel = format.format_pieces([f"m{i}.py" for i in range(len(pieces))], pieces, workers=2)
+    assert parallel == [SERIAL[piece] for piece in pieces]
+
+
+def test_one_pack_per_target_gives_back_what_black_gave(tmp_path: Path) -> None:
+    files = {"a.py": "x = [1,\n  2]\n" + format.CHUNK + "def f( ):\n  return 1\n", "b.txt": "t"}
+    fresh = format.format_files(files)
+    messages: list[str] = []
+    pack = cache.Pack(tmp_path / "pack.marshal")
+    assert format.format_files(files, messages.append, pack) == fresh
+    pack.save()
+    assert len(messages) == 1  # formatted once
+    saved = marshal.loads((tmp_path / "pack.marshal").read_bytes())
+    assert sorted(saved.values()) == sorted(["x = [1, 2]\n", "def f():\n    return 1\n"])
+
+    messages.clear()
+    again = cache.Pack(tmp_path / "pack.marshal")
+    assert format.format_files(files, messages.append, again) == fresh
+    assert messages == []  # nothing left for black
+    # a later run keeps only what it used: the pack never outgrows one package
+    again.save()
+    smaller = cache.Pack(tmp_path / "pack.marshal")
+    format.format_files({"a.py": "y = 2\n"}, messages.append, smaller)
+    smaller.save()
+    assert list(marshal.loads((tmp_path / "pack.marshal").read_bytes()).values()) == ["y = 2\n"]
+
+
+def test_an_unreadable_pack_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "pack.marshal").write_bytes(b"not marshal data")
+    pack = cache.Pack(tmp_path / "pack.marshal")
+    assert format.format_files({"a.py": "x=1\n"}, pack=pack) == {"a.py": "x = 1\n"}
