@@ -53,16 +53,12 @@ T = TypeVar("T")
 FileContent = bytes | IO[bytes]
 # A file to upload: its content, or (filename, content) or (filename, content, content type).
 FileInput = (
-    FileContent
-    | tuple[str | None, FileContent]
-    | tuple[str | None, FileContent, str | None]
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
 DEFAULT_MAX_RETRIES = 2
-INITIAL_RETRY_DELAY = (
-    0.5  # seconds before the first retry; doubles on each one after it
-)
+INITIAL_RETRY_DELAY = 0.5  # seconds before the first retry; doubles on each one after it
 MAX_RETRY_DELAY = 8.0  # backoff never waits longer than this
 MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this many seconds
 _RETRY_STATUSES = frozenset({409, 429})
@@ -123,9 +119,7 @@ class ClientConfig:
     # whatever its style; None: each parameter in its own OpenAPI style.
     param_style: str | None = None
     error_message: str | None = None  # JSON pointer to an error body's message
-    idempotency_header: str | None = (
-        None  # sent on every write, which makes writes retryable
-    )
+    idempotency_header: str | None = None  # sent on every write, which makes writes retryable
     # Credential arguments of the client, and the alternatives operations use by default.
     credentials: Mapping[str, Credential] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] = ()
@@ -237,9 +231,7 @@ class Operation(Generic[T]):
         # The Accept header: the declared media types, unless the spec allows only some values
         self.accept = accept or ", ".join(self.responses) or None
         self.server = server
-        self.deprecated = (
-            deprecated or {}
-        )  # argument name ("" = the operation) -> message
+        self.deprecated = deprecated or {}  # argument name ("" = the operation) -> message
         self.options_arg = options_arg
         self.cookies = tuple(cookies.split())
         self.styles = styles or {}
@@ -265,9 +257,7 @@ class Operation(Generic[T]):
             return next(iter(self.responses.values()), None)
         found = self.responses.get(media)
         if found is None:  # a declared range: text/*, */*
-            found = self.responses.get(
-                media.partition("/")[0] + "/*"
-            ) or self.responses.get("*/*")
+            found = self.responses.get(media.partition("/")[0] + "/*") or self.responses.get("*/*")
         return found
 
     def parser(self, package: str, target: str) -> Callable[[bytes], Any]:
@@ -280,11 +270,7 @@ class Operation(Generic[T]):
     def error_model(self, package: str, status: int) -> Any:
         """The model the spec declares for an error answer of ``status``, or None."""
         key = next(
-            (
-                k
-                for k in (str(status), f"{status // 100}XX", "default")
-                if k in self.errors
-            ),
+            (k for k in (str(status), f"{status // 100}XX", "default") if k in self.errors),
             None,
         )
         if key is None:
@@ -388,9 +374,7 @@ class _Prepared:
     files: list[tuple[str, Any]] | None
     timeout: float | httpx.Timeout | None
     max_retries: int
-    content: bytes | None = (
-        None  # a raw body, sent as it is (its Content-Type is in headers)
-    )
+    content: bytes | None = None  # a raw body, sent as it is (its Content-Type is in headers)
     bearer: bool = False  # Authorization carries the current token of the token source
 
 
@@ -416,9 +400,7 @@ class _Base:
         self.base_url = (base_url or config.base_url).rstrip("/")
         self._auth_setup(dict(auth or {}))
         self._base_url_given = base_url is not None
-        self.server_urls = {
-            k.rstrip("/"): v.rstrip("/") for k, v in (server_urls or {}).items()
-        }
+        self.server_urls = {k.rstrip("/"): v.rstrip("/") for k, v in (server_urls or {}).items()}
         self.timeout = timeout
         self.max_retries = max_retries
         self._log = logging.getLogger(config.package)
@@ -493,9 +475,7 @@ class _Base:
         query, cookies = placed.query, placed.cookies
         security = self._config.security if op.security is None else op.security
         chosen = choose(security, self._values)
-        bearer = self._dynamic and any(
-            self._config.credentials[a].kind == "bearer" for a in chosen
-        )
+        bearer = self._dynamic and any(self._config.credentials[a].kind == "bearer" for a in chosen)
         if chosen:
             send(
                 chosen,
@@ -534,20 +514,14 @@ class _Base:
         content, files = encoded.content, encoded.files
         if encoded.content_type is not None and encoded.form is None:
             _set_header(headers, "Content-Type", encoded.content_type)
-        if (
-            files == []
-        ):  # httpx would send an empty form instead of an empty multipart body
+        if files == []:  # httpx would send an empty form instead of an empty multipart body
             content, files = _EMPTY_MULTIPART, None
-            _set_header(
-                headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}"
-            )
+            _set_header(headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}")
         url = self._server(op) + placed.path
         if next_url is not None:
             url, placed.styled = next_url, []
             query = {}
-        if (
-            placed.styled
-        ):  # the query goes in the URL as it is: httpx would re-encode a string
+        if placed.styled:  # the query goes in the URL as it is: httpx would re-encode a string
             url += "?" + placed.query_string()
             query = {}
         return _Prepared(
@@ -645,9 +619,7 @@ class _Base:
             return response.text  # decoded by the answer's charset
         try:
             return op.parser(self._config.package, target)(response.content)
-        except (
-            ValueError
-        ) as exc:  # json.JSONDecodeError and pydantic's ValidationError included
+        except ValueError as exc:  # json.JSONDecodeError and pydantic's ValidationError included
             raise APIResponseValidationError(
                 f"HTTP {response.status_code} answer does not match the spec: {exc}",
                 status_code=response.status_code,
@@ -691,9 +663,7 @@ class _Base:
             kind = type(failure).__name__
             timed_out = isinstance(failure, httpx.TimeoutException)
             self._log_attempt(prepared, attempt, started, None, kind)
-            unsafe = self._unsafe_write(prepared) and not isinstance(
-                failure, _NOT_SENT_FAILURES
-            )
+            unsafe = self._unsafe_write(prepared) and not isinstance(failure, _NOT_SENT_FAILURES)
             if last or unsafe or not isinstance(failure, _RETRY_FAILURES):
                 note = (
                     f"; not retried: the {prepared.method} was sent and may have reached the "
@@ -702,25 +672,17 @@ class _Base:
                     else ""
                 )
                 if timed_out:
-                    raise APITimeoutError(
-                        f"request timed out ({kind}){note}"
-                    ) from failure
-                raise APIConnectionError(
-                    f"connection failed ({kind}){note}"
-                ) from failure
+                    raise APITimeoutError(f"request timed out ({kind}){note}") from failure
+                raise APIConnectionError(f"connection failed ({kind}){note}") from failure
             return False, self._retry_delay(prepared, attempt, None)
         self._log_attempt(prepared, attempt, started, response)
         if response.is_success and raw:
-            return True, RawResponse(
-                response, lambda: self._outcome(op, response, args)
-            )
+            return True, RawResponse(response, lambda: self._outcome(op, response, args))
         if response.is_success or last or not self._should_retry(prepared, response):
             return True, self._outcome(op, response, args)
         return False, self._retry_delay(prepared, attempt, response)
 
-    def _renew(
-        self, prepared: _Prepared, response: httpx.Response | None, renewed: bool
-    ) -> bool:
+    def _renew(self, prepared: _Prepared, response: httpx.Response | None, renewed: bool) -> bool:
         """Whether a 401 to a fetched token is answered by renewing it and sending once more."""
         if response is None or response.status_code != 401 or not prepared.bearer:
             return False
@@ -739,9 +701,7 @@ class _Base:
 
     def _should_retry(self, prepared: _Prepared, response: httpx.Response) -> bool:
         hint = self._config.retry_hint_header
-        if (
-            hint and hint in response.headers
-        ):  # the server knows best: "true" or "false"
+        if hint and hint in response.headers:  # the server knows best: "true" or "false"
             return response.headers[hint].strip().lower() == "true"
         if self._unsafe_write(prepared):
             return response.status_code in _NOT_ACTED_STATUSES
@@ -772,9 +732,7 @@ class _Base:
             return
         path = httpx.URL(prepared.url).path
         status = response.status_code if response is not None else error
-        request_id = (
-            request_id_of(response.headers) if response is not None else None
-        ) or "-"
+        request_id = (request_id_of(response.headers) if response is not None else None) or "-"
         self._log.info(
             "%s %s -> %s request_id=%s attempt=%d/%d elapsed=%.3fs",
             prepared.method, path, status, request_id, attempt + 1, prepared.max_retries + 1,
@@ -807,9 +765,7 @@ def _retry_after(response: httpx.Response) -> float | None:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-        seconds = (
-            when.timestamp() - time.time()
-        )  # a naive date is read as UTC (RFC 9110)
+        seconds = when.timestamp() - time.time()  # a naive date is read as UTC (RFC 9110)
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
@@ -817,9 +773,7 @@ def _merge_extra_body(whole_body: Any, extra: Mapping[str, Any] | None) -> Any:
     if not extra:
         return whole_body
     if not isinstance(whole_body, Mapping):
-        raise TypeError(
-            "extra_body needs a JSON object body; this call's body is not one"
-        )
+        raise TypeError("extra_body needs a JSON object body; this call's body is not one")
     return {**whole_body, **extra}
 
 
@@ -866,9 +820,7 @@ class SyncBaseClient(_Base):
             auth=auth,
         )
         self._owns_http = http_client is None
-        self._http = (
-            httpx.Client(timeout=timeout) if http_client is None else http_client
-        )
+        self._http = httpx.Client(timeout=timeout) if http_client is None else http_client
         self._tokens: SyncTokens | ProvidedTokens | None = None
         if self._provider is not None:
             self._tokens = ProvidedTokens(self._provider)
@@ -948,9 +900,7 @@ class SyncBaseClient(_Base):
                 self._tokens.invalidate(token)
                 renewed = True
                 continue
-            done, value = self._step(
-                op, args, prepared, attempt, started, response, failure, raw
-            )
+            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
                 return value  # type: ignore[no-any-return]
             time.sleep(value)
@@ -987,9 +937,7 @@ class AsyncBaseClient(_Base):
             auth=auth,
         )
         self._owns_http = http_client is None
-        self._http = (
-            httpx.AsyncClient(timeout=timeout) if http_client is None else http_client
-        )
+        self._http = httpx.AsyncClient(timeout=timeout) if http_client is None else http_client
         self._tokens: AsyncTokens | ProvidedTokens | None = None
         if self._provider is not None:
             self._tokens = ProvidedTokens(self._provider)
@@ -1009,9 +957,7 @@ class AsyncBaseClient(_Base):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def with_raw_response(
-        self, call: Callable[[Self], Awaitable[T]]
-    ) -> RawResponse[T]:
+    async def with_raw_response(self, call: Callable[[Self], Awaitable[T]]) -> RawResponse[T]:
         """Make one call and get its answer as it came: status, headers, bytes, ``.parse()``.
 
         ``raw = await client.with_raw_response(lambda c: c.some_method(...))``; ``raw.parse()``
@@ -1076,9 +1022,7 @@ class AsyncBaseClient(_Base):
                 self._tokens.invalidate(token)
                 renewed = True
                 continue
-            done, value = self._step(
-                op, args, prepared, attempt, started, response, failure, raw
-            )
+            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
                 return value  # type: ignore[no-any-return]
             await _sleep(value)

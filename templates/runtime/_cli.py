@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ._cli_output import print_result
 from ._cli_values import (
     SCALARS,
     Type,
@@ -39,7 +40,6 @@ from ._cli_values import (
     plain,
     show,
 )
-from ._cli_output import print_result
 from ._snippet import Expr, snippet
 
 _GENERAL = ("--base-url", "--dry-run", "--print-snippet", "--help", "--all")
