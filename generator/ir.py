@@ -236,7 +236,8 @@ DEFAULT_STYLE_CODES: dict[str, str] = {
 class Body:
     """``encoding``: json (application/json and every +json type), form, multipart, or raw (any
     other media type, sent as the bytes given). ``alternatives``: the other media types the
-    spec offers, which the client does not use."""
+    spec offers, which the client does not use. ``item_type``: what each item of a sequential
+    body is (OpenAPI 3.2's ``itemSchema``, lowered on the request side), None without one."""
 
     media_type: str
     encoding: BodyEncoding
@@ -245,6 +246,7 @@ class Body:
     # The spec's named examples of the body (name, summary, value as JSON text), for the
     # explorer's picker; they take no part in comparisons.
     examples: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
+    item_type: TypeRef | None = None
 
 
 @dataclass(frozen=True)

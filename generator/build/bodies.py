@@ -26,7 +26,13 @@ _STRUCTURED: tuple[tuple[str, BodyEncoding], ...] = (
     ("multipart/form-data", "multipart"),
 )
 # Raw media types by preference: a definite type before a family, a wildcard last.
-_RAW_RANK: tuple[str, ...] = ("application/xml", "text/xml", "text/", "application/", "image/")
+_RAW_RANK: tuple[str, ...] = (
+    "application/xml",
+    "text/xml",
+    "text/",
+    "application/",
+    "image/",
+)
 
 
 def choose_media(content: dict[str, Any]) -> tuple[str, BodyEncoding] | None:
@@ -66,13 +72,20 @@ def body(
     content = node.get("content") or {}
     chosen = choose_media(content)
     if chosen is None:
-        s.warn(join(bwhere, "content"), "a request body without a media type; body skipped")
+        s.warn(
+            join(bwhere, "content"), "a request body without a media type; body skipped"
+        )
         return None
     media, encoding = chosen
-    cwhere = join(bwhere, "content", media)
-    media_node = content[media] if isinstance(content[media], dict) else {}
+    # a media type object may be a $ref to components.mediaTypes (OpenAPI 3.2)
+    media_node, cwhere = s.resolver.deref(
+        content[media], join(bwhere, "content", media)
+    )
+    media_node = media_node if isinstance(media_node, dict) else {}
     schema = media_node.get("schema")
-    snode, swhere = s.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
+    snode, swhere = (
+        s.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
+    )
     required_body = bool(node.get("required"))
     bodyless = method in ("get", "head", "delete") and encoding == "form"
     location: Location = "query" if bodyless else "body"
@@ -87,7 +100,9 @@ def body(
                 required=required_body,
                 description=description,
                 description_source=str(node.get("description", "")),
-                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
+                **spec_values(
+                    s, (media_node, cwhere), (schema, join(cwhere, "schema"))
+                ),
             )
         )
     elif isinstance(snode, dict) and s.is_object(snode, swhere):
@@ -95,9 +110,14 @@ def body(
         props, required = s.object_properties(snode, swhere, "request")
         for wire, pschema, pwhere in props:
             if not wire:  # the runtime reads an empty wire name as "the whole body"
-                s.warn(pwhere, "a body property with an empty name is not supported; skipped")
+                s.warn(
+                    pwhere,
+                    "a body property with an empty name is not supported; skipped",
+                )
                 continue
-            type_ = s.lower(pschema, pwhere, "request", prefix + naming.pascal(wire), owner)
+            type_ = s.lower(
+                pschema, pwhere, "request", prefix + naming.pascal(wire), owner
+            )
             params.append(
                 Parameter(
                     py_name=wire,
@@ -113,9 +133,11 @@ def body(
                     style="deepObject" if bodyless else "",
                     explode=bodyless,
                     nullable=encoding == "json" and has_none(type_),
-                    part_type=_part_type(s, encodings.get(wire), pschema, pwhere)
-                    if encoding == "multipart"
-                    else None,
+                    part_type=(
+                        _part_type(s, encodings.get(wire), pschema, pwhere)
+                        if encoding == "multipart"
+                        else None
+                    ),
                 )
             )
     else:
@@ -124,21 +146,33 @@ def body(
                 py_name="body",
                 wire_name="",
                 location="body",
-                type=s.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
+                type=s.lower(
+                    schema, join(cwhere, "schema"), "request", prefix + "Body", owner
+                ),
                 required=required_body,
                 description=description,
                 description_source=str(node.get("description", "")),
-                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
+                **spec_values(
+                    s, (media_node, cwhere), (schema, join(cwhere, "schema"))
+                ),
             )
         )
     if bodyless:
         return None
+    items = media_node.get("itemSchema")
     return Body(
         media_type=media,
         encoding=encoding,
         required=required_body,
         alternatives=tuple(str(m) for m in content if m != media),
         examples=_examples(s, media_node, cwhere),
+        item_type=(
+            None
+            if items is None
+            else s.lower(
+                items, join(cwhere, "itemSchema"), "request", prefix + "BodyItem", owner
+            )
+        ),
     )
 
 
@@ -162,13 +196,16 @@ def _examples(s: Schemas, media: dict[str, Any], where: str) -> tuple[tuple[str,
 
 def _part_type(s: Schemas, encoding: Any, schema: Any, where: str) -> str | None:
     """A multipart part's content type: the spec's ``encoding.contentType``, else JSON for an
-    object (OpenAPI's default) unless the encoding gives it a form style (Stripe's brackets)."""
+    object (OpenAPI's default) unless the encoding gives it a form style (Stripe's brackets).
+    """
     encoding = encoding if isinstance(encoding, dict) else {}
     if encoding.get("contentType"):
         return str(encoding["contentType"]).split(",")[0].strip()
     if "style" in encoding or "explode" in encoding:
         return None
-    node, nwhere = s.resolver.deref(schema, where) if isinstance(schema, dict) else (schema, where)
+    node, nwhere = (
+        s.resolver.deref(schema, where) if isinstance(schema, dict) else (schema, where)
+    )
     if isinstance(node, dict) and s.is_object(node, nwhere):
         return "application/json"
     return None

@@ -169,12 +169,17 @@ def error_responses(
         content = node.get("content") or {}
         media = next((m for m in content if is_json(media_essence(str(m)))), None)
         type_: ModelRef | None = None
-        schema = content[media].get("schema") if media else None
+        entry, ewhere = (
+            s.resolver.deref(content[media], join(rwhere, "content", media))
+            if media
+            else ({}, "")
+        )
+        schema = entry.get("schema") if isinstance(entry, dict) else None
         if media and isinstance(schema, dict):
             word = "Default" if status == "default" else status
             lowered = s.lower(
                 schema,
-                join(rwhere, "content", media, "schema"),
+                join(ewhere, "schema"),
                 "response",
                 f"{prefix}{word}Error",
                 naming.module_name(f"{prefix}{word}Error"),

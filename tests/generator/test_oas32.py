@@ -103,3 +103,53 @@ def test_a_media_type_without_item_schema_has_no_item_type(tmp_path: Path) -> No
     (op,) = api.operations
     assert [m.item_type for m in op.response.media] == [None]
     assert op.response.kind == "model"
+
+
+def test_request_item_schema_and_media_type_refs_everywhere(tmp_path: Path) -> None:
+    api = built(
+        tmp_path,
+        doc32(
+            {
+                "/upload": {
+                    "post": {
+                        "operationId": "uploadEvents",
+                        "requestBody": {
+                            "content": {
+                                "application/jsonl": {
+                                    "$ref": "#/components/mediaTypes/Lines"
+                                }
+                            }
+                        },
+                        "responses": {
+                            "204": {},
+                            "400": {
+                                "content": {
+                                    "application/json": {
+                                        "$ref": "#/components/mediaTypes/Problem"
+                                    }
+                                }
+                            },
+                        },
+                    }
+                }
+            },
+            components={
+                "schemas": {
+                    "Event": EVENT,
+                    "Problem": {
+                        "type": "object",
+                        "properties": {"title": {"type": "string"}},
+                    },
+                },
+                "mediaTypes": {
+                    "Lines": {"itemSchema": {"$ref": "#/components/schemas/Event"}},
+                    "Problem": {"schema": {"$ref": "#/components/schemas/Problem"}},
+                },
+            },
+        ),
+    )
+    (op,) = api.operations
+    assert op.body is not None and op.body.media_type == "application/jsonl"
+    assert op.body.item_type is not None and op.body.item_type.name == "EventParams"  # type: ignore[union-attr]
+    (error,) = op.errors
+    assert error.type == ModelRef("Problem", "problem")

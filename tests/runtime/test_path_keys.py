@@ -14,6 +14,7 @@ from support.inline_specs import api_of
 from support.packages import generate_package
 from support.recording_server import Recorder
 
+from generator.explorer.preview import preview
 from generator.gateway.validate import validate
 
 
@@ -129,3 +130,28 @@ def test_the_gateway_takes_the_fixed_query_as_the_operations_own() -> None:
     )
     (problem,) = validate(api, op, path={"id": "r1"}, query={"alpha": "1"})
     assert problem.code == "parameter_unknown"
+
+
+def test_the_explorer_preview_sends_what_the_client_sends() -> None:
+    api = api_of(PATHS)
+    ops = {o.py_name: o for o in api.operations}
+    shown = preview(
+        api,
+        ops["get_response"],
+        {"id": "r1", "include": "x"},
+        package="path_keys",
+        base_url=None,
+    )
+    assert (shown.method, shown.target, shown.problems) == (
+        "GET",
+        "/responses/r1?beta=true&mode=a%20b&include=x",
+        [],
+    )
+    shown = preview(
+        api,
+        ops["add_shared_link"],
+        {"id": "1", "fields": "a"},
+        package="path_keys",
+        base_url=None,
+    )
+    assert shown.target == "/web_links/1?fields=a"
