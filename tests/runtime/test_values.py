@@ -100,8 +100,8 @@ STYLES = {
 CASES_STYLES = [(loc, style) for loc, styles in STYLES.items() for style in styles]
 # Text the styles cannot carry unambiguously is left out where OpenAPI leaves it so: a header
 # is not escaped (no ',' or '=' inside a container, no control characters), a label's items
-# are separated by an unescaped '.'.
-_ANY_TEXT = st.characters(blacklist_categories=("Cs", "Cc"))
+# are separated by an unescaped '.', and spaceDelimited and pipeDelimited write their separator
+# escaped, as an item's own space or '|' is.
 _KEYS = st.text(st.sampled_from("abcdefghRGB_-09"), min_size=1, max_size=5).filter(
     lambda k: k != "color"
 )
@@ -113,6 +113,8 @@ def _strings(location: str, style: str, inside: bool) -> st.SearchStrategy[str]:
         blocked = ",="
     if style.startswith("label"):
         blocked += "."
+    if inside:  # escaped, the delimited styles' separators are still their separators
+        blocked += {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, "")
     chars = st.characters(
         blacklist_categories=("Cs", "Cc"), blacklist_characters=blocked
     )
