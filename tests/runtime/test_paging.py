@@ -104,7 +104,7 @@ def test_a_next_url_on_another_host_is_refused(
     server.foreign = True
     with pkg.PagingDemoClient(base_url=server.base, max_retries=0) as client:
         page = getattr(client, STYLES[style])(color="blue")
-        with pytest.raises(pkg.PagingDemoError, match=r"elsewhere\.invalid"):
+        with pytest.raises(pkg.PaginationError, match=r"elsewhere\.invalid"):
             list(page)
     assert len(server.requests) == 1
 
@@ -116,7 +116,7 @@ def test_a_repeated_cursor_stops_with_an_error(
     server.stuck = True
     with pkg.PagingDemoClient(base_url=server.base, max_retries=0) as client:
         page = getattr(client, STYLES[style])(color="blue")
-        with pytest.raises(pkg.PagingDemoError, match="twice"):
+        with pytest.raises(pkg.PaginationError, match="twice"):
             list(page)
     assert len(server.requests) == 2
 
