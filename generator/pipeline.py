@@ -69,7 +69,6 @@ def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
 def produce(target: Target, progress: Progress = quiet) -> Output:
     """Everything ``generate`` would write for a target, in memory."""
     from generator.format import format_files
-    from generator.imports import tidy_imports
     from generator.render import RUNTIME_FILES, manifest
 
     started = time.monotonic()
@@ -84,12 +83,12 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     )
     _report(target, api.warnings, progress)
     rendered = _render(api, target)
-    # The runtime files are copied verbatim from sources that are tidy and black-formatted
-    # already (tests/generator/test_format.py holds them to it): neither step would change a
-    # byte, and they are over half the lines of a small package.
+    # The runtime files are copied verbatim from sources that are black-formatted already
+    # (tests/generator/test_format.py holds them to it): formatting would not change a byte,
+    # and they are over half the lines of a small package.
     verbatim = {path: rendered.pop(path) for path in RUNTIME_FILES}
     pack = cache.Pack(_pack_path(target))
-    files = tidy_imports(rendered, pack)
+    files = rendered
     if target.distribution:
         from generator.distribution import project_files
 

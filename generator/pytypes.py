@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from generator.ir import ListOf, Lit, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf, walk
 
 
@@ -29,13 +31,13 @@ def _string(value: str) -> str:
 
 def response_type(t: TypeRef) -> str:
     """Annotation in a response model: lenient (open enums, discriminated unions with fallback)."""
-    return _render(t, request=False)
+    return _Spelling(request=False).of(t)
 
 
 def readable_type(t: TypeRef) -> str:
     """A response type as a reader wants it (docs, change reports): ``A | B`` for unions, without
     the ``Annotated[Union[...], ...]`` machinery the models need to tell members apart."""
-    return _render(_untagged(t), request=False)
+    return _Spelling(request=False).of(_untagged(t))
 
 
 def _untagged(t: TypeRef) -> TypeRef:
@@ -50,63 +52,93 @@ def _untagged(t: TypeRef) -> TypeRef:
 
 def request_type(t: TypeRef) -> str:
     """Annotation for a request parameter: strict, and accepting read-only containers."""
-    return _render(t, request=True)
+    return _Spelling(request=True).of(t)
+
+
+def names_in(types: Iterable[TypeRef], *, request: bool) -> set[str]:
+    """Every name the annotations of ``types`` spell (``Literal``, ``Sequence``, a model's class,
+    ``DateTimeOrStr``, ...) but builtins: what the module printing them must import. The same
+    walk spells the annotation, so the two cannot disagree."""
+    spelling = _Spelling(request=request)
+    for t in types:
+        spelling.of(t)
+    return spelling.names
 
 
 # Strings of these formats, read leniently by the runtime (``_models``): the value or the str.
 LENIENT = {"datetime": "DateTimeOrStr", "date": "DateOrStr", "UUID": "UUIDOrStr"}
+_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "None", "list", "dict"})
 
 
-def _render(t: TypeRef, request: bool) -> str:
-    if isinstance(t, Prim):
-        return LENIENT.get(t.name, t.name)
-    if isinstance(t, Lit):
-        # Literal cannot hold floats (PEP 586): a float value widens the type to float.
-        exact = [v for v in t.values if not isinstance(v, float)]
-        parts = [f"Literal[{', '.join(literal(v) for v in exact)}]"] if exact else []
-        if len(exact) != len(t.values):
-            parts.append("float")
-        if t.open:
-            parts.append("str")
-        return " | ".join(parts)
-    if isinstance(t, ListOf):
-        return f"{'Sequence' if request else 'list'}[{_render(t.item, request)}]"
-    if isinstance(t, MapOf):
-        return f"{'Mapping' if request else 'dict'}[str, {_render(t.value, request)}]"
-    if isinstance(t, ModelRef | ParamsRef):
-        return t.name
-    if isinstance(t, UnionOf):
-        if t.discriminator and not request:
-            return _discriminated(t)
-        if t.matched and not request:
-            return _matched(t)
-        return " | ".join(_render(m, request) for m in t.members)
-    raise TypeError(f"unknown IR type {t!r}")
+class _Spelling:
+    """Spells IR types as annotations, noting every name it writes."""
 
+    def __init__(self, *, request: bool) -> None:
+        self.request = request
+        self.names: set[str] = set()
 
-def _discriminated(t: UnionOf) -> str:
-    refs = [m for m in t.members if isinstance(m, ModelRef)]
-    members = ", ".join(
-        f"Annotated[{m.name}, Tag({literal(tag)})]" for m, tag in zip(refs, t.tags, strict=True)
-    )
-    tags = ", ".join(literal(tag) for tag in t.tags)
-    union = (
-        f"Annotated[Union[{members}, Annotated[UnknownObject, Tag(OTHER)]], "
-        f"Discriminator(tag_by({literal(t.discriminator or '')}, ({tags},)))]"
-    )
-    return union + (" | None" if len(refs) != len(t.members) else "")
+    def _name(self, name: str) -> str:
+        if name not in _BUILTINS:
+            self.names.add(name)
+        return name
 
+    def of(self, t: TypeRef) -> str:
+        if isinstance(t, Prim):
+            return self._name(LENIENT.get(t.name, t.name))
+        if isinstance(t, Lit):
+            # Literal cannot hold floats (PEP 586): a float value widens the type to float.
+            exact = [v for v in t.values if not isinstance(v, float)]
+            parts = (
+                [f"{self._name('Literal')}[{', '.join(literal(v) for v in exact)}]"]
+                if exact
+                else []
+            )
+            if len(exact) != len(t.values):
+                parts.append("float")
+            if t.open:
+                parts.append("str")
+            return " | ".join(parts)
+        if isinstance(t, ListOf):
+            return f"{self._name('Sequence' if self.request else 'list')}[{self.of(t.item)}]"
+        if isinstance(t, MapOf):
+            return f"{self._name('Mapping' if self.request else 'dict')}[str, {self.of(t.value)}]"
+        if isinstance(t, ModelRef | ParamsRef):
+            return self._name(t.name)
+        if isinstance(t, UnionOf):
+            if t.discriminator and not self.request:
+                return self._discriminated(t)
+            if t.matched and not self.request:
+                return self._matched(t)
+            return " | ".join(self.of(m) for m in t.members)
+        raise TypeError(f"unknown IR type {t!r}")
 
-def _matched(t: UnionOf) -> str:
-    refs = [m for m in t.members if isinstance(m, ModelRef)]
-    members = ", ".join(f"Annotated[{m.name}, Tag({literal(m.name)})]" for m in refs)
-    union = (
-        f"Annotated[Union[{members}, Annotated[UnknownObject, Tag(OTHER)]], "
-        f"Discriminator(match_by({', '.join(m.name for m in refs)}))]"
-    )
-    none = Prim("None")
-    others = [_render(m, False) for m in t.members if not isinstance(m, ModelRef) and m != none]
-    return " | ".join([*others, union, *(["None"] if none in t.members else [])])
+    def _tagged_union(self, members: str, discriminator: str) -> str:
+        for name in ("Annotated", "Union", "UnknownObject", "Tag", "OTHER", "Discriminator"):
+            self._name(name)
+        return (
+            f"Annotated[Union[{members}, Annotated[UnknownObject, Tag(OTHER)]], "
+            f"Discriminator({discriminator})]"
+        )
+
+    def _discriminated(self, t: UnionOf) -> str:
+        refs = [m for m in t.members if isinstance(m, ModelRef)]
+        members = ", ".join(
+            f"Annotated[{self.of(m)}, Tag({literal(tag)})]"
+            for m, tag in zip(refs, t.tags, strict=True)
+        )
+        tags = ", ".join(literal(tag) for tag in t.tags)
+        self._name("tag_by")
+        union = self._tagged_union(members, f"tag_by({literal(t.discriminator or '')}, ({tags},))")
+        return union + (" | None" if len(refs) != len(t.members) else "")
+
+    def _matched(self, t: UnionOf) -> str:
+        refs = [m for m in t.members if isinstance(m, ModelRef)]
+        members = ", ".join(f"Annotated[{self.of(m)}, Tag({literal(m.name)})]" for m in refs)
+        self._name("match_by")
+        union = self._tagged_union(members, f"match_by({', '.join(m.name for m in refs)})")
+        none = Prim("None")
+        others = [self.of(m) for m in t.members if not isinstance(m, ModelRef) and m != none]
+        return " | ".join([*others, union, *(["None"] if none in t.members else [])])
 
 
 def json_types(t: TypeRef) -> set[str] | None:

@@ -92,13 +92,13 @@ def render_resources(
     surface: Surface,
     env: jinja2.Environment,
     context: dict[str, Any],
-    imports_for: Callable[[list[Operation]], dict[str, Any]],
+    imports_for: Callable[[ResourceModule], str],
 ) -> dict[str, str]:
     """``resources/__init__.py`` and one module per top-level namespace."""
     files = {"resources/__init__.py": env.get_template("resources_init.py.jinja").render(**context)}
     template = env.get_template("resources_module.py.jinja")
     for module in resource_modules(surface, context["api"]):
         files[f"resources/{module.name}.py"] = template.render(
-            **{**context, "client_imports": imports_for(module.operations)}, module=module
+            **context, imports=imports_for(module), module=module
         )
     return files

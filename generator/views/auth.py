@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from generator import naming, pytypes
 from generator.ir import Api
+from generator.views.imports import Imports
 
 _ROLE_DOCS = {
     "client_id": "OAuth2 client ID",
@@ -26,6 +27,7 @@ class Keyword:
     annotation: str
     text: str
     role: str  # the key the runtime reads it under
+    uses: tuple[str, ...] = ()  # names the annotation spells, for the module's imports
 
     @property
     def doc(self) -> str:
@@ -46,10 +48,14 @@ def auth_keywords(api: Api, is_async: bool) -> list[Keyword]:
         url = f"Replaces the spec's token URL (grants: {grants})."
         rotated = "Called with each new refresh token the token endpoint issues, to store it."
         found += [
-            Keyword("scopes", "Sequence[str] | None", scopes, "scopes"),
+            Keyword("scopes", "Sequence[str] | None", scopes, "scopes", ("Sequence",)),
             Keyword("token_url", "str | None", url, "token_url"),
             Keyword(
-                "on_refresh_token", "Callable[[str], object] | None", rotated, "on_refresh_token"
+                "on_refresh_token",
+                "Callable[[str], object] | None",
+                rotated,
+                "on_refresh_token",
+                ("Callable",),
             ),
         ]
     if any(c.kind == "bearer" for c in api.credentials):
@@ -62,6 +68,7 @@ def auth_keywords(api: Api, is_async: bool) -> list[Keyword]:
                 "after a 401): a vault, a cloud identity."
                 + (" It may be a coroutine function." if is_async else ""),
                 "token_provider",
+                (provider,),
             )
         )
     return found
@@ -81,7 +88,7 @@ class EventClass:
 @dataclass(frozen=True)
 class WebhookView:
     alias: str  # the union ``unwrap`` returns
-    imports: list[tuple[str, list[str]]]  # models module -> names
+    imports: str  # the module's import block
     classes: list[EventClass]
 
     @property
@@ -118,8 +125,26 @@ def webhook_view(api: Api) -> WebhookView | None:
             classes.append(EventClass(cls, (value,), required, base=name, field=field))
         taken |= {c.name for c in classes}
     alias = naming.uniquify(["WebhookEvent"], taken | {c.name for c in classes})[0]
-    imports = [(m, sorted(n)) for m, n in sorted(modules.items())]
-    return WebhookView(alias, imports, classes)
+    imports = Imports().add("__future__", "annotations").module("os").use("Mapping")
+    imports.add("._webhooks", *_WEBHOOK_NAMES).add("._webhooks", "unwrap", alias="_unwrap")
+    if any(c.base is not None for c in classes):  # subclasses pin their type with a Literal
+        imports.use("Literal", "REQUIRED")
+    for module, names in modules.items():
+        imports.add(f".models.{module}", *names)
+    return WebhookView(alias, imports.block(), classes)
+
+
+# What webhooks.py takes from the runtime's _webhooks: used in its body or exported.
+_WEBHOOK_NAMES = (
+    "DEFAULT_TOLERANCE",
+    "EventKind",
+    "UnknownEvent",
+    "WebhookError",
+    "WebhookHeaderError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+)
 
 
 def oauth_config(api: Api) -> str:
