@@ -1,6 +1,7 @@
 """Cold start, ours: import the generated package, build the client, create one account link.
 
-Usage: python coldstart_ours.py PACKAGE BASE_URL   (PACKAGE importable, e.g. ``stripe_full``)
+Usage: python coldstart_ours.py PACKAGE BASE_URL [resources]   (PACKAGE importable, e.g.
+``stripe_full``; with ``resources``, the call goes through ``client.account_links.create``)
 Prints the link's URL and the in-process phase times (seconds) on one line.
 """
 
@@ -13,7 +14,10 @@ package = import_module(sys.argv[1])
 t1 = time.perf_counter()
 with package.StripeClient("sk_test_x", base_url=sys.argv[2]) as client:
     t2 = time.perf_counter()
-    link = client.post_account_links(
+    create = (
+        client.account_links.create if sys.argv[3:] == ["resources"] else client.post_account_links
+    )
+    link = create(
         account="acct_123",
         type="account_onboarding",
         refresh_url="https://example.com/reauth",
