@@ -41,8 +41,10 @@ def main(names: list[str]) -> int:
             made.append(self)
 
     build.Schemas = Recording  # type: ignore[misc]
-    print("| document | readOnly marked | readOnly left out of requests "
-          "| writeOnly marked | writeOnly left out of answers |")
+    print(
+        "| document | readOnly marked | readOnly left out of requests "
+        "| writeOnly marked | writeOnly left out of answers |"
+    )
     print("| --- | ---: | ---: | ---: | ---: |")
     for name in names or list(CORPUS):
         doc = CORPUS[name]

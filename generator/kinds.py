@@ -58,10 +58,7 @@ _MEMBERS: dict[str, dict[str, str]] = {
         "links": "links",
     },
     "schema": {
-        **{
-            k: "schemas"
-            for k in ("properties", "patternProperties", "$defs", "definitions")
-        },
+        **{k: "schemas" for k in ("properties", "patternProperties", "$defs", "definitions")},
         "dependentSchemas": "schemas",
         **{k: "schemalist" for k in ("allOf", "anyOf", "oneOf", "prefixItems")},
         **{
@@ -74,10 +71,7 @@ _MEMBERS: dict[str, dict[str, str]] = {
                 "propertyNames",
             )
         },
-        **{
-            k: "schema"
-            for k in ("if", "then", "else", "additionalItems", "contentSchema")
-        },
+        **{k: "schema" for k in ("if", "then", "else", "additionalItems", "contentSchema")},
         **{k: "schema" for k in ("unevaluatedItems", "unevaluatedProperties")},
         "discriminator": "discriminator",
     },
@@ -108,9 +102,7 @@ def member_kind(kind: str, key: str | int) -> str:
     """The kind of the member ``key`` (a mapping key or a list index) of a ``kind`` object."""
     if kind == "data":
         return "data"
-    if isinstance(
-        key, int
-    ):  # a list: allOf members, parameters, an old-style items list
+    if isinstance(key, int):  # a list: allOf members, parameters, an old-style items list
         return "schema" if kind == "schema" else _EVERY_MEMBER.get(kind, "other")
     if kind in _EXTENSIBLE_MAPS and key.startswith("x-"):
         return "data"

@@ -101,9 +101,7 @@ def validation_view(data: dict[str, Any]) -> dict[str, Any]:
         for _, parts, op in path_operations(item):
             for i, param in enumerate(op.get("parameters") or []):
                 if isinstance(param, dict) and param.get("in") == "querystring":
-                    changes.append(
-                        ([*item_parts, *parts, "parameters", i, "in"], "query")
-                    )
+                    changes.append(([*item_parts, *parts, "parameters", i, "in"], "query"))
     params = (data.get("components") or {}).get("parameters")
     if isinstance(params, dict):
         for key, param in params.items():
@@ -194,9 +192,7 @@ def resolve_self(data: dict[str, Any], warnings: list[str]) -> None:
             if target == own:
                 node["$ref"] = "#" + fragment
             elif target.startswith(folder):
-                node["$ref"] = target[len(folder) :] + (
-                    "#" + fragment if fragment else ""
-                )
+                node["$ref"] = target[len(folder) :] + ("#" + fragment if fragment else "")
         stack.extend((v, member_kind(kind, k)) for k, v in node.items())
 
 
@@ -220,20 +216,14 @@ def unread_keywords(data: dict[str, Any]) -> list[str]:
         if kind == "data":
             continue
         if isinstance(node, list):
-            stack.extend(
-                (v, [*parts, i], member_kind(kind, i)) for i, v in enumerate(node)
-            )
+            stack.extend((v, [*parts, i], member_kind(kind, i)) for i, v in enumerate(node))
             continue
         if not isinstance(node, dict):
             continue
         for key in _UNREAD.get(kind, ()):
             if key in node:
                 found.setdefault(f"{kind} {key}", []).append([*parts, key])
-        if (
-            kind == "schema"
-            and isinstance(node.get("xml"), dict)
-            and "nodeType" in node["xml"]
-        ):
+        if kind == "schema" and isinstance(node.get("xml"), dict) and "nodeType" in node["xml"]:
             found.setdefault("xml nodeType", []).append([*parts, "xml", "nodeType"])
         stack.extend((v, [*parts, k], member_kind(kind, k)) for k, v in node.items())
     for parts, server in _servers(data):

@@ -51,9 +51,7 @@ def parse_document(doc: Document) -> OpenAPIDocument:
     newer = is_3_2(data)
     if newer:
         prepare(data, doc.warnings)
-    masked: list[list[str | int]] = (
-        []
-    )  # schemas kept for the builder, hidden from validation
+    masked: list[list[str | int]] = []  # schemas kept for the builder, hidden from validation
     first_skip: GeneratorError | None = None
     operations = _count_operations(data, newer)
     for _ in range(MAX_ROUNDS):
@@ -88,9 +86,7 @@ def parse_document(doc: Document) -> OpenAPIDocument:
             raise first_skip  # nothing usable is left: say why the first one was not
         _read_values_and_answers(doc)
         return validated
-    raise GeneratorError(
-        f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file
-    )
+    raise GeneratorError(f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file)
 
 
 def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.OpenAPI]:
@@ -147,17 +143,13 @@ def _repair(
     schema_at = max((i for i, k in enumerate(kinds) if k == "schema"), default=None)
     # The deepest schema holding the error: its field is the next part, when there is one.
     if schema_at is not None:
-        return _repair_schema(
-            doc, is_3_0, error, parts[:schema_at], parts[schema_at:], masked
-        )
+        return _repair_schema(doc, is_3_0, error, parts[:schema_at], parts[schema_at:], masked)
     op_at = next((i for i, k in enumerate(kinds) if k == "operation"), None)
     if op_at is not None:
         op_parts, rest = parts[:op_at], parts[op_at:]
         op = _at(data, op_parts)
         if not rest and error["type"] == "missing" and error["loc"][-1] == "responses":
-            op["responses"] = {
-                "2XX": {"description": "", "content": {"application/json": {}}}
-            }
+            op["responses"] = {"2XX": {"description": "", "content": {"application/json": {}}}}
             _warn(
                 doc,
                 op_parts,
@@ -183,11 +175,7 @@ def _repair_schema(
     if not isinstance(node, dict) or schema_parts in masked:
         return None
     name = field[0] if field else None
-    if (
-        name in ("enum", "required")
-        and error["type"] == "too_short"
-        and len(field) == 1
-    ):
+    if name in ("enum", "required") and error["type"] == "too_short" and len(field) == 1:
         del node[name]
         plain = "its plain type stays" if name == "enum" else "no property is required"
         _warn(
@@ -228,9 +216,7 @@ def _skip(
         _warn(doc, item_parts, f"{why}; operation skipped")
     else:
         newer = is_3_2(doc.data)
-        for _, parts, _op in path_operations(
-            node if isinstance(node, dict) else {}, newer
-        ):
+        for _, parts, _op in path_operations(node if isinstance(node, dict) else {}, newer):
             _warn(doc, [*item_parts, *parts], f"path item {why}; operation skipped")
     return GeneratorError(
         f"invalid OpenAPI document: {error['msg']}{_found(error)}",
@@ -279,9 +265,7 @@ def _read_values_and_answers(doc: Document) -> None:
 
     Depth first, in document order (children are pushed last first), so warnings come in the
     order of the document."""
-    stack: list[tuple[Any, list[str | int], str, bool]] = [
-        (doc.data, [], "root", False)
-    ]
+    stack: list[tuple[Any, list[str | int], str, bool]] = [(doc.data, [], "root", False)]
     while stack:
         node, parts, kind, in_answer = stack.pop()
         if isinstance(node, list):
@@ -291,12 +275,7 @@ def _read_values_and_answers(doc: Document) -> None:
         if not isinstance(node, dict) or kind == "data":
             continue
         ref = node.get("$ref")
-        if (
-            in_answer
-            and isinstance(ref, str)
-            and ref.startswith("#")
-            and _dangles(doc.data, ref)
-        ):
+        if in_answer and isinstance(ref, str) and ref.startswith("#") and _dangles(doc.data, ref):
             _untype_answer(doc, parts, ref)
             continue
         if kind == "schema":
@@ -368,10 +347,7 @@ def _count_operations(data: dict[str, Any], newer: bool) -> int:
     if not isinstance(paths, dict):
         return 0
     return sum(
-        1
-        for item in paths.values()
-        if isinstance(item, dict)
-        for _ in path_operations(item, newer)
+        1 for item in paths.values() if isinstance(item, dict) for _ in path_operations(item, newer)
     )
 
 
@@ -409,9 +385,7 @@ def _parts_in(data: Any, loc: tuple[int | str, ...]) -> list[str | int]:
     parts: list[str | int] = []
     node = data
     for part in loc:
-        in_list = (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        )
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if not in_list and not (isinstance(node, dict) and part in node):
             continue
         node = node[part]

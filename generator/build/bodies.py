@@ -72,20 +72,14 @@ def body(
     content = node.get("content") or {}
     chosen = choose_media(content)
     if chosen is None:
-        s.warn(
-            join(bwhere, "content"), "a request body without a media type; body skipped"
-        )
+        s.warn(join(bwhere, "content"), "a request body without a media type; body skipped")
         return None
     media, encoding = chosen
     # a media type object may be a $ref to components.mediaTypes (OpenAPI 3.2)
-    media_node, cwhere = s.resolver.deref(
-        content[media], join(bwhere, "content", media)
-    )
+    media_node, cwhere = s.resolver.deref(content[media], join(bwhere, "content", media))
     media_node = media_node if isinstance(media_node, dict) else {}
     schema = media_node.get("schema")
-    snode, swhere = (
-        s.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
-    )
+    snode, swhere = s.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
     required_body = bool(node.get("required"))
     bodyless = method in ("get", "head", "delete") and encoding == "form"
     location: Location = "query" if bodyless else "body"
@@ -100,9 +94,7 @@ def body(
                 required=required_body,
                 description=description,
                 description_source=str(node.get("description", "")),
-                **spec_values(
-                    s, (media_node, cwhere), (schema, join(cwhere, "schema"))
-                ),
+                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )
     elif isinstance(snode, dict) and s.is_object(snode, swhere):
@@ -115,9 +107,7 @@ def body(
                     "a body property with an empty name is not supported; skipped",
                 )
                 continue
-            type_ = s.lower(
-                pschema, pwhere, "request", prefix + naming.pascal(wire), owner
-            )
+            type_ = s.lower(pschema, pwhere, "request", prefix + naming.pascal(wire), owner)
             params.append(
                 Parameter(
                     py_name=wire,
@@ -146,15 +136,11 @@ def body(
                 py_name="body",
                 wire_name="",
                 location="body",
-                type=s.lower(
-                    schema, join(cwhere, "schema"), "request", prefix + "Body", owner
-                ),
+                type=s.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
                 required=required_body,
                 description=description,
                 description_source=str(node.get("description", "")),
-                **spec_values(
-                    s, (media_node, cwhere), (schema, join(cwhere, "schema"))
-                ),
+                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )
     if bodyless:
@@ -169,9 +155,7 @@ def body(
         item_type=(
             None
             if items is None
-            else s.lower(
-                items, join(cwhere, "itemSchema"), "request", prefix + "BodyItem", owner
-            )
+            else s.lower(items, join(cwhere, "itemSchema"), "request", prefix + "BodyItem", owner)
         ),
     )
 
@@ -203,9 +187,7 @@ def _part_type(s: Schemas, encoding: Any, schema: Any, where: str) -> str | None
         return str(encoding["contentType"]).split(",")[0].strip()
     if "style" in encoding or "explode" in encoding:
         return None
-    node, nwhere = (
-        s.resolver.deref(schema, where) if isinstance(schema, dict) else (schema, where)
-    )
+    node, nwhere = s.resolver.deref(schema, where) if isinstance(schema, dict) else (schema, where)
     if isinstance(node, dict) and s.is_object(node, nwhere):
         return "application/json"
     return None

@@ -69,9 +69,7 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
         _operation(s, path, method, join("/paths", path, *parts), op, item, py)
         for (path, method, parts, op, item), py in zip(raw, py_names, strict=True)
     ]
-    _warn_path_keys(
-        s, [op for op in ops if op.fixed_query], "a query string", _QUERY_NOTE
-    )
+    _warn_path_keys(s, [op for op in ops if op.fixed_query], "a query string", _QUERY_NOTE)
     odd = [op for op, (path, *_) in zip(ops, raw, strict=True) if "#" in path]
     _warn_path_keys(s, odd, "a fragment", _FRAGMENT_NOTE)
     # Distinct method names can share a constant (class_2 and class__2); _operations.py
@@ -125,11 +123,7 @@ def _operation(
         options_arg=naming.uniquify([OPTIONS_ARG], [p.py_name for p in params])[0],
         deprecated=bool(op.get("deprecated")),
         tags=tuple(str(t) for t in op.get("tags", []) or []),
-        errors=(
-            ()
-            if s.profile.raw_error_body
-            else error_responses(s, op, where, type_prefix)
-        ),
+        errors=() if s.profile.raw_error_body else error_responses(s, op, where, type_prefix),
     )
 
 
@@ -138,9 +132,7 @@ def unknown_operations(missing: list[str], known: list[str]) -> str:
     by_norm = {normalize_operation_id(k): k for k in known}
     parts = []
     for name in sorted(missing):
-        near = difflib.get_close_matches(
-            normalize_operation_id(name), list(by_norm), n=3
-        )
+        near = difflib.get_close_matches(normalize_operation_id(name), list(by_norm), n=3)
         hint = f" (did you mean {', '.join(by_norm[n] for n in near)}?)" if near else ""
         parts.append(f"{name}{hint}")
     shown = sorted(dict.fromkeys(known), key=str.casefold)
@@ -175,9 +167,7 @@ def bind_path_template(
     for name in template:
         if name in bound:
             continue
-        alike = [
-            d for d in declared if d.casefold() == name.casefold() and d not in template
-        ]
+        alike = [d for d in declared if d.casefold() == name.casefold() and d not in template]
         listed = ", ".join(repr(d) for d in declared) or "none"
         if len(alike) == 1:
             bound[name] = alike[0]
@@ -195,9 +185,7 @@ def bind_path_template(
                 f" required str {name!r}: declare it in the spec (in: path, required: true)",
             )
     renamed = {
-        declared_name: name
-        for name, declared_name in bound.items()
-        if name != declared_name
+        declared_name: name for name, declared_name in bound.items() if name != declared_name
     }
     fixed = [
         (
@@ -243,7 +231,9 @@ def split_path_key(key: str) -> tuple[str, str]:
     return path, query
 
 
-_QUERY_NOTE = "its parameters are sent with every call, before the caller's (a name given replaces it)"
+_QUERY_NOTE = (
+    "its parameters are sent with every call, before the caller's (a name given replaces it)"
+)
 _FRAGMENT_NOTE = "the fragment only tells operations apart and is not sent"
 
 

@@ -56,9 +56,7 @@ def parameters(
     for pnode, pwhere in raw:
         location = _PARAM_LOCATIONS.get(str(pnode.get("in")))
         if location is None:
-            s.warn(
-                pwhere, f"parameters in {pnode.get('in')!r} are not supported; skipped"
-            )
+            s.warn(pwhere, f"parameters in {pnode.get('in')!r} are not supported; skipped")
             continue
         wire = str(pnode["name"])
         if not wire:
@@ -76,9 +74,7 @@ def parameters(
                     pwhere,
                     "a parameter described by 'content' instead of 'schema' is typed as Any",
                 )
-        type_ = s.lower(
-            schema, swhere, "request", type_prefix + naming.pascal(wire), owner
-        )
+        type_ = s.lower(schema, swhere, "request", type_prefix + naming.pascal(wire), owner)
         params.append(
             Parameter(
                 py_name=wire,
@@ -87,23 +83,19 @@ def parameters(
                 type=type_,
                 required=bool(pnode.get("required")) or location == "path",
                 # a parameter without prose of its own often has it on its schema
-                description=s.description(pnode, pwhere)
-                or s.description(schema, swhere),
+                description=s.description(pnode, pwhere) or s.description(schema, swhere),
                 description_source=s.prose(pnode, pwhere) or s.prose(schema, swhere),
                 deprecated=deprecation(s, pnode, pwhere, wire),
                 **spec_values(s, (pnode, pwhere), (schema, swhere)),
                 style=style,
                 explode=explode,
-                allow_reserved=location == "query"
-                and pnode.get("allowReserved") is True,
+                allow_reserved=location == "query" and pnode.get("allowReserved") is True,
             )
         )
     return params
 
 
-def _querystring(
-    s: Schemas, pnode: dict[str, Any], where: str
-) -> tuple[str, bool, Any, str]:
+def _querystring(s: Schemas, pnode: dict[str, Any], where: str) -> tuple[str, bool, Any, str]:
     """An OpenAPI 3.2 ``querystring`` parameter: the whole query string is one value, typed by
     the schema of its ``content`` and serialized by its media type: form (the default: an
     object's properties as ``k=v`` pairs, as an exploded ``form`` query parameter sends them)
@@ -130,9 +122,7 @@ def _querystring(
     return "form", True, schema, join(mwhere, "schema")
 
 
-def serialization(
-    s: Schemas, pnode: dict[str, Any], where: str, location: str
-) -> tuple[str, bool]:
+def serialization(s: Schemas, pnode: dict[str, Any], where: str, location: str) -> tuple[str, bool]:
     """The parameter's style and explode, OpenAPI's defaults where the spec says nothing
     (``form`` explodes by default, every other style does not)."""
     allowed = STYLES[location]
@@ -161,7 +151,5 @@ def deprecation(s: Schemas, node: Any, where: str, wire: str) -> str | None:
 
 def name_parameters(params: list[Parameter]) -> list[Parameter]:
     """Keyword names: the wire name where Python allows it, otherwise a safe unique name."""
-    names = naming.parameter_names(
-        [p.wire_name or "body" for p in params], METHOD_RESERVED
-    )
+    names = naming.parameter_names([p.wire_name or "body" for p in params], METHOD_RESERVED)
     return [replace(p, py_name=n) for p, n in zip(params, names, strict=True)]

@@ -46,15 +46,11 @@ def response(
             media = media_essence(str(raw))
             if media and media not in declared:
                 # a $ref to components.mediaTypes (OpenAPI 3.2)
-                node, mwhere = s.resolver.deref(
-                    entry, join(rwhere, "content", str(raw))
-                )
+                node, mwhere = s.resolver.deref(entry, join(rwhere, "content", str(raw)))
                 declared[media] = (node if isinstance(node, dict) else {}, mwhere)
     if not declared:
         return Response(kind="none", type=None, media_type=None)
-    order = sorted(
-        declared, key=lambda m: not is_json(m)
-    )  # stable: spec order otherwise
+    order = sorted(declared, key=lambda m: not is_json(m))  # stable: spec order otherwise
     answers: list[MediaAnswer] = []
     paging = item = None
     for index, media in enumerate(order):
@@ -109,9 +105,7 @@ def _item_type(
     )
 
 
-def _accept(
-    raw_params: list[tuple[dict[str, Any], str]], media: list[str]
-) -> str | None:
+def _accept(raw_params: list[tuple[dict[str, Any], str]], media: list[str]) -> str | None:
     """The ``Accept`` to send when the operation lists the values it allows (an ``accept``
     header parameter with an enum, as FastAPI writes them) and the media types joined are not
     one of them: the first allowed declared type, JSON first. None: send the media types.
@@ -170,9 +164,7 @@ def error_responses(
         media = next((m for m in content if is_json(media_essence(str(m)))), None)
         type_: ModelRef | None = None
         entry, ewhere = (
-            s.resolver.deref(content[media], join(rwhere, "content", media))
-            if media
-            else ({}, "")
+            s.resolver.deref(content[media], join(rwhere, "content", media)) if media else ({}, "")
         )
         schema = entry.get("schema") if isinstance(entry, dict) else None
         if media and isinstance(schema, dict):

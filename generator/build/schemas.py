@@ -235,8 +235,7 @@ class Schemas:
                 return True
             members = schema.get("allOf")
             if isinstance(members, list) and any(
-                isinstance(m, dict) and "$ref" not in m and m.get(keyword) is True
-                for m in members
+                isinstance(m, dict) and "$ref" not in m and m.get(keyword) is True for m in members
             ):
                 return True
             if "$ref" not in schema:

@@ -61,9 +61,7 @@ def validate(
         problems.append(Problem(None, "this operation takes no request body"))
     elif whole is not None:
         if body is None and whole.required:
-            problems.append(
-                Problem(None, "a request body is required", "parameter_missing")
-            )
+            problems.append(Problem(None, "a request body is required", "parameter_missing"))
         elif body is not None:
             problems += checker.check(whole.type, body, "", stringly=form)
     elif operation.body is not None:
@@ -72,12 +70,9 @@ def validate(
         else:
             given["body"] = body or {}
     for location, values in given.items():
-        params = [
-            p for p in operation.parameters if p.location == location and p.wire_name
-        ]
+        params = [p for p in operation.parameters if p.location == location and p.wire_name]
         by_name = {
-            (p.wire_name.lower() if location == "header" else p.wire_name): p
-            for p in params
+            (p.wire_name.lower() if location == "header" else p.wire_name): p for p in params
         }
         for name, param in by_name.items():
             if name not in values:
@@ -98,11 +93,7 @@ def validate(
             )
         if location in ("query", "body"):
             # the query a path key carries (``?beta=true``) is the operation's own
-            fixed = (
-                {k for k, _ in parse_qsl(operation.fixed_query)}
-                if location == "query"
-                else ()
-            )
+            fixed = {k for k, _ in parse_qsl(operation.fixed_query)} if location == "query" else ()
             problems += [
                 Problem(name, f"unknown parameter: {name}", "parameter_unknown")
                 for name in values
@@ -123,15 +114,9 @@ class _Checker:
     def __init__(self, types: Mapping[str, ParamsType]) -> None:
         self.types = types
 
-    def check(
-        self, t: TypeRef, value: Any, where: str, *, stringly: bool
-    ) -> list[Problem]:
+    def check(self, t: TypeRef, value: Any, where: str, *, stringly: bool) -> list[Problem]:
         if isinstance(t, Prim):
-            return (
-                []
-                if _prim_ok(t.name, value, stringly)
-                else [_bad(where, _PRIM_WORDS[t.name])]
-            )
+            return [] if _prim_ok(t.name, value, stringly) else [_bad(where, _PRIM_WORDS[t.name])]
         if isinstance(t, Lit):
             return self._lit(t, value, where, stringly)
         if isinstance(t, ListOf):
@@ -155,9 +140,7 @@ class _Checker:
             return self._object(self.types[t.name], value, where, stringly)
         if isinstance(t, UnionOf):
             return self._union(t, value, where, stringly)
-        assert isinstance(
-            t, ModelRef
-        )  # response-side only; nothing to check in a request
+        assert isinstance(t, ModelRef)  # response-side only; nothing to check in a request
         return []
 
     def _lit(self, t: Lit, value: Any, where: str, stringly: bool) -> list[Problem]:
@@ -175,9 +158,7 @@ class _Checker:
         shown = ", ".join(_values.text(v) or '"" (empty)' for v in t.values)
         return [_bad(where, f"one of {shown}")]
 
-    def _object(
-        self, t: ParamsType, value: Any, where: str, stringly: bool
-    ) -> list[Problem]:
+    def _object(self, t: ParamsType, value: Any, where: str, stringly: bool) -> list[Problem]:
         if not isinstance(value, dict):
             return [_bad(where, "an object")]
         fields = {f.wire_name: f for f in t.fields}
@@ -192,9 +173,7 @@ class _Checker:
         ]
         for name, f in fields.items():
             if name in value:
-                problems += self.check(
-                    f.type, value[name], _sub(where, name), stringly=stringly
-                )
+                problems += self.check(f.type, value[name], _sub(where, name), stringly=stringly)
             elif f.required:
                 problems.append(
                     Problem(
@@ -205,17 +184,13 @@ class _Checker:
                 )
         return problems
 
-    def _union(
-        self, t: UnionOf, value: Any, where: str, stringly: bool
-    ) -> list[Problem]:
+    def _union(self, t: UnionOf, value: Any, where: str, stringly: bool) -> list[Problem]:
         results = [self.check(m, value, where, stringly=stringly) for m in t.members]
         if any(not r for r in results):
             return []
         # Report against the member of the value's own kind (an object against the object
         # member of Stripe's emptyable ``object | ""``), else a summary.
-        same_kind = [
-            r for m, r in zip(t.members, results, strict=True) if _kind_fits(m, value)
-        ]
+        same_kind = [r for m, r in zip(t.members, results, strict=True) if _kind_fits(m, value)]
         if len(same_kind) == 1:
             return same_kind[0]
         return [_bad(where, "a value of one of the allowed types")]
@@ -264,6 +239,4 @@ def _sub(where: str, key: str) -> str:
 
 
 def _bad(where: str, expected: str) -> Problem:
-    return Problem(
-        where or None, f"invalid value for {where or 'the body'}: expected {expected}"
-    )
+    return Problem(where or None, f"invalid value for {where or 'the body'}: expected {expected}")

@@ -91,28 +91,20 @@ def _check(spec: Path) -> None:
 def test_refs_in_example_data_are_data_in_one_file(tmp_path: Path) -> None:
     components = {
         "schemas": {"Group": GROUP},
-        "examples": {
-            "Scim": {"value": SCIM, "x-note": {"$ref": "https://x.example.com"}}
-        },
+        "examples": {"Scim": {"value": SCIM, "x-note": {"$ref": "https://x.example.com"}}},
         "responses": {
             "Made": {
                 "description": "made",
                 "content": {
                     "application/json": {
                         "schema": {"$ref": "#/components/schemas/Group"},
-                        "example": {
-                            "members": [{"$ref": "#/components/schemas/Missing"}]
-                        },
+                        "example": {"members": [{"$ref": "#/components/schemas/Missing"}]},
                     }
                 },
             }
         },
     }
-    paths = {
-        "/Groups": _operation(
-            "#/components/schemas/Group", "#/components/responses/Made"
-        )
-    }
+    paths = {"/Groups": _operation("#/components/schemas/Group", "#/components/responses/Made")}
     spec = tmp_path / "scim.json"
     spec.write_text(json.dumps(_document(paths, components)))
     _check(spec)
@@ -125,9 +117,7 @@ def test_refs_in_example_data_are_data_across_files(tmp_path: Path) -> None:
         "content": {
             "application/json": {
                 "schema": {"$ref": "group.yaml"},
-                "examples": {
-                    "scim": {"value": {"members": [{"$ref": "../outside.yaml"}]}}
-                },
+                "examples": {"scim": {"value": {"members": [{"$ref": "../outside.yaml"}]}}},
             }
         },
     }

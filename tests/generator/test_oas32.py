@@ -47,13 +47,9 @@ def test_item_schema_is_recorded_per_media_type(tmp_path: Path) -> None:
                                 "description": "events",
                                 "content": {
                                     "application/jsonl": {
-                                        "itemSchema": {
-                                            "$ref": "#/components/schemas/Event"
-                                        }
+                                        "itemSchema": {"$ref": "#/components/schemas/Event"}
                                     },
-                                    "text/event-stream": {
-                                        "$ref": "#/components/mediaTypes/Sse"
-                                    },
+                                    "text/event-stream": {"$ref": "#/components/mediaTypes/Sse"},
                                 },
                             }
                         },
@@ -92,9 +88,7 @@ def test_a_media_type_without_item_schema_has_no_item_type(tmp_path: Path) -> No
                 "/things": {
                     "get": {
                         "operationId": "listThings",
-                        "responses": {
-                            "200": {"content": {"application/json": {"schema": EVENT}}}
-                        },
+                        "responses": {"200": {"content": {"application/json": {"schema": EVENT}}}},
                     }
                 }
             }
@@ -115,18 +109,14 @@ def test_request_item_schema_and_media_type_refs_everywhere(tmp_path: Path) -> N
                         "operationId": "uploadEvents",
                         "requestBody": {
                             "content": {
-                                "application/jsonl": {
-                                    "$ref": "#/components/mediaTypes/Lines"
-                                }
+                                "application/jsonl": {"$ref": "#/components/mediaTypes/Lines"}
                             }
                         },
                         "responses": {
                             "204": {},
                             "400": {
                                 "content": {
-                                    "application/json": {
-                                        "$ref": "#/components/mediaTypes/Problem"
-                                    }
+                                    "application/json": {"$ref": "#/components/mediaTypes/Problem"}
                                 }
                             },
                         },

@@ -119,14 +119,8 @@ def test_operations_of_a_3_2_path_item(api: Api) -> None:
 
 def test_3_2_keywords_not_used_are_named_and_device_flow_is_warned(api: Api) -> None:
     text = "\n".join(api.warnings)
-    assert (
-        "/paths/~1events/get/responses/200/content/text~1event-stream/itemEncoding"
-        in text
-    )
-    assert (
-        "#/servers/0/name: the server name (OpenAPI 3.2) is not used by the client"
-        in text
-    )
+    assert "/paths/~1events/get/responses/200/content/text~1event-stream/itemEncoding" in text
+    assert "#/servers/0/name: the server name (OpenAPI 3.2) is not used by the client" in text
     assert "OAuth2 flow 'deviceAuthorization' is not run by the client" in text
     assert [c.argument for c in api.credentials] == ["token"]
 

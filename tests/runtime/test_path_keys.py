@@ -76,15 +76,10 @@ def test_the_ir_carries_the_clean_path_and_the_fixed_query_and_warns_once() -> N
         "/web_links/{id}",
         "",
     )
-    assert (
-        ops["add_shared_link"].where == "/paths/~1web_links~1{id}#add_shared_link/put"
-    )
+    assert ops["add_shared_link"].where == "/paths/~1web_links~1{id}#add_shared_link/put"
     query_warnings = [w for w in api.warnings if "a path key with a query string" in w]
     fragment_warnings = [w for w in api.warnings if "a path key with a fragment" in w]
-    assert (
-        len(query_warnings) == 1
-        and "/paths/~1responses~1{id}?beta=true" in query_warnings[0]
-    )
+    assert len(query_warnings) == 1 and "/paths/~1responses~1{id}?beta=true" in query_warnings[0]
     assert len(fragment_warnings) == 1 and "#add_shared_link" in fragment_warnings[0]
 
 
@@ -124,10 +119,7 @@ def test_fixed_query_and_fragment_on_the_wire(
 def test_the_gateway_takes_the_fixed_query_as_the_operations_own() -> None:
     api = api_of(PATHS)
     op = next(o for o in api.operations if o.py_name == "get_response")
-    assert (
-        validate(api, op, path={"id": "r1"}, query={"beta": "true", "include": "x"})
-        == []
-    )
+    assert validate(api, op, path={"id": "r1"}, query={"beta": "true", "include": "x"}) == []
     (problem,) = validate(api, op, path={"id": "r1"}, query={"alpha": "1"})
     assert problem.code == "parameter_unknown"
 

@@ -27,9 +27,7 @@ USER = {
         "password": {"type": "string", "writeOnly": True},
         # marked through a $ref sibling and through an allOf member
         "created": {"$ref": "#/components/schemas/Stamp", "readOnly": True},
-        "secret": {
-            "allOf": [{"$ref": "#/components/schemas/Stamp"}, {"writeOnly": True}]
-        },
+        "secret": {"allOf": [{"$ref": "#/components/schemas/Stamp"}, {"writeOnly": True}]},
         "team": {"$ref": "#/components/schemas/Team"},
     },
 }
@@ -119,10 +117,7 @@ def test_requests_leave_out_read_only_and_answers_write_only_over_http(
         [{"label": "a"}],
     ]
     assert (user.id, user.name, user.created) == ("u1", "Ann", 7)
-    assert (
-        not hasattr(users.User, "password")
-        and "password" not in users.User.model_fields
-    )
+    assert not hasattr(users.User, "password") and "password" not in users.User.model_fields
     team_params = importlib.import_module("users_rw.params.team").TeamParams
     assert list(team_params.__annotations__) == ["label"]
 
@@ -167,11 +162,7 @@ def test_mypy_strict_rejects_a_read_only_field_in_a_request(
     assert mypy(good).returncode == 0, mypy(good).stdout
     result = mypy(bad)
     assert result.returncode == 1
-    errors = [
-        line
-        for line in result.stdout.splitlines()
-        if "bad.py" in line and "error" in line
-    ]
+    errors = [line for line in result.stdout.splitlines() if "bad.py" in line and "error" in line]
     assert len(errors) == 3, result.stdout
     assert 'Unexpected keyword argument "id"' in errors[0]
     assert '"id"' in errors[1] and "TeamParams" in errors[1]
