@@ -47,7 +47,13 @@ from ._oauth import AsyncTokens, OAuthConfig, ProvidedTokens, SyncTokens, config
 from ._paging import AsyncPage, Paging, SyncPage
 from ._placement import body, place
 from ._placement import set_header as _set_header
-from ._streaming import AsyncStream, Stream, Streaming
+from ._streaming import (
+    AsyncStream,
+    AsyncStreamedResponse,
+    Stream,
+    StreamedResponse,
+    Streaming,
+)
 
 T = TypeVar("T")
 
@@ -343,22 +349,26 @@ class RawResponse(Generic[T]):
 
 
 class _RawRequest:
-    """Marks the next call on ``client`` in this context as one that answers a RawResponse."""
+    """Marks the next call on ``client`` in this context as one that answers a RawResponse
+    (``streamed``: a StreamedResponse, its body not read yet)."""
 
-    __slots__ = ("client", "taken")
+    __slots__ = ("client", "streamed", "taken")
 
-    def __init__(self, client: object) -> None:
+    def __init__(self, client: object, streamed: bool = False) -> None:
         self.client = client
         self.taken = False
+        self.streamed = streamed
 
 
 _raw_request: ContextVar[_RawRequest | None] = ContextVar("_raw_request", default=None)
 
 
-def _raw_result(result: object, marker: _RawRequest) -> RawResponse[Any]:
-    if not marker.taken or not isinstance(result, RawResponse):
+def _raw_result(result: object, marker: _RawRequest) -> Any:
+    kind = StreamedResponse | AsyncStreamedResponse if marker.streamed else RawResponse
+    if not marker.taken or not isinstance(result, kind):
+        name = "with_streaming_response" if marker.streamed else "with_raw_response"
         raise TypeError(
-            "with_raw_response expects a function that makes one call on the client it is given "
+            f"{name} expects a function that makes one call on the client it is given "
             "and returns that call's result, e.g. lambda c: c.some_method(...)"
         )
     return result
@@ -383,6 +393,7 @@ class _Base:
     _config: ClassVar[ClientConfig]
     _page_class: ClassVar[type[SyncPage[Any]] | type[AsyncPage[Any]]]
     _stream_class: ClassVar[type[Stream[Any]] | type[AsyncStream[Any]]]
+    _streamed_response_class: ClassVar[type[StreamedResponse] | type[AsyncStreamedResponse]]
 
     def __init__(
         self,
@@ -438,14 +449,14 @@ class _Base:
             self._values = {**self._credentials, bearer: ""}  # set per attempt
             self._dynamic = True
 
-    def _take_raw(self) -> bool:
-        """Whether this call answers a RawResponse (the first call made by a with_raw_response
-        function on this client); read before the call's first ``await``."""
+    def _take_raw(self) -> _RawRequest | None:
+        """The marker when this call answers a RawResponse or StreamedResponse (the first call
+        made by a with_raw_response function on this client); read before the first ``await``."""
         marker = _raw_request.get()
         if marker is None or marker.taken or marker.client is not self:
-            return False
+            return None
         marker.taken = True
-        return True
+        return marker
 
     # Request building --------------------------------------------------------------------
     def _prepare(
@@ -794,6 +805,7 @@ async def _sleep(seconds: float) -> None:
 class SyncBaseClient(_Base):
     _page_class = SyncPage
     _stream_class = Stream
+    _streamed_response_class = StreamedResponse
 
     def __init__(
         self,
@@ -854,7 +866,20 @@ class SyncBaseClient(_Base):
             result = call(self)
         finally:
             _raw_request.reset(token)
-        return _raw_result(result, marker)
+        return cast(RawResponse[T], _raw_result(result, marker))
+
+    def with_streaming_response(self, call: Callable[[Self], Any]) -> StreamedResponse:
+        """Make one call and read its answer as it arrives, without holding it in memory:
+        ``with client.with_streaming_response(lambda c: c.some_method(...)) as answer:
+        answer.write_to(path)`` (or ``for chunk in answer.iter_bytes()``). An error answer
+        raises the usual typed error; the connection is released when the block exits."""
+        marker = _RawRequest(self, streamed=True)
+        token = _raw_request.set(marker)
+        try:
+            result = call(self)
+        finally:
+            _raw_request.reset(token)
+        return cast(StreamedResponse, _raw_result(result, marker))
 
     def _paged(self, op: Operation[Any], args: Mapping[str, Any]) -> SyncPage[Any]:
         """A call of an operation that pages: its first page."""
@@ -865,9 +890,11 @@ class SyncBaseClient(_Base):
         return cast(Stream[Any], self._call(op, args))
 
     def _call(self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None) -> T:
-        raw = self._take_raw()
+        marker = self._take_raw()
+        raw = marker is not None
         prepared = self._prepare(op, args, next_url)
         streamed = op.stream is not None and op.stream.wanted(args)
+        streamed = streamed or (marker is not None and marker.streamed)
         attempt = 0
         renewed = False
         while True:
@@ -903,6 +930,8 @@ class SyncBaseClient(_Base):
                 continue
             done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
+                if marker is not None and marker.streamed and isinstance(value, RawResponse):
+                    value = self._streamed_response_class(value.http_response)
                 return value  # type: ignore[no-any-return]
             time.sleep(value)
             attempt += 1
@@ -911,6 +940,7 @@ class SyncBaseClient(_Base):
 class AsyncBaseClient(_Base):
     _page_class = AsyncPage
     _stream_class = AsyncStream
+    _streamed_response_class = AsyncStreamedResponse
 
     def __init__(
         self,
@@ -971,7 +1001,20 @@ class AsyncBaseClient(_Base):
             result = await call(self)
         finally:
             _raw_request.reset(token)
-        return _raw_result(result, marker)
+        return cast(RawResponse[T], _raw_result(result, marker))
+
+    async def with_streaming_response(
+        self, call: Callable[[Self], Awaitable[Any]]
+    ) -> AsyncStreamedResponse:
+        """Make one call and read its answer as it arrives (see the sync client's);
+        ``async with await client.with_streaming_response(...) as answer``."""
+        marker = _RawRequest(self, streamed=True)
+        token = _raw_request.set(marker)
+        try:
+            result = await call(self)
+        finally:
+            _raw_request.reset(token)
+        return cast(AsyncStreamedResponse, _raw_result(result, marker))
 
     async def _paged(self, op: Operation[Any], args: Mapping[str, Any]) -> AsyncPage[Any]:
         """A call of an operation that pages: its first page."""
@@ -984,9 +1027,11 @@ class AsyncBaseClient(_Base):
     async def _call(
         self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None
     ) -> T:
-        raw = self._take_raw()
+        marker = self._take_raw()
+        raw = marker is not None
         prepared = self._prepare(op, args, next_url)
         streamed = op.stream is not None and op.stream.wanted(args)
+        streamed = streamed or (marker is not None and marker.streamed)
         attempt = 0
         renewed = False
         while True:
@@ -1025,6 +1070,8 @@ class AsyncBaseClient(_Base):
                 continue
             done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
             if done:
+                if marker is not None and marker.streamed and isinstance(value, RawResponse):
+                    value = self._streamed_response_class(value.http_response)
                 return value  # type: ignore[no-any-return]
             await _sleep(value)
             attempt += 1

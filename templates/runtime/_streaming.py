@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -269,6 +270,97 @@ class AsyncStream(_StreamBase[T]):
         await self.http_response.aclose()
 
     async def __aenter__(self) -> AsyncStream[T]:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+class _StreamedBase:
+    __slots__ = ("http_response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.http_response = response
+        """The ``httpx.Response``: status and headers; its body is read by this object."""
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def _cut(self, exc: Exception, received: int) -> APIConnectionError:
+        return APIConnectionError(
+            f"the answer was cut after {received} bytes ({type(exc).__name__})"
+        )
+
+
+class StreamedResponse(_StreamedBase):
+    """A successful answer whose body is read as it arrives, from
+    ``client.with_streaming_response(...)``; use it in ``with`` to release the connection."""
+
+    __slots__ = ()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in chunks as they arrive; a connection cut raises APIConnectionError."""
+        received = 0
+        try:
+            for chunk in self.http_response.iter_bytes(chunk_size):
+                received += len(chunk)
+                yield chunk
+        except httpx.TransportError as exc:
+            raise self._cut(exc, received) from exc
+        finally:
+            self.close()
+
+    def write_to(self, path: str | os.PathLike[str]) -> int:
+        """Write the body to ``path`` chunk by chunk; returns the bytes written."""
+        written = 0
+        with open(path, "wb") as out:
+            for chunk in self.iter_bytes():
+                written += out.write(chunk)
+        return written
+
+    def close(self) -> None:
+        self.http_response.close()
+
+    def __enter__(self) -> StreamedResponse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncStreamedResponse(_StreamedBase):
+    """A successful answer read as it arrives (async client); ``async with`` releases it."""
+
+    __slots__ = ()
+
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        received = 0
+        try:
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                received += len(chunk)
+                yield chunk
+        except httpx.TransportError as exc:
+            raise self._cut(exc, received) from exc
+        finally:
+            await self.close()
+
+    async def write_to(self, path: str | os.PathLike[str]) -> int:
+        """Write the body to ``path`` chunk by chunk (the file writes are blocking, small)."""
+        written = 0
+        with open(path, "wb") as out:
+            async for chunk in self.iter_bytes():
+                written += out.write(chunk)
+        return written
+
+    async def close(self) -> None:
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> AsyncStreamedResponse:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -59,6 +59,17 @@ SPEC: dict[str, Any] = {
                 "responses": {"200": _answer("text/event-stream", {"type": "string"})},
             }
         },
+        "/download": {
+            "get": {
+                "operationId": "download",
+                "responses": {
+                    "200": _answer(
+                        "application/octet-stream", {"type": "string", "format": "binary"}
+                    ),
+                    "404": _answer("application/json", {"type": "object"}),
+                },
+            }
+        },
         "/lines": {
             "get": {
                 "operationId": "get_lines",
@@ -283,6 +294,51 @@ def test_decoder_and_splitter_edge_cases() -> None:
     assert decoder.line("id: bad\0id") is None and decoder.line("retry: 12x") is None
     assert decoder.line("data") is None  # a field name alone: empty data
     assert decoder.line("") == ServerSentEvent("message", "", None, None)
+
+
+def test_a_binary_answer_streams_to_a_file_as_it_arrives(
+    pkg: ModuleType, server: StreamState, tmp_path: Path
+) -> None:
+    released = threading.Event()
+    server.media_type = "application/octet-stream"
+    server.script = [b"a" * 5000, released, b"b" * 5000]
+    with _client(pkg, server) as client:
+        with client.with_streaming_response(lambda c: c.download()) as answer:
+            assert answer.status_code == 200
+            chunks = answer.iter_bytes()
+            first = next(chunks)  # before the server sends the rest
+            released.set()
+            body = first + b"".join(chunks)
+        assert body == b"a" * 5000 + b"b" * 5000 and first.startswith(b"a")
+        assert not server.waited_too_long
+        server.script = [b"c" * 3000]
+        target = tmp_path / "out.bin"
+        with client.with_streaming_response(lambda c: c.download()) as answer:
+            assert answer.write_to(target) == 3000
+        assert target.read_bytes() == b"c" * 3000
+
+
+def test_a_streamed_download_reports_a_cut_and_errors_before_the_body(
+    pkg: ModuleType, server: StreamState, tmp_path: Path
+) -> None:
+    server.media_type = "application/octet-stream"
+    server.script = [b"x" * 100, CUT]
+    with _client(pkg, server) as client:
+        answer = client.with_streaming_response(lambda c: c.download())
+        with pytest.raises(pkg.APIConnectionError, match="after 100 bytes"):
+            answer.write_to(tmp_path / "cut.bin")
+        server.status = 404
+        with pytest.raises(pkg.NotFoundError):
+            client.with_streaming_response(lambda c: c.download())
+
+    async def fetch() -> int:
+        server.status, server.script = 200, [b"y" * 10]
+        async with pkg.AsyncStreamDemoClient(base_url=server.base, max_retries=0) as client:
+            answer = await client.with_streaming_response(lambda c: c.download())
+            async with answer:
+                return int(await answer.write_to(tmp_path / "async.bin"))
+
+    assert asyncio.run(fetch()) == 10 and (tmp_path / "async.bin").read_bytes() == b"y" * 10
 
 
 USAGE = """
