@@ -166,6 +166,8 @@ class _Plan:
         )
 
     def _all(self, location: str, values: Mapping[str, Any], *, unknown_ok: bool) -> bool:
+        if not values:
+            return not self.by_location[location][1]  # nothing given: fine unless required
         checks, required = self.by_location[location]
         for name in required:
             if name not in values:

@@ -68,6 +68,12 @@ def encode_pairs(pairs: list[tuple[str, str]]) -> str:
     return urlencode(pairs).replace("%5B", "[").replace("%5D", "]")
 
 
+def is_canonical(text: str) -> bool:
+    """Whether urlencoded ``text`` is already what ``encode_pairs(parse_pairs(text))`` gives
+    (plain names and values, each with one ``=``)."""
+    return _PLAIN_PAIRS.match(text) is not None
+
+
 def decode(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     """Nested values of bracket-syntax pairs. Raises ``FormError`` on ambiguous input."""
     root: dict[str, Any] = {}

@@ -28,6 +28,7 @@ from generator.gateway.forms import (
     decode_multipart,
     decode_styled,
     encode_pairs,
+    is_canonical,
     parse_pairs,
 )
 from generator.gateway.ratelimit import FailureThrottle, Limiter, LimiterUnavailable
@@ -58,6 +59,7 @@ _FORM = "application/x-www-form-urlencoded"
 # Methods a server must treat as idempotent (RFC 9110 9.2.2): safe to send twice.
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _UNSCANNABLE = frozenset({b"", b"identity"})
+_NOTED = frozenset({b"connection", b"content-length", b"content-encoding", b"request-id"})
 
 
 class _Refusal(Exception):
@@ -240,10 +242,11 @@ class Proxy:
         if out_body or method not in ("GET", "HEAD", "DELETE", "OPTIONS"):
             lines.append(b"content-length: %d" % len(out_body))
         lines.append(b"accept-encoding: identity")
-        for line in lines:
-            if b"\r" in line or b"\n" in line:
-                raise _Refusal(400, "A header value holds a line break")
-        data = b"\r\n".join(lines) + b"\r\n\r\n" + out_body
+        head = b"\r\n".join(lines)
+        breaks = len(lines) - 1  # the joins: any other CR or LF is inside a line
+        if head.count(b"\n") != breaks or head.count(b"\r") != breaks:
+            raise _Refusal(400, "A header value holds a line break")
+        data = head + b"\r\n\r\n" + out_body
         await self._forward(origin, data, method, replayable, send, entry)
         if entry.status == 401:
             self.credentials.refused(op)
@@ -341,6 +344,8 @@ class Proxy:
                 redactor = self._redactor = Redactor(secrets)
         lowered = [(name.lower(), value) for name, value in upstream_headers]
         for lower, value in lowered:
+            if lower not in _NOTED:
+                continue
             if lower == b"connection":
                 named |= {v.strip().lower() for v in value.split(b",")}
             elif lower == b"content-length":
@@ -380,6 +385,10 @@ class Proxy:
             if size > self.response_limit:
                 entry.error = "answer over the size limit"
                 raise ResponseTooLarge(f"the answer passed {self.response_limit} bytes")
+            if exchange.done and not exchange.chunks:  # the last piece: one final write
+                body = scrubber.feed(chunk) + scrubber.end()
+                await send({"type": "http.response.body", "body": body})
+                return
             safe = scrubber.feed(chunk)
             if safe:
                 await send({"type": "http.response.body", "body": safe, "more_body": True})
@@ -413,8 +422,11 @@ def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, b
     if op.body.encoding == "form":
         if kind != _FORM:
             raise _Refusal(400, f"The request body must be {_FORM}")
-        pairs, value = _decoded(_text(raw), "body", op, True)  # bodies are bracket-encoded
-        return value, encode_pairs(pairs).encode(), _FORM.encode()
+        text = _text(raw)
+        pairs, value = _decoded(text, "body", op, True)  # bodies are bracket-encoded
+        # forwarded as the canonical encoding of what was validated (the same bytes when the
+        # client already wrote it so)
+        return value, raw if is_canonical(text) else encode_pairs(pairs).encode(), _FORM.encode()
     if op.body.encoding == "json":
         if kind != "application/json" and not kind.endswith("+json"):
             raise _Refusal(400, f"The request body must be {media}")
@@ -463,6 +475,8 @@ def _text(raw: bytes) -> str:
 def _decoded(
     text: str, where: str, op: Operation, brackets: bool
 ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    if not text:
+        return [], {}
     try:
         pairs = parse_pairs(text)
         return pairs, decode(pairs) if brackets else decode_styled(pairs, op.parameters)

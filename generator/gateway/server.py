@@ -79,6 +79,7 @@ class _Connection(asyncio.Protocol):
         self.url = b""
         self.headers: list[tuple[bytes, bytes]] = []
         self.head_size = 0
+        self.max_head = server.limits.max_head_bytes
         self.queue: collections.deque[_Request] = collections.deque()
         self.current: _Request | None = None  # the request being answered
         self.reading: _Request | None = None  # the request whose body is arriving
@@ -136,21 +137,20 @@ class _Connection(asyncio.Protocol):
     # --- parser callbacks ------------------------------------------------------------------
     def on_url(self, url: bytes) -> None:
         self.url += url
-        self._count(len(url))
+        self.head_size += len(url)
+        if self.head_size > self.max_head:
+            raise httptools.HttpParserError("the request head is too large")
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name.lower(), value))
-        self._count(len(name) + len(value) + 4)
-
-    def _count(self, size: int) -> None:
-        self.head_size += size
-        if self.head_size > self.server.limits.max_head_bytes:
+        self.head_size += len(name) + len(value) + 4
+        if self.head_size > self.max_head:
             raise httptools.HttpParserError("the request head is too large")
 
     def on_headers_complete(self) -> None:
         path, _, query = self.url.partition(b"?")
         try:
-            decoded = unquote(path.decode("ascii"))
+            decoded = unquote(path.decode("ascii")) if b"%" in path else path.decode("ascii")
         except UnicodeDecodeError:
             raise httptools.HttpParserError("a non-ASCII request target") from None
         headers, self.headers, self.url, self.head_size = self.headers, [], b"", 0

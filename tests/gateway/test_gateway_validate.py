@@ -254,3 +254,11 @@ def test_compiled_validators_on_styled_queries(styled: Api) -> None:
         expected = validate(styled, op, path=path, query=query, headers=headers)
         got = validators.check(op, path=path, query=query, headers=headers, body=None, form=True)
         assert got == expected
+
+
+@given(form_text)
+def test_canonical_text_is_its_own_encoding(text: str) -> None:
+    from generator.gateway.forms import is_canonical
+
+    if is_canonical(text):
+        assert encode_pairs(parse_pairs(text)) == text
