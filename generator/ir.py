@@ -307,6 +307,11 @@ class Operation:
     # Why a list-shaped answer does not page ("" when it does or is not a list); reports only.
     paging_note: str = field(default="", compare=False)
     stream: StreamAnswer | None = None  # the answer read as events or lines
+    # The spec's example answers: (status, (name, summary, JSON text)); for the explorer, and
+    # no part of comparisons.
+    answer_examples: tuple[tuple[str, tuple[str, str, str]], ...] = field(
+        default=(), compare=False
+    )
     # The query a path key carries (``/responses/{id}?beta=true``: "beta=true"), as written:
     # sent with every call before the caller's parameters, a name the caller gives replacing
     # it. ``path`` is the key without it and without a ``#fragment``.

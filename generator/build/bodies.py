@@ -7,15 +7,15 @@ Of the media types an operation offers, the most structured one is used: JSON (a
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from generator import naming
 from generator.build.parameters import deprecation
 from generator.build.schemas import Schemas
+from generator.build.spec_examples import media_examples
 from generator.build.typeops import has_none
 from generator.build.values import spec_values
-from generator.errors import GeneratorError, join
+from generator.errors import join
 from generator.ir import Body, BodyEncoding, Location, Parameter, Prim
 from generator.text import html_to_text
 
@@ -151,31 +151,13 @@ def body(
         encoding=encoding,
         required=required_body,
         alternatives=tuple(str(m) for m in content if m != media),
-        examples=_examples(s, media_node, cwhere),
+        examples=media_examples(s, media_node, cwhere),
         item_type=(
             None
             if items is None
             else s.lower(items, join(cwhere, "itemSchema"), "request", prefix + "BodyItem", owner)
         ),
     )
-
-
-def _examples(s: Schemas, media: dict[str, Any], where: str) -> tuple[tuple[str, str, str], ...]:
-    """The media type's named ``examples`` (each may be a ``$ref``), or its one ``example``, as
-    (name, summary, JSON text); an external or unreadable one is left out."""
-    found: list[tuple[str, str, str]] = []
-    named = media.get("examples")
-    for name, node in (named.items() if isinstance(named, dict) else []):
-        try:
-            example, _ = s.resolver.deref(node, join(where, "examples", str(name)))
-        except GeneratorError:
-            continue
-        if isinstance(example, dict) and "value" in example:
-            summary = str(example.get("summary") or "")
-            found.append((str(name), summary, json.dumps(example["value"], ensure_ascii=False)))
-    if not found and "example" in media:
-        found.append(("example", "", json.dumps(media["example"], ensure_ascii=False)))
-    return tuple(found)
 
 
 def _part_type(s: Schemas, encoding: Any, schema: Any, where: str) -> str | None:

@@ -13,6 +13,7 @@ from generator.build.parameters import name_parameters, parameters, raw_paramete
 from generator.build.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTIONS_ARG
 from generator.build.responses import error_responses, response
 from generator.build.schemas import Schemas
+from generator.build.spec_examples import answer_examples
 from generator.build.streams import stream_answer
 from generator.errors import GeneratorError, join, unescape
 from generator.ir import Operation
@@ -124,6 +125,7 @@ def _operation(
         deprecated=bool(op.get("deprecated")),
         tags=tuple(str(t) for t in op.get("tags", []) or []),
         errors=() if s.profile.raw_error_body else error_responses(s, op, where, type_prefix),
+        answer_examples=answer_examples(s, op, where),
     )
 
 

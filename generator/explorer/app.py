@@ -125,6 +125,11 @@ class _Explorer:
             schema_more=schema_more,
             paging=paging_of(op),
             examples=[e for e in (op.body.examples if op.body else ())[:8] if len(e[2]) < 8192],
+            answer_examples=[
+                (status, (n, summary, _pretty(v)))
+                for status, (n, summary, v) in op.answer_examples
+                if len(v) < 4096
+            ],
             stream=op.stream.kind if op.stream is not None else None,
             api=self.api,
             op=op,
@@ -311,6 +316,11 @@ def short_title(op: Operation) -> str:
         return title
     cut = title[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:- \u2013\u2014")
     return cut + "…"
+
+
+def _pretty(text: str) -> str:
+    """JSON text indented for reading."""
+    return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
 
 
 def _deprecation(op: Operation) -> str:

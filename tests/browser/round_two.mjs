@@ -175,6 +175,10 @@ async function features(ctx) {
   out.nextAfterLast = await page.getByRole("button", { name: "Next page" }).isVisible();
   out.schemaLinks = await page.evaluate(() => Array.from(document.querySelectorAll("details.model td a")).map((a) => a.getAttribute("href")));
   out.schemaNames = await page.locator("details.model > summary").allTextContents();
+  out.answerExamples = {
+    titles: (await page.locator("details.example > summary").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim()),
+    first: await page.locator("details.example pre").first().textContent(),
+  };
   // a multipart upload: a file and a plain part
   await page.goto(`${base}/PostFiles`);
   await page.locator("#f-body-file").setInputFiles({ name: "evidence.txt", mimeType: "text/plain", buffer: Buffer.from("receipt #42\n") });

@@ -64,10 +64,27 @@ FEATURES = {
                         "description": "ok",
                         "content": {
                             "application/json": {
-                                "schema": {"$ref": "#/components/schemas/NoteList"}
+                                "schema": {"$ref": "#/components/schemas/NoteList"},
+                                "examples": {
+                                    "empty": {
+                                        "summary": "No notes yet",
+                                        "value": {
+                                            "object": "list",
+                                            "data": [],
+                                            "has_more": False,
+                                            "url": "/v1/notes",
+                                        },
+                                    }
+                                },
                             }
                         },
-                    }
+                    },
+                    "404": {
+                        "description": "gone",
+                        "content": {
+                            "application/json": {"example": {"error": {"message": "No notes"}}}
+                        },
+                    },
                 },
             }
         },
@@ -477,3 +494,15 @@ def test_the_examples_picker_fills_the_form(run: dict[str, Any]) -> None:
     assert example["choices"] == ["Choose an example", "full: Everything set", "minimal: A name"]
     assert (example["name"], example["option"]) == ("n2", "a")
     assert 'settings={"option_001": "a"},' in example["snippet"]
+
+
+def test_the_specs_example_answers_are_shown_per_status(run: dict[str, Any]) -> None:
+    answers = run["features"]["answerExamples"]
+    assert answers["titles"] == ["200 empty: No notes yet", "404 example"]
+    assert json.loads(answers["first"]) == {
+        "object": "list",
+        "data": [],
+        "has_more": False,
+        "url": "/v1/notes",
+    }
+    assert answers["first"].startswith('{\n  "')  # indented for reading
