@@ -72,6 +72,8 @@ def snapshot_at(ref: str, into: Path) -> Path:
     """The generator and templates as committed at ``ref``, laid out like run.py's snapshot."""
     snap = into / f"generator-{ref.replace('/', '_')}"
     for folder, target in (("generator", "generator"), ("templates", "generator/templates")):
+        if (snap / target).is_symlink():  # newer checkouts link generator/templates to templates/
+            (snap / target).unlink()
         (snap / target).mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
             ["git", "archive", ref, folder], cwd=ROOT, capture_output=True, check=True

@@ -317,7 +317,9 @@ class Context:
         figures. Templates go inside the copy, where ``generator.templates`` resolves first."""
         snap = self.tmp / "generator-snapshot"
         ignore = shutil.ignore_patterns("__pycache__")
-        shutil.copytree(ROOT / "generator", snap / "generator", ignore=ignore)
+        # generator/templates is a link to templates/ in the checkout: the copy holds the files
+        generator_ignore = shutil.ignore_patterns("__pycache__", "templates")
+        shutil.copytree(ROOT / "generator", snap / "generator", ignore=generator_ignore)
         shutil.copytree(ROOT / "templates", snap / "generator" / "templates", ignore=ignore)
         shutil.copy2(ROOT / "pyproject.toml", snap / "pyproject.toml")
         self.snapshot = snap

@@ -7,7 +7,10 @@ import marshal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import jinja2
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.inline_specs import api_of, form_op
@@ -89,3 +92,27 @@ def test_an_unreadable_pack_is_ignored(tmp_path: Path) -> None:
     (tmp_path / "pack.marshal").write_bytes(b"not marshal data")
     pack = cache.Pack(tmp_path / "pack.marshal")
     assert format.format_files({"a.py": "x=1\n"}, pack=pack) == {"a.py": "x = 1\n"}
+
+
+def test_each_template_is_compiled_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering a package with several models and operations compiles every template it uses
+    once (Jinja recompiles a template its loader says is out of date, on every use)."""
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(
+        self: jinja2.Environment, source: Any, name: str | None = None, *a: Any, **k: Any
+    ) -> Any:
+        compiled.append(name)
+        return original(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    paths = {
+        f"/things{i}": form_op({"name": {"type": "string"}, "n": {"type": "integer"}})
+        for i in range(3)
+    }
+    for i, path in enumerate(paths.values()):
+        path["post"]["operationId"] = f"PostThings{i}"
+    render_package(api_of(paths), "demo")
+    assert compiled, "nothing was compiled: the test no longer sees Jinja's compile step"
+    assert len(compiled) == len(set(compiled)), sorted(compiled)
