@@ -161,3 +161,15 @@ def uniquify(wanted: list[str], taken: Iterable[str] = (), *, fold_case: bool = 
         seen.add(key(candidate))
         out.append(candidate)
     return out
+
+
+def export_order(names: Iterable[str]) -> list[str]:
+    """``__all__`` in the order ruff's default rules want (RUF022, an isort-style sort):
+    CONSTANTS, then Classes, then everything else, each in natural order (``x2`` < ``x10``)."""
+
+    def key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
+        group = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+        parts = re.split(r"(\d+)", name)
+        return group, [(1, int(p)) if p.isdigit() else (0, p) for p in parts if p]
+
+    return sorted(dict.fromkeys(names), key=key)

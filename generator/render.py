@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator import TOOL, __version__, commands, pytypes
+from generator import TOOL, __version__, commands, naming, pytypes
 from generator.docs import cell, code, prose, render_docs
 from generator.ir import (
     Api,
@@ -207,6 +207,7 @@ def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
         method_type=method_type,
         call_method=call_method,
         credential_doc=credential_doc,
+        export_order=naming.export_order,
     )
     env.globals.update(cell=cell, code=code, prose=prose)
     return env

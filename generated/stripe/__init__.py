@@ -71,6 +71,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncStripeClient",
     "AuthenticationError",
     "CardError",
     "FileInput",
@@ -80,8 +81,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RequestOptions",
-    "UnknownObject",
-    "AsyncStripeClient",
     "StripeClient",
     "StripeError",
+    "UnknownObject",
 ]

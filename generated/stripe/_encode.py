@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Self
 from urllib.parse import quote, urlencode
 
 from ._values import text
@@ -38,7 +38,7 @@ class NotGiven:
 
     _instance: NotGiven | None = None
 
-    def __new__(cls) -> NotGiven:
+    def __new__(cls) -> Self:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance

@@ -162,11 +162,17 @@ class _WireUUID(uuid.UUID):
         return f"UUID('{self}')"
 
 
+def _require_str(value: Any, message: str) -> None:
+    """A ValueError, not a TypeError: pydantic turns only the former into a validation error."""
+    if isinstance(value, str):
+        return
+    raise ValueError(message)
+
+
 def _read_datetime(value: Any) -> Any:
     if isinstance(value, datetime):
         return value
-    if not isinstance(value, str):
-        raise ValueError("a date-time is a string")
+    _require_str(value, "a date-time is a string")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -181,8 +187,7 @@ def _read_datetime(value: Any) -> Any:
 def _read_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str):
-        raise ValueError("a date is a string")
+    _require_str(value, "a date is a string")
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
@@ -195,8 +200,7 @@ def _read_date(value: Any) -> Any:
 def _read_uuid(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return value
-    if not isinstance(value, str):
-        raise ValueError("a UUID is a string")
+    _require_str(value, "a UUID is a string")
     try:
         found = _WireUUID(value)
     except ValueError:

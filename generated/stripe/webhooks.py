@@ -81,9 +81,9 @@ def unwrap(
 
 
 __all__ = [
-    "WebhookEvent",
     "UnknownEvent",
     "WebhookError",
+    "WebhookEvent",
     "WebhookHeaderError",
     "WebhookPayloadError",
     "WebhookSignatureError",

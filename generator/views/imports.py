@@ -112,9 +112,8 @@ class Imports:
     def __contains__(self, name: str) -> bool:
         return any(name in names for names in self._from.values())
 
-    def block(self, indent: str = "", comment: str = "") -> str:
-        """The import statements, sorted and grouped; ``comment`` ends each statement's first
-        line (``# noqa: E402``)."""
+    def block(self, indent: str = "") -> str:
+        """The import statements, sorted and grouped."""
         sections: dict[str, list[str]] = {s: [] for s in _SECTIONS}
         for name in sorted(self._plain, key=_module_key):
             sections[_section(name)].append(f"{indent}import {name}\n")
@@ -130,7 +129,7 @@ class Imports:
         for module, alias in keys:
             names = sorted(self._from[(module, alias)], key=_member_key)
             parts = names if alias is None else [f"{n} as {alias}" for n in names]
-            sections[_section(module)] += _from_import(indent, module, parts, comment)
+            sections[_section(module)] += _from_import(indent, module, parts)
         return "\n".join("".join(lines) for lines in sections.values() if lines).rstrip("\n")
 
 
@@ -150,13 +149,12 @@ def _section(module: str) -> str:
     return "stdlib" if top in _STDLIB else "thirdparty"
 
 
-def _from_import(indent: str, module: str, parts: list[str], comment: str) -> list[str]:
-    note = f"  {comment}" if comment else ""
+def _from_import(indent: str, module: str, parts: list[str]) -> list[str]:
     one = f"{indent}from {module} import {', '.join(parts)}"
     if len(one) <= LINE_LENGTH:
-        return [one + note + "\n"]
+        return [one + "\n"]
     return [
-        f"{indent}from {module} import ({note}\n",
+        f"{indent}from {module} import (\n",
         *(f"{indent}    {p},\n" for p in parts),
         f"{indent})\n",
     ]

@@ -117,7 +117,7 @@ def model_modules(api: Api) -> list[ModuleView]:
                 aliases=tuple(aliases[name]),
                 params=(),
                 imports=top.block(),
-                late_imports=late.block(comment="# noqa: E402") if late is not top else "",
+                late_imports=late.block() if late is not top else "",
                 shapes=here,
                 bases=bases,
                 lines=lines,

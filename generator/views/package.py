@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from generator import pytypes
 from generator.ir import Api, Prim
+from generator.naming import export_order
 from generator.resources import ResourceModule
 from generator.views.auth import auth_keywords
 from generator.views.errors import ErrorView
@@ -58,13 +59,14 @@ def package_view(
 
 
 def _exports(api: Api, errors: ErrorView, encode_exports: tuple[str, ...]) -> tuple[str, ...]:
-    """``__all__``: the runtime's names sorted, then the async client, the client and the base
-    error under the profile's names."""
+    """``__all__``: the runtime's names and the profile's client and error names, in the order
+    ruff's default rules want (RUF022)."""
     names = [*errors.exported, *encode_exports, "FileInput", "RawResponse", "RequestOptions"]
     names += ["UnknownObject", *(["TokenError"] if api.oauth else [])]
     names += ["PaginationError"] if any(pages(op) for op in api.operations) else []
     profile = api.profile
-    return (*sorted(names), profile.async_client_class, profile.client_class, profile.error_base)
+    names += [profile.async_client_class, profile.client_class, profile.error_base]
+    return tuple(export_order(names))
 
 
 def _future() -> Imports:

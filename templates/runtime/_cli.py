@@ -87,8 +87,10 @@ def _overview(prog: str, table: Mapping[str, Any]) -> str:
         f"usage: {prog} OPERATION [--option VALUE ...] [--dry-run | --print-snippet]",
         "",
         f"Try {api['title']} {api['version']} from the command line: one operation per call.",
-        f"Credentials come from {', '.join(api['credential_envs']) or 'nowhere (none needed)'};"
-        f" --base-url or {api['base_url_env']}",
+        (
+            f"Credentials come from {', '.join(api['credential_envs']) or 'nowhere (none needed)'};"
+            f" --base-url or {api['base_url_env']}"
+        ),
         "sends the call elsewhere (a gateway, a local server).",
         f"`{prog} OPERATION --help` lists the operation's parameters.",
         "",

@@ -12,4 +12,4 @@ class Error(BaseObject):
 
 
 # Imported last: models refer to each other in cycles, and by now this module's classes exist.
-from .api_errors import ApiErrors  # noqa: E402
+from .api_errors import ApiErrors

@@ -41,5 +41,5 @@ class Event(BaseObject):
 
 
 # Imported last: models refer to each other in cycles, and by now this module's classes exist.
-from .notification_event_data import NotificationEventData  # noqa: E402
-from .notification_event_request import NotificationEventRequest  # noqa: E402
+from .notification_event_data import NotificationEventData
+from .notification_event_request import NotificationEventRequest
