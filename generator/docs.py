@@ -41,6 +41,7 @@ from generator.ir import (
 from generator.resources import client_surface
 from generator.snippets import snippet_for
 from generator.templates.runtime import _errors
+from generator.views.construct import construct_view
 from generator.views.errors import error_view
 from generator.views.paging import paging_words, stream_words
 from generator.views.tags import tag_label
@@ -142,6 +143,7 @@ class _Site:
             ],
             "errors": self.errors,
             "import_name": self.import_name,
+            "construct": construct_view(self.api, self.import_name),
         }
 
     def operation_view(self, op: Operation) -> dict[str, Any]:

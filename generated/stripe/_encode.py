@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import IO, Any, Final, Self
+from typing import IO, Any, Final, final
 from urllib.parse import quote, urlencode
 
 from ._values import text
@@ -32,13 +32,14 @@ RawContent = bytes | bytearray | str | IO[bytes]
 _RESERVED: Final = ":/?[]@!$'()*+,;="
 
 
+@final  # one instance, never subclassed
 class NotGiven:
     """The default of a JSON body property that may be ``null``: leaving it out sends nothing,
     passing ``None`` sends ``null``."""
 
     _instance: NotGiven | None = None
 
-    def __new__(cls) -> Self:
+    def __new__(cls) -> NotGiven:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance

@@ -281,3 +281,54 @@ def test_a_sample_of_full_stripe_snippets_runs_against_a_local_server(
     rest = sorted(set(by_name) - sample)
     sample |= set(rng.sample(rest, 120 - len(sample)))
     run_snippets_in_process(stripe_2023, [by_name[n] for n in sorted(sample)])
+
+
+CREDENTIALED = """\
+openapi: 3.0.3
+info: {title: Books API, version: "2"}
+servers: [{url: "https://books.example.com/v2"}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-API-Key}
+    basic: {type: http, scheme: basic}
+security: [{key: []}, {basic: []}]
+paths:
+  /books:
+    get:
+      operationId: listBooks
+      responses: {"200": {description: ok}}
+"""
+
+
+def test_package_readme_opens_with_how_to_construct_the_client(tmp_path: Path) -> None:
+    (tmp_path / "books.yaml").write_text(CREDENTIALED, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "-q", "--spec", "books.yaml",
+         "--out", "out", "--package", "books"],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "GENERATOR_CACHE_DIR": str(tmp_path / "c")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    readme = (tmp_path / "out" / "books" / "docs" / "README.md").read_text(encoding="utf-8")
+    construct = readme.index("## Constructing the client")
+    assert construct < readme.index("## Operations")
+    section = readme[construct : readme.index("## Operations")]
+    assert "with BooksClient(api_key=..., username=..., password=...) as client:" in section
+    rows = tables(readme, "Constructing the client")
+    assert [row["Argument"] for row in rows] == ["`api_key`", "`username`", "`password`"]
+    assert rows[0] == {
+        "Argument": "`api_key`",
+        "Sent as": "the `X-API-Key` header",
+        "Environment variable": "`BOOKS_API_KEY`",
+    }
+    flat = " ".join(section.split())
+    for words in (
+        "`BOOKS_USERNAME`",
+        "`BOOKS_PASSWORD`",
+        "HTTP basic auth (password)",
+        "`base_url`: `https://books.example.com/v2`, the spec's server",
+        "`timeout`: 80 s per attempt (30 s to connect)",
+        "`max_retries`: 2;",
+        "every exception is a `BooksError`",
+    ):
+        assert words in flat, words

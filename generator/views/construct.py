@@ -1,0 +1,54 @@
+"""How to construct an API's client, in words: the opening section of a package's docs/README.md
+(credentials and how each is sent, base URL, timeouts, retries, errors, paging)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from generator.ir import Api, Credential
+from generator.templates.runtime._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+
+def sent_as(c: Credential) -> str:
+    """Where a credential argument's value goes on the wire, in Markdown."""
+    if c.kind == "bearer":
+        return "`Authorization: Bearer <token>`"
+    if c.kind == "basic":
+        return f"HTTP basic auth ({'user name' if c.name == 'username' else 'password'})"
+    return f"the `{c.name}` {c.kind}" + (" parameter (masked in logs)" if c.kind == "query" else "")
+
+
+def _seconds(value: float | None) -> str:
+    return "no limit" if value is None else f"{value:g} s"
+
+
+def construct_view(api: Api, import_name: str) -> dict[str, Any]:
+    """What the README's "Constructing the client" section needs, computed from the IR."""
+    client = api.profile.client_class
+    creds = list(api.credentials)
+    if len(creds) == 1:
+        example = f'{client}("...")'
+    elif creds:
+        example = f"{client}({', '.join(f'{c.argument}=...' for c in creds)})"
+    else:
+        example = f"{client}()"
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    paged = [op.py_name for op in api.operations if op.paging]
+    return {
+        "client": client,
+        "async_client": api.profile.async_client_class,
+        "import_name": import_name,
+        "example": example,
+        "credentials": [(c.argument, sent_as(c), c.env) for c in creds],
+        "base_url": api.base_url,
+        "timeout": _seconds(timeout.read),
+        "connect_timeout": _seconds(timeout.connect),
+        "max_retries": DEFAULT_MAX_RETRIES,
+        "idempotency_header": api.profile.idempotency_header,
+        "headers": [(keyword, header) for keyword, header in api.profile.client_headers],
+        "error_base": api.profile.error_base,
+        "paged": paged[:3],
+        "paged_count": len(paged),
+    }
