@@ -36,7 +36,7 @@ def response_type(t: TypeRef) -> str:
 
 def readable_type(t: TypeRef) -> str:
     """A response type as a reader wants it (docs, change reports): ``A | B`` for unions, without
-    the ``Annotated[Union[...], ...]`` machinery the models need to tell members apart."""
+    the ``Annotated[A | B, ...]`` machinery the models need to tell members apart."""
     return _Spelling(request=False).of(_untagged(t))
 
 
@@ -113,16 +113,16 @@ class _Spelling:
         raise TypeError(f"unknown IR type {t!r}")
 
     def _tagged_union(self, members: str, discriminator: str) -> str:
-        for name in ("Annotated", "Union", "UnknownObject", "Tag", "OTHER", "Discriminator"):
+        for name in ("Annotated", "UnknownObject", "Tag", "OTHER", "Discriminator"):
             self._name(name)
         return (
-            f"Annotated[Union[{members}, Annotated[UnknownObject, Tag(OTHER)]], "
+            f"Annotated[{members} | Annotated[UnknownObject, Tag(OTHER)], "
             f"Discriminator({discriminator})]"
         )
 
     def _discriminated(self, t: UnionOf) -> str:
         refs = [m for m in t.members if isinstance(m, ModelRef)]
-        members = ", ".join(
+        members = " | ".join(
             f"Annotated[{self.of(m)}, Tag({literal(tag)})]"
             for m, tag in zip(refs, t.tags, strict=True)
         )
@@ -133,12 +133,19 @@ class _Spelling:
 
     def _matched(self, t: UnionOf) -> str:
         refs = [m for m in t.members if isinstance(m, ModelRef)]
-        members = ", ".join(f"Annotated[{self.of(m)}, Tag({literal(m.name)})]" for m in refs)
+        members = " | ".join(f"Annotated[{self.of(m)}, Tag({literal(m.name)})]" for m in refs)
         self._name("match_by")
         union = self._tagged_union(members, f"match_by({', '.join(m.name for m in refs)})")
         none = Prim("None")
         others = [self.of(m) for m in t.members if not isinstance(m, ModelRef) and m != none]
         return " | ".join([*others, union, *(["None"] if none in t.members else [])])
+
+
+def or_not_given(annotation: str) -> str:
+    """A nullable body property's type with ``NotGiven`` added, ``None`` kept last (ruff RUF036)."""
+    if annotation.endswith(" | None"):
+        return annotation.removesuffix(" | None") + " | NotGiven | None"
+    return annotation + " | NotGiven"
 
 
 def json_types(t: TypeRef) -> set[str] | None:

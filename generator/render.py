@@ -208,6 +208,7 @@ def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
         call_method=call_method,
         credential_doc=credential_doc,
         export_order=naming.export_order,
+        or_not_given=pytypes.or_not_given,
     )
     env.globals.update(cell=cell, code=code, prose=prose)
     return env
