@@ -270,7 +270,9 @@ def query_value(
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(kind, ",")
     joined = values[0].replace("+", "%20") if kind == "spaceDelimited" else values[0]
     parts = (
-        [unquote_plus(p) for p in re.split(re.escape(sep), joined, flags=re.IGNORECASE)] if joined else []
+        [unquote_plus(p) for p in re.split(re.escape(sep), joined, flags=re.IGNORECASE)]
+        if joined
+        else []
     )
     if shape == "array":
         return parts
