@@ -391,9 +391,9 @@ class _Prepared:
 
 class _Base:
     _config: ClassVar[ClientConfig]
-    _page_class: ClassVar[type[SyncPage[Any]] | type[AsyncPage[Any]]]
-    _stream_class: ClassVar[type[Stream[Any]] | type[AsyncStream[Any]]]
-    _streamed_response_class: ClassVar[type[StreamedResponse] | type[AsyncStreamedResponse]]
+    _page_class: ClassVar[type[SyncPage[Any] | AsyncPage[Any]]]
+    _stream_class: ClassVar[type[Stream[Any] | AsyncStream[Any]]]
+    _streamed_response_class: ClassVar[type[StreamedResponse | AsyncStreamedResponse]]
 
     def __init__(
         self,

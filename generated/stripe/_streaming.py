@@ -17,13 +17,14 @@ server ends by closing the connection cleanly, without the blank line, is still 
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import os
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
@@ -325,7 +326,7 @@ class StreamedResponse(_StreamedBase):
     def close(self) -> None:
         self.http_response.close()
 
-    def __enter__(self) -> StreamedResponse:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -351,7 +352,8 @@ class AsyncStreamedResponse(_StreamedBase):
     async def write_to(self, path: str | os.PathLike[str]) -> int:
         """Write the body to ``path`` chunk by chunk (the file writes are blocking, small)."""
         written = 0
-        with open(path, "wb") as out:
+        # opened in a worker thread: opening may wait on a slow disk or network file system
+        with await asyncio.to_thread(open, path, "wb") as out:
             async for chunk in self.iter_bytes():
                 written += out.write(chunk)
         return written
@@ -359,7 +361,7 @@ class AsyncStreamedResponse(_StreamedBase):
     async def close(self) -> None:
         await self.http_response.aclose()
 
-    async def __aenter__(self) -> AsyncStreamedResponse:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
