@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from generator.ir import Operation
+
+
+_PLAIN = re.compile(r"[\w.:-]*\Z", re.ASCII)  # needs no JSON escaping
+
+
+def _string(text: str | None) -> str:
+    """``text`` as a JSON string (``null`` for None); plain IDs without ``json.dumps``."""
+    if text is None:
+        return "null"
+    return f'"{text}"' if _PLAIN.match(text) else json.dumps(text)
 
 
 class Entry:
@@ -59,7 +70,7 @@ class AccessLog:
         line = (
             f'{{"ts":{time.time():.3f},"token":"{entry.token}",{where},"status":{entry.status},'
             f'"ms":{(time.perf_counter() - entry.started) * 1000:.2f},"upstream_request_id":'
-            f"{json.dumps(entry.upstream_request_id)}"
+            f"{_string(entry.upstream_request_id)}"
         )
         if entry.error:
             line += f',"error":{json.dumps(entry.error)}'

@@ -113,6 +113,7 @@ class Proxy:
             origin = (parts.scheme, parts.hostname or "", port)
             self.origins[server] = (origin, parts.netloc.encode(), parts.path.rstrip("/"))
         self.tokens = tokens
+        self._token_ids: dict[bytes, tuple[str, str]] = {}  # digest -> (log id, bucket key)
         self.limiter = limiter
         self.throttle = throttle
         self.body_limit = body_limit
@@ -293,8 +294,11 @@ class Proxy:
                 "Missing or unknown gateway token: send Authorization: Bearer <your gateway token>",
                 headers=[(b"www-authenticate", b'Bearer realm="gateway"')],
             )
-        entry.token = token_id(found)
-        return found.hex()[:32]
+        ids = self._token_ids.get(found)
+        if ids is None:  # one entry per configured token at most
+            ids = self._token_ids[found] = (token_id(found), found.hex()[:32])
+        entry.token = ids[0]
+        return ids[1]
 
     async def _read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes:
         declared = headers.get(b"content-length")
