@@ -270,9 +270,8 @@ def _by_tag(api: Api, ops: list[Operation]) -> dict[Operation, tuple[tuple[str, 
 
 
 def tag_parents(api: Api) -> dict[str, str]:
-    """Tag -> its OpenAPI 3.2 ``parent`` tag, where the IR records tags with parents."""
-    tags = getattr(api, "tags", ())
-    return {t.name: t.parent for t in tags if getattr(t, "parent", None)}
+    """Tag -> its OpenAPI 3.2 ``parent`` tag."""
+    return {t.name: t.parent for t in api.tags if t.parent}
 
 
 def _tag_method(op: Operation, spaces: tuple[str, ...], conventional: str) -> str:

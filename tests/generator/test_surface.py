@@ -20,7 +20,7 @@ from support.recording_server import Recorder, Reply
 
 from generator.config import make_profile, make_target
 from generator.errors import GeneratorError
-from generator.ir import Api
+from generator.ir import Api, Tag
 from generator.pipeline import produce
 from generator.profiles import BUILTIN
 from generator.surface import build_surface
@@ -207,6 +207,23 @@ def test_tag_grouping_strips_the_tag_words_from_operation_ids() -> None:
     assert build_surface(api).grouping == "tag"
     forced = _surface(api, surface_group="path")
     assert forced["getPetById"] == "pet.retrieve"
+
+
+def test_tag_parents_nest_namespaces() -> None:
+    paths = {
+        "/cats/{id}": {"parameters": [_param("id")], "get": _op("getCat", tags=["cats"])},
+        "/dogs": {"post": _op("addDog", tags=["dogs"])},
+        "/vets": {"get": _op("listVets", tags=["vets"])},
+    }
+    api = dataclasses.replace(
+        api_of(paths, SCHEMAS),
+        tags=(Tag("pets"), Tag("cats", parent="pets"), Tag("dogs", parent="pets"), Tag("vets")),
+    )
+    assert _surface(api) == {
+        "getCat": "pets.cats.get",
+        "addDog": "pets.dogs.add",
+        "listVets": "vets.list",
+    }
 
 
 def test_bad_surface_settings_are_refused() -> None:
