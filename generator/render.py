@@ -26,7 +26,7 @@ from generator.views.auth import auth_keywords, webhook_view
 from generator.views.descriptors import config_arguments, descriptors
 from generator.views.errors import error_view
 from generator.views.modules import model_modules, params_modules
-from generator.views.package import model_index, package_view, resource_imports
+from generator.views.package import PackageView, model_index, package_view, resource_imports
 from generator.views.paging import call_method, method_type
 
 RUNTIME_FILES = (
@@ -83,27 +83,8 @@ def render_package(
         files[path] = env.get_template(template).render(**context, **extra)
 
     emit("__init__.py", "__init__.py.jinja")
-    profile = api.profile
-    emit(
-        "_client.py",
-        "_client.py.jinja",
-        cls=profile.client_class,
-        base="SyncBaseClient",
-        http="httpx.Client",
-        prefix="",
-        auth_kw=auth_keywords(api, is_async=False),
-        imports=package.client_imports,
-    )
-    emit(
-        "_async_client.py",
-        "_client.py.jinja",
-        cls=profile.async_client_class,
-        base="AsyncBaseClient",
-        http="httpx.AsyncClient",
-        prefix="async ",
-        auth_kw=auth_keywords(api, is_async=True),
-        imports=package.async_client_imports,
-    )
+    for path, is_async in (("_client.py", False), ("_async_client.py", True)):
+        emit(path, "_client.py.jinja", **_client_view(api, package, is_async))
     emit(
         "_operations.py",
         "_operations.py.jinja",
@@ -130,6 +111,19 @@ def render_package(
         files.update(render_resources(surface, env, context, partial(resource_imports, api)))
     files.update(render_docs(api, import_name, env))
     return files
+
+
+def _client_view(api: Api, package: PackageView, is_async: bool) -> dict[str, Any]:
+    """What ``_client.py.jinja`` lays out for the sync or the async client."""
+    profile = api.profile
+    return {
+        "cls": profile.async_client_class if is_async else profile.client_class,
+        "base": "AsyncBaseClient" if is_async else "SyncBaseClient",
+        "http": "httpx.AsyncClient" if is_async else "httpx.Client",
+        "prefix": "async " if is_async else "",
+        "auth_kw": auth_keywords(api, is_async=is_async),
+        "imports": package.async_client_imports if is_async else package.client_imports,
+    }
 
 
 def manifest(api: Api, spec_sha256: str) -> str:
