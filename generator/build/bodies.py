@@ -94,7 +94,7 @@ def body(
                 required=required_body,
                 description=description,
                 description_source=str(node.get("description", "")),
-                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
+                **spec_values(s.resolver, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )
     elif isinstance(snode, dict) and s.is_object(snode, swhere):
@@ -118,7 +118,7 @@ def body(
                     description=s.description(pschema, pwhere),
                     description_source=s.prose(pschema, pwhere),
                     deprecated=deprecation(s, pschema, pwhere, wire),
-                    **spec_values(s, (pschema, pwhere)),
+                    **spec_values(s.resolver, (pschema, pwhere)),
                     # as Stripe's libraries send them: see the docstring
                     style="deepObject" if bodyless else "",
                     explode=bodyless,
@@ -140,7 +140,7 @@ def body(
                 required=required_body,
                 description=description,
                 description_source=str(node.get("description", "")),
-                **spec_values(s, (media_node, cwhere), (schema, join(cwhere, "schema"))),
+                **spec_values(s.resolver, (media_node, cwhere), (schema, join(cwhere, "schema"))),
             )
         )
     if bodyless:

@@ -86,7 +86,7 @@ def parameters(
                 description=s.description(pnode, pwhere) or s.description(schema, swhere),
                 description_source=s.prose(pnode, pwhere) or s.prose(schema, swhere),
                 deprecated=deprecation(s, pnode, pwhere, wire),
-                **spec_values(s, (pnode, pwhere), (schema, swhere)),
+                **spec_values(s.resolver, (pnode, pwhere), (schema, swhere)),
                 style=style,
                 explode=explode,
                 allow_reserved=location == "query" and pnode.get("allowReserved") is True,

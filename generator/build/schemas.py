@@ -433,7 +433,7 @@ class Schemas:
                 required=wire in required,
                 description=self.description(schema, pwhere),
                 deprecated=isinstance(schema, dict) and bool(schema.get("deprecated")),
-                **spec_values(self, (schema, pwhere)),
+                **spec_values(self.resolver, (schema, pwhere)),
                 description_source=self.prose(schema, pwhere),
             )
             for wire, schema, pwhere in props

@@ -6,22 +6,20 @@ Docs and snippets show them (``generator.examples``); the client itself never se
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.ir import Value
-
-if TYPE_CHECKING:
-    from generator.build.schemas import Schemas
+from generator.refs import Resolver
 
 
-def spec_values(s: Schemas, *places: tuple[Any, str]) -> dict[str, Any]:
+def spec_values(resolver: Resolver, *places: tuple[Any, str]) -> dict[str, Any]:
     """``example``, ``default`` and ``format`` keyword arguments for a ``Parameter`` or
     ``ParamsField``, from the first of ``places`` (nodes with their pointers: a parameter, then
     its schema) that says each."""
     nodes = []
     for node, where in places:
         if isinstance(node, dict) and "$ref" in node:
-            node, _ = s.resolver.deref(node, where)
+            node, _ = resolver.deref(node, where)
         if isinstance(node, dict):
             nodes.append(node)
     example = next((e for e in map(_example, nodes) if e is not None), None)
