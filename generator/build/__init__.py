@@ -22,6 +22,7 @@ from generator.build.operations import (
 from generator.build.paging import Types, paging
 from generator.build.schemas import Schemas
 from generator.build.security import Security
+from generator.build.shared_types import rename, shared_names
 from generator.build.webhooks import webhooks
 from generator.errors import join
 from generator.ir import Api, Operation, Profile, SecurityScheme, Tag
@@ -53,6 +54,7 @@ def build_api(inp: BuildInput) -> Api:
     hooks = webhooks(s)
     s.drain_models()
     ops = with_paging(s, ops)
+    ops, params = rename(shared_names(s), ops, list(s.params.values()))
     info = inp.data.get("info", {})
     servers = server_urls(inp.data.get("servers"))
     base_url = servers[0] if servers else ""
@@ -72,7 +74,7 @@ def build_api(inp: BuildInput) -> Api:
         operations=tuple(ops),
         models=tuple(sorted(s.models.values(), key=lambda m: (m.module, m.name))),
         aliases=tuple(s.aliases),
-        params_types=tuple(s.params.values()),
+        params_types=tuple(params),
         profile=inp.profile,
         # a place lowered twice warns once
         warnings=tuple(dict.fromkeys([*inp.warnings, *s.warnings])),

@@ -73,6 +73,8 @@ class Schemas:
         self.aliases: list[Alias] = []
         self.params: dict[str, ParamsType] = {}  # by class name
         self.inline_params: dict[tuple[Any, ...], ParamsRef] = {}
+        self.params_owners: dict[str, set[str]] = {}  # inline request type -> operations using it
+        self.params_titles: dict[str, str] = {}  # inline request type -> its schema's title
         self.component_params: dict[str, ParamsRef] = {}
         self.inlining: set[str] = set()  # non-model refs being lowered (cycle guard)
         self.inline_objects: set[str] = set()  # inline objects being lowered (cycle guard)
@@ -444,12 +446,16 @@ class Schemas:
         key = tuple((f.wire_name, f.type, f.required) for f in fields)
         found = self.inline_params.get(key)
         if found is not None:
+            self.params_owners[found.name].add(owner)
             return found
         (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
         self.class_names.add(class_name)
         self.params[class_name] = params_type(class_name, where, owner, fields)
         ref = ParamsRef(class_name)
         self.inline_params[key] = ref
+        self.params_owners[class_name] = {owner}
+        if isinstance(node.get("title"), str) and node["title"].strip():
+            self.params_titles[class_name] = node["title"]
         return ref
 
     def _component_params(self, where: str) -> ParamsRef:
