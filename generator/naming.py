@@ -46,6 +46,18 @@ def constant(text: str) -> str:
     return snake(text).upper()
 
 
+def class_key(wire: str) -> bool:
+    """A TypedDict key that can be written in class syntax: an identifier as Python reads it,
+    not a keyword, and not mangled (``__x``). ``_links`` is one; pydantic's rule about leading
+    underscores does not apply to TypedDict keys."""
+    return (
+        wire.isidentifier()
+        and not keyword.iskeyword(wire)
+        and not wire.startswith("__")
+        and unicodedata.normalize("NFKC", wire) == wire
+    )
+
+
 def identifier(wire: str, reserved: Iterable[str] = ()) -> str:
     """A safe Python identifier for a wire name; the wire name itself when already safe.
 

@@ -141,6 +141,12 @@ class _Spelling:
         return " | ".join([*others, union, *(["None"] if none in t.members else [])])
 
 
+def or_none(annotation: str) -> str:
+    """An optional parameter's type: ``| None`` added unless the type already admits None
+    (a duplicate union member is a ruff finding, PYI016)."""
+    return annotation if "None" in annotation.split(" | ") else annotation + " | None"
+
+
 def or_not_given(annotation: str) -> str:
     """A nullable body property's type with ``NotGiven`` added, ``None`` kept last (ruff RUF036)."""
     if annotation.endswith(" | None"):

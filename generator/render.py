@@ -203,6 +203,7 @@ def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
         credential_doc=credential_doc,
         export_order=naming.export_order,
         or_not_given=pytypes.or_not_given,
+        or_none=pytypes.or_none,
     )
     env.globals.update(cell=cell, code=code, prose=prose)
     return env

@@ -528,5 +528,5 @@ def params_type(name: str, where: str, module: str, fields: tuple[ParamsField, .
         module=module,
         where=where,
         fields=fields,
-        identifiers_only=all(naming.identifier(f.wire_name) == f.wire_name for f in fields),
+        identifiers_only=all(naming.class_key(f.wire_name) for f in fields),
     )
