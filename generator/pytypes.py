@@ -20,6 +20,16 @@ def literal(value: object) -> str:
     raise TypeError(f"not a scalar: {value!r}")
 
 
+def literal_tuple(values: Iterable[object]) -> str:
+    """A tuple of scalars, one item spelled ``(x,)`` as black writes it (text black would not
+    change costs it one pass, not two); more items end with a comma, one per line in black's
+    hands."""
+    items = [literal(v) for v in values]
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + "".join(f"{item}, " for item in items) + ")"
+
+
 def _string(value: str) -> str:
     # repr() escapes quotes, backslashes and control characters; it leaves U+2028/2029 alone,
     # which is fine inside a string literal.

@@ -107,11 +107,8 @@ def paging_descriptor(op: Operation) -> str | None:
     ):
         if not value:
             continue
-        if isinstance(value, tuple):
-            text = "(" + "".join(pytypes.literal(v) + ", " for v in value) + ")"
-        else:
-            text = pytypes.literal(value)
-        parts.append(f"{key}={text}")
+        literal = pytypes.literal_tuple if isinstance(value, tuple) else pytypes.literal
+        parts.append(f"{key}={literal(value)}")
     if p.start != 1:
         parts.append(f"start={p.start}")
     return f"Paging({', '.join(parts)})"

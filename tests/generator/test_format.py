@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from support.inline_specs import api_of, form_op
 
 from generator import cache, format
+from generator.build import BuildInput, build_api
+from generator.config import make_profile
 from generator.render import RUNTIME_FILES, header, render_package
 
 
@@ -116,3 +118,60 @@ def test_each_template_is_compiled_once_per_run(monkeypatch: pytest.MonkeyPatch)
     render_package(api_of(paths), "demo")
     assert compiled, "nothing was compiled: the test no longer sees Jinja's compile step"
     assert len(compiled) == len(set(compiled)), sorted(compiled)
+
+
+def test_operation_descriptors_are_rendered_as_black_writes_them() -> None:
+    """black formats a piece twice when its first pass changed it: the descriptors of
+    ``_operations.py`` (the most pieces of a package) are laid out so that it changes nothing."""
+    operation = {
+        "operationId": "PutThing",
+        "parameters": [
+            {"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}},
+            {
+                "name": "expand",
+                "in": "query",
+                "schema": {"type": "array", "items": {"type": "string"}},
+            },
+        ],
+        "security": [{"key": []}, {"key": [], "basic": []}],
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"photoUrls": {"type": "string"}}}
+                }
+            }
+        },
+        "responses": {
+            "200": {
+                "description": "ok",
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "application/xml": {"schema": {"type": "object"}},
+                },
+            },
+            "404": {
+                "description": "no",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/E"}}},
+            },
+        },
+    }
+    data = {
+        "openapi": "3.0.0",
+        "info": {"title": "Demo API", "version": "7"},
+        "servers": [{"url": "https://api.example.com/"}],
+        "security": [{"key": []}],
+        "paths": {"/things/{thingId}": {"put": operation}},
+        "components": {
+            "schemas": {"E": {"type": "object", "properties": {"message": {"type": "string"}}}},
+            "securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                "basic": {"type": "http", "scheme": "basic"},
+            },
+        },
+    }
+    api = build_api(BuildInput(data, "s.yaml", "spec/s.yaml", make_profile({}, "Demo API")))
+    text = render_package(api, "demo")["_operations.py"]
+    for keyword in ("wire_names={", "responses={", "errors={", "security=(", "credentials={"):
+        assert keyword in text, keyword  # the layouts under test are there
+    for piece in text.split(format.CHUNK):
+        assert format.format_piece("_operations.py", piece) == piece
