@@ -142,8 +142,10 @@ def test_json_binary_and_text_answers_come_back_as_model_bytes_and_str(
         assert client.get_report() == zipped
         assert client.get_problem().id == "p1"
         assert client.get_notes() == "naïve £"
-        assert client.get_events() == "data: 1\n\ndata: 2\n\n"  # a stream, read whole
-        assert client.get_export() == b'{"a":1}\n{"a":2}\n'
+        with client.get_events() as events:  # a stream, read event by event (issue 21)
+            assert [(e.event, e.data) for e in events] == [("message", "1"), ("message", "2")]
+        with client.get_export() as lines:  # JSON Lines, one item per line (issue 21)
+            assert list(lines) == [{"a": 1}, {"a": 2}]
         assert client.get_image() == b"\x89PNG"  # image/png falls under the declared image/*
         assert client.put_thing() == b"<thing/>"
         assert client.put_thing() is None
@@ -181,18 +183,23 @@ def test_return_types_say_what_comes_back(media: ModuleType, tmp_path: Path) -> 
         "get_report": "Report | bytes",
         "get_json": "Report",
         "get_notes": "str",
-        "get_events": "str",
-        "get_export": "bytes",
+        "get_events": ("Stream[ServerSentEvent]", "AsyncStream[ServerSentEvent]"),
+        "get_export": ("Stream[Any]", "AsyncStream[Any]"),
         "put_thing": "Report | bytes",
         "delete_thing": "None",
     }
-    for name, annotation in methods.items():
-        for cls in (media.MediaClient, media.AsyncMediaClient):
+    for name, annotations in methods.items():
+        sync, asynchronous = (
+            (annotations, annotations) if isinstance(annotations, str) else annotations
+        )
+        for cls, annotation in ((media.MediaClient, sync), (media.AsyncMediaClient, asynchronous)):
             assert inspect.signature(getattr(cls, name)).return_annotation == annotation
     usage = tmp_path / "usage.py"
     usage.write_text(
+        "from typing import Any\n"
         "from media_answers import MediaClient, Report\n"
-        "def f(c: MediaClient) -> tuple[Report | bytes, str, bytes]:\n"
+        "from media_answers._streaming import Stream\n"
+        "def f(c: MediaClient) -> tuple[Report | bytes, str, Stream[Any]]:\n"
         "    return c.get_report(), c.get_notes(), c.get_export()\n"
     )
     root = Path(media.__file__).parent

@@ -146,6 +146,8 @@ def dump(value: Any) -> Any:
     exclude_unset=True)``."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if type(value).__name__ in ("SyncPage", "AsyncPage"):  # a paged answer: its whole body
+        return dump(value.body)
     if isinstance(value, list):
         return [dump(v) for v in value]
     if isinstance(value, dict):
