@@ -188,9 +188,9 @@ def test_return_types_say_what_comes_back(media: ModuleType, tmp_path: Path) -> 
         "put_thing": "Report | bytes",
         "delete_thing": "None",
     }
-    for name, annotations in methods.items():
+    for name, spelled in methods.items():
         sync, asynchronous = (
-            (annotations, annotations) if isinstance(annotations, str) else annotations
+            (spelled, spelled) if isinstance(spelled, str) else spelled
         )
         for cls, annotation in ((media.MediaClient, sync), (media.AsyncMediaClient, asynchronous)):
             assert inspect.signature(getattr(cls, name)).return_annotation == annotation

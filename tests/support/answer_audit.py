@@ -81,6 +81,12 @@ class AnswerAudit(logging.Handler):
 
 def _given_back(result: Any, response: Any) -> str | None:
     """Why ``result`` is not exactly what ``response`` carried, or None."""
+    if type(result).__name__ == "Stream":  # events or JSON lines: each must come from the body
+        with result as stream:
+            items = [getattr(item, "data", item) for item in stream]
+        text = response.read().decode("utf-8", "replace")
+        missing = [item for item in items if json.dumps(item) not in text and str(item) not in text]
+        return f"streamed items not in the body: {missing[:3]}" if missing else None
     if isinstance(result, bytes):
         return None if result == response.content else "bytes differ from the body"
     if isinstance(result, str) and not _is_json(response):
