@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support.paths import ROOT, shared_spec
+
+pytestmark = pytest.mark.slow  # loads the whole 2023 Stripe spec
 
 
 def test_postaccountlinks_from_the_real_spec_generates_and_works(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ pytest.importorskip(
     "starlette", reason="the gateway extra is not installed (pip install -e '.[gateway]')"
 )
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: a real headless Chromium
+
 SECRET = "sk_test_51ExplorerUpstreamSecretNeverInTheBrowser"
 TOKEN = "gw_tok_explorer_5d1e0c7a"
 LINK = {

@@ -29,6 +29,8 @@ from support.recording_server import Recorded, Recorder, Reply, recording_server
 
 pytest.importorskip("starlette", reason="the gateway extra is not installed")
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: real gateway processes and every snippet run
+
 SECRET = "sk_test_51RoundTwoUpstreamSecretNeverInTheBrowser"
 TOKEN = "gw_tok_round_two_8c2f"
 LINK = {"object": "account_link", "url": "https://connect.stripe.com/setup/e/acct_1Tabs/Q"}

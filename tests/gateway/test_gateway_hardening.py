@@ -28,6 +28,8 @@ pytest.importorskip("httptools", reason="the gateway extra is not installed")
 from generator.gateway.serve import parser
 from generator.gateway.settings import GatewaySettings
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: real gateway processes under hostile clients
+
 SECRET = "sk_demo_0123456789abcdefUpstreamKey"
 TOKEN = "gw_demo_token_1"
 OK = {"ok": True}

@@ -45,6 +45,7 @@ def _find(changes: list[Change], kind: str, subject: str) -> Change:
     return found[0]
 
 
+@pytest.mark.slow  # builds both full Stripe specs
 def test_real_stripe_changes_checked_by_hand(stripe_pair: tuple[Spec, Spec, list[Change]]) -> None:
     old, new, changes = stripe_pair
     # /v1/treasury/debit_reversals (POST) exists only in the 2023 spec
@@ -106,6 +107,7 @@ def _component_models(spec: Spec) -> set[str]:
     return {k for k, v in spec["components"]["schemas"].items() if "properties" in v}
 
 
+@pytest.mark.slow  # builds both full Stripe specs
 def test_counts_match_an_independent_count_of_the_raw_specs(
     stripe_pair: tuple[Spec, Spec, list[Change]],
 ) -> None:

@@ -32,6 +32,8 @@ import pytest
 import yaml
 from support.paths import ROOT
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: generates and type-checks dozens of hostile specs
+
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CHECK = ROOT / "tests" / "support" / "generated_check.py"
 MARKER = "HOSTILE_MARKER"

@@ -39,6 +39,8 @@ from generator.ir import Api, Model, Operation
 from generator.render import docstring
 from generator.write import write_package
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: generates and imports many random specs
+
 # About 60 s on a 2-core CI machine: each spec takes 0.65 to 0.95 s (generate, black, write,
 # import, check). PROPERTY_SPECS_EXAMPLES=1000 for a longer hunt.
 MAX_EXAMPLES = int(os.environ.get("PROPERTY_SPECS_EXAMPLES", "56"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from support.paths import ROOT
 from support.ruff_rules import ruff_failures
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: mypy --strict and black over the whole package
 
 def _tool(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)

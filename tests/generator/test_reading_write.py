@@ -14,6 +14,8 @@ from support.paths import ROOT
 
 from generator.write import CRASH_ENV, SWAP_ENV
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: kills generate at each step of a write
+
 SPEC = """\
 openapi: 3.0.3
 info: {title: Pets, version: '1'}

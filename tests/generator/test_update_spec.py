@@ -42,6 +42,8 @@ SPEC_V2["paths"]["/v1/others"] = {
 }
 
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: real downloads from a local server, with timeouts
+
 class _Handler(BaseHTTPRequestHandler):
     routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
 

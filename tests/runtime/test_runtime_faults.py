@@ -51,6 +51,8 @@ from generated.stripe import (
 )
 from generated.stripe import _base_client as runtime
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: retries with real back-off against a fault server
+
 API_KEY = "sk_test_SECRETKEY4242"
 KINDS = ["sync", "async"]
 TIMEOUT = 0.3

@@ -19,6 +19,8 @@ from generator.config import make_target
 from generator.pipeline import produce
 from generator.write import write_package
 
+pytestmark = pytest.mark.slow  # the fast lane leaves it out: one subprocess per command-line call
+
 WIDGET = {"id": "wid_1", "object": "widget", "count": 3}
 DEMO_SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
