@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from support.corpus import CORPUS, CORPUS_DIR, target_for  # noqa: E402
 
-import generator.build as build  # noqa: E402
+import generator.lower as lower  # noqa: E402
 from generator.pipeline import build as build_target  # noqa: E402
 
 
@@ -33,14 +33,14 @@ def main(names: list[str]) -> int:
         print(f"{CORPUS_DIR} is absent", file=sys.stderr)
         return 1
     made: list[Any] = []
-    plain = build.Schemas
+    plain = lower.Schemas
 
     class Recording(plain):  # type: ignore[misc,valid-type]
         def __init__(self, *args: Any) -> None:
             super().__init__(*args)
             made.append(self)
 
-    build.Schemas = Recording  # type: ignore[misc]
+    lower.Schemas = Recording  # type: ignore[misc]
     print(
         "| document | readOnly marked | readOnly left out of requests "
         "| writeOnly marked | writeOnly left out of answers |"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import pytypes
-from generator.build import normalize_operation_id
+from generator.lower import normalize_operation_id
 from generator.diff_types import Index, compare, read_type, returns
 from generator.errors import GeneratorError
 from generator.ir import (

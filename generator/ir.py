@@ -320,7 +320,7 @@ class Operation:
 
 @dataclass(frozen=True)
 class Pagination:
-    """How a list operation reaches its next page (``build.paging`` decides; the runtime's
+    """How a list operation reaches its next page (``lower.paging`` decides; the runtime's
     ``_paging.Paging`` follows it). Paths are wire names from the answer body's root.
 
     ``style``: "stripe" (the answer is a Stripe list or search page that pages itself),

@@ -20,7 +20,7 @@ from support.processes import gateway
 from support.recording_server import Recorder, recording_server
 from support.token_server import CLIENT_ID, CLIENT_SECRET, TokenServer, token_server
 
-from generator.build import BuildInput, build_api
+from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.errors import GeneratorError
 from generator.gateway.credentials import UpstreamCredentials, plan, variables

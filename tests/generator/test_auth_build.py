@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildInput, build_api
+from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.errors import GeneratorError
 from generator.ir import Api

@@ -805,7 +805,7 @@ def test_huge_enum_costs_linear_work_in_the_generator() -> None:
 
     Work is counted as Python and C function calls (``sys.setprofile``), which is the same on
     every run and every machine, unlike wall-clock time (timing belongs in benchmarks/)."""
-    from generator.build import BuildInput, build_api
+    from generator.lower import BuildInput, build_api
     from generator.config import make_profile
     from generator.render import render_package
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build import BuildInput, build_api
+from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.ir import Api
 

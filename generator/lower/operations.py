@@ -8,13 +8,13 @@ from dataclasses import replace
 from typing import Any
 
 from generator import naming
-from generator.build.bodies import body
-from generator.build.parameters import name_parameters, parameters, raw_parameters
-from generator.build.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTIONS_ARG
-from generator.build.responses import error_responses, response
-from generator.build.schemas import Schemas
-from generator.build.spec_examples import answer_examples
-from generator.build.streams import stream_answer
+from generator.lower.bodies import body
+from generator.lower.parameters import name_parameters, parameters, raw_parameters
+from generator.lower.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTIONS_ARG
+from generator.lower.responses import error_responses, response
+from generator.lower.schemas import Schemas
+from generator.lower.spec_examples import answer_examples
+from generator.lower.streams import stream_answer
 from generator.errors import GeneratorError, join, unescape
 from generator.ir import Operation
 from generator.oas32 import is_3_2, path_operations

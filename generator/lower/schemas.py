@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator import naming
-from generator.build.reserved import BUILTIN_CLASS_NAMES, MODEL_MODULE_NAMES, PACKAGE_NAMES
-from generator.build.typeops import (
+from generator.lower.reserved import BUILTIN_CLASS_NAMES, MODEL_MODULE_NAMES, PACKAGE_NAMES
+from generator.lower.typeops import (
     ANY,
     NONE,
     distinct,
@@ -20,8 +20,8 @@ from generator.build.typeops import (
     union,
     with_none,
 )
-from generator.build.unions import lower_union
-from generator.build.values import spec_values
+from generator.lower.unions import lower_union
+from generator.lower.values import spec_values
 from generator.errors import join
 from generator.ir import (
     Alias,

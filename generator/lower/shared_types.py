@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator import naming
-from generator.build.schemas import Schemas
+from generator.lower.schemas import Schemas
 from generator.ir import ListOf, MapOf, Operation, ParamsRef, ParamsType, TypeRef, UnionOf
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from generator import naming
-from generator.build.responses import media_essence
-from generator.build.schemas import Schemas
+from generator.lower.responses import media_essence
+from generator.lower.schemas import Schemas
 from generator.errors import join
 from generator.ir import Parameter, Prim, Response, StreamAnswer, TypeRef
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from typing import Any
 
 from generator import naming
-from generator.build.reserved import METHOD_RESERVED
-from generator.build.schemas import Schemas
-from generator.build.values import spec_values
+from generator.lower.reserved import METHOD_RESERVED
+from generator.lower.schemas import Schemas
+from generator.lower.values import spec_values
 from generator.errors import join
 from generator.ir import Location, Parameter
 from generator.text import first_sentence

@@ -10,8 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 from generator import naming
-from generator.build.schemas import Schemas
-from generator.build.typeops import ANY, NONE, model_refs
+from generator.lower.schemas import Schemas
+from generator.lower.typeops import ANY, NONE, model_refs
 from generator.errors import join
 from generator.ir import (
     Alias,

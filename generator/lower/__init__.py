@@ -13,17 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.build.operations import (
+from generator.lower.operations import (
     normalize_operation_id,
     operations,
     server_urls,
     spec_operation,
 )
-from generator.build.paging import Types, paging
-from generator.build.schemas import Schemas
-from generator.build.security import Security
-from generator.build.shared_types import rename, shared_names
-from generator.build.webhooks import webhooks
+from generator.lower.paging import Types, paging
+from generator.lower.schemas import Schemas
+from generator.lower.security import Security
+from generator.lower.shared_types import rename, shared_names
+from generator.lower.webhooks import webhooks
 from generator.errors import join
 from generator.ir import Api, Operation, Profile, SecurityScheme, Tag
 from generator.oas32 import is_3_2

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator.build.typeops import NONE, union
+from generator.lower.typeops import NONE, union
 from generator.errors import join
 from generator.ir import ModelRef, Side, TypeRef, UnionOf
 
 if TYPE_CHECKING:
-    from generator.build.schemas import Schemas
+    from generator.lower.schemas import Schemas
 
 
 def lower_union(

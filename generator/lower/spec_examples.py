@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.build.schemas import Schemas
+from generator.lower.schemas import Schemas
 from generator.errors import GeneratorError, join
 
 Example = tuple[str, str, str]  # name, summary, value as JSON text
