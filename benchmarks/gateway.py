@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/gateway.py [--seconds 6] [--concurrency 50]
 
-Three ways to one upstream (an nginx answering a fixed account link, so the upstream is never
+Three ways to one upstream (an nginx responding a fixed account link, so the upstream is never
 what limits): direct, through our gateway (one worker process, validation on, an in-memory rate
 limit high enough never to refuse, the access log written), and through nginx (Debian's package;
 one worker) setting ``Authorization: Bearer <key>``. Each gets a one-second warm-up, then
@@ -164,7 +164,7 @@ def wait_ready(port: int, path: str) -> None:
             return
         except httpx.TransportError:
             time.sleep(0.05)
-    sys.exit(f"nothing answers on port {port}")
+    sys.exit(f"nothing responses on port {port}")
 
 
 def wrk_binary() -> str:
@@ -194,7 +194,7 @@ class Run:
     seconds: float
     p50: float  # milliseconds
     p99: float
-    failures: int  # non-2xx answers and socket errors
+    failures: int  # non-2xx responses and socket errors
 
     @property
     def throughput(self) -> float:

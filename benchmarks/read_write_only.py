@@ -4,7 +4,7 @@ off one side (issue 20), and print a Markdown table:
     .venv/bin/python benchmarks/read_write_only.py [NAME ...]
 
 "readOnly left out of requests": distinct property schemas (by JSON pointer) that a request
-TypedDict or body keyword no longer offers; "writeOnly left out of answers": those a response
+TypedDict or body keyword no longer offers; "writeOnly left out of responses": those a response
 model no longer has. A property counts once however many operations reach it; one that no
 operation reaches on that side (only marked) is not counted. Marked: properties in the
 document with ``readOnly: true`` / ``writeOnly: true`` on themselves (a plain text count of the
@@ -43,7 +43,7 @@ def main(names: list[str]) -> int:
     lower.Schemas = Recording  # type: ignore[misc]
     print(
         "| document | readOnly marked | readOnly left out of requests "
-        "| writeOnly marked | writeOnly left out of answers |"
+        "| writeOnly marked | writeOnly left out of responses |"
     )
     print("| --- | ---: | ---: | ---: | ---: |")
     for name in names or list(CORPUS):

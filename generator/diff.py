@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import pytypes
-from generator.lower import normalize_operation_id
 from generator.diff_types import Index, compare, read_type, returns
 from generator.errors import GeneratorError
 from generator.ir import (
@@ -39,6 +38,7 @@ from generator.ir import (
     TypeRef,
     walk,
 )
+from generator.lower import normalize_operation_id
 
 # Every kind of change, in report order. The first part says what the subject is.
 KINDS = (

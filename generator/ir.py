@@ -22,7 +22,7 @@ Side = Literal["request", "response"]
 @dataclass(frozen=True)
 class Prim:
     """A builtin scalar: str, int, float, bool, bytes, Any, None, the upload type FileInput, or
-    RawContent (a raw body: bytes, text or a file object); in answers also ``datetime``, ``date``
+    RawContent (a raw body: bytes, text or a file object); in responses also ``datetime``, ``date``
     and ``UUID`` (strings of those formats, read leniently: a string that does not parse stays
     ``str``)."""
 
@@ -70,7 +70,7 @@ class MapOf:
 class UnionOf:
     """Members in spec order. ``discriminator`` is a property whose constant value tells members
     apart (Stripe's ``object``); ``tags`` gives each member's value then. Without one, ``matched``
-    says the model members are told apart by what an answer holds (required fields present,
+    says the model members are told apart by what a response holds (required fields present,
     constants agreeing, value types agreeing with their fields)."""
 
     members: tuple[TypeRef, ...]
@@ -150,7 +150,7 @@ class Model:
 
 @dataclass(frozen=True)
 class Alias:
-    """A named response type that is not a model (a union an operation answers with)."""
+    """A named response type that is not a model (a union an operation responds with)."""
 
     name: str
     module: str
@@ -250,8 +250,8 @@ class Body:
 
 
 @dataclass(frozen=True)
-class MediaAnswer:
-    """One media type a success answer may come in, and what it is read as: JSON as ``type``
+class MediaResponse:
+    """One media type a success response may come in, and what it is read as: JSON as ``type``
     (kind "model" or "any"), ``text/*`` as str ("text"), anything else as bytes ("binary").
 
     ``item_type``: the type of each item when the media type is a sequence the spec describes
@@ -266,8 +266,8 @@ class MediaAnswer:
 
 @dataclass(frozen=True)
 class Response:
-    """The success answer. ``kind``, ``type`` and ``media_type`` describe the first of ``media``
-    (JSON first), which lists every media type the 2xx answers declare, in ``Accept`` order.
+    """The success response. ``kind``, ``type`` and ``media_type`` describe the first of ``media``
+    (JSON first), which lists every media type the 2xx responses declare, in ``Accept`` order.
     """
 
     kind: ResponseKind
@@ -275,7 +275,7 @@ class Response:
     media_type: str | None
     paging: Paging | None = None
     item_type: TypeRef | None = None  # what a page holds, when paging
-    media: tuple[MediaAnswer, ...] = ()
+    media: tuple[MediaResponse, ...] = ()
     accept: str | None = None  # the Accept header, when not the media types joined
 
 
@@ -299,17 +299,17 @@ class Operation:
     deprecated: bool
     tags: tuple[str, ...]
     description_source: str = ""  # the spec's own prose (HTML or Markdown), for pages
-    errors: tuple[ErrorResponse, ...] = ()  # declared error answers, in spec order
+    errors: tuple[ErrorResponse, ...] = ()  # declared error responses, in spec order
     # Alternatives of credential arguments (any one fully configured is sent); None: the API's
     # default, () for ``security: []`` (send none).
     security: tuple[tuple[str, ...], ...] | None = None
     paging: Pagination | None = None  # how the operation pages, when it does
-    # Why a list-shaped answer does not page ("" when it does or is not a list); reports only.
+    # Why a list-shaped response does not page ("" when it does or is not a list); reports only.
     paging_note: str = field(default="", compare=False)
-    stream: StreamAnswer | None = None  # the answer read as events or lines
-    # The spec's example answers: (status, (name, summary, JSON text)); for the explorer, and
+    stream: StreamResponse | None = None  # the response read as events or lines
+    # The spec's example responses: (status, (name, summary, JSON text)); for the explorer, and
     # no part of comparisons.
-    answer_examples: tuple[tuple[str, tuple[str, str, str]], ...] = field(
+    response_examples: tuple[tuple[str, tuple[str, str, str]], ...] = field(
         default=(), compare=False
     )
     # The query a path key carries (``/responses/{id}?beta=true``: "beta=true"), as written:
@@ -321,9 +321,9 @@ class Operation:
 @dataclass(frozen=True)
 class Pagination:
     """How a list operation reaches its next page (``lower.paging`` decides; the runtime's
-    ``_paging.Paging`` follows it). Paths are wire names from the answer body's root.
+    ``_paging.Paging`` follows it). Paths are wire names from the response body's root.
 
-    ``style``: "stripe" (the answer is a Stripe list or search page that pages itself),
+    ``style``: "stripe" (the response is a Stripe list or search page that pages itself),
     "cursor" (a cursor in the body, sent back as ``param``), "item_cursor" (the last item's
     ``next`` field, sent as ``param`` while ``has_more``), "header_cursor" (a cursor in the
     response header ``header``), "link" (RFC 8288 ``Link: <...>; rel="next"``), "next_url"
@@ -347,11 +347,11 @@ class Pagination:
 
 
 @dataclass(frozen=True)
-class StreamAnswer:
-    """A success answer read as it arrives: ``kind`` "sse" (text/event-stream) or "jsonl"
+class StreamResponse:
+    """A success response read as it arrives: ``kind`` "sse" (text/event-stream) or "jsonl"
     (JSON Lines, NDJSON, json-seq); ``item_type``: what each event's data or line is (None:
     raw text for SSE, untyped JSON for lines). ``flag``: the boolean body property that asks
-    for the stream (``stream: true``) when the operation answers JSON otherwise."""
+    for the stream (``stream: true``) when the operation returns JSON otherwise."""
 
     kind: Literal["sse", "jsonl"]
     media_type: str
@@ -362,7 +362,7 @@ class StreamAnswer:
 
 @dataclass(frozen=True)
 class ErrorResponse:
-    """A declared non-2xx answer: ``status`` is "404", "4XX" or "default"."""
+    """A declared non-2xx response: ``status`` is "404", "4XX" or "default"."""
 
     status: str
     type: ModelRef | None  # the error model, when its JSON body has one

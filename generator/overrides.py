@@ -90,7 +90,7 @@ def loader(overrides: dict[str, Path]) -> jinja2.BaseLoader:
     def load(name: str) -> tuple[str, str, Callable[[], bool]]:
         path = overrides.get(name, root / name)
         # Up to date for the whole run: templates do not change while a package renders, and
-        # answering False would make Jinja compile a template again for every file it renders.
+        # responding False would make Jinja compile a template again for every file it renders.
         return path.read_text(encoding="utf-8"), str(path), lambda: True
 
     return jinja2.FunctionLoader(load)

@@ -7,11 +7,11 @@ degraded and the document validated again, with a warning naming the pointer and
 - a schema with an empty ``enum`` (or ``required``) loses that keyword (its plain type stays);
 - a schema written the OpenAPI 3.1 way in a 3.0 document is read as 3.1;
 - any other unusable schema is typed ``Any``;
-- an operation without ``responses`` gets an untyped answer;
+- an operation without ``responses`` gets an untyped response;
 - any other unusable operation (or path item) is skipped: "operation skipped".
 
 Besides what the validator checks, an ``example`` or ``default`` that does not fit its schema's
-type is ignored, and a dangling ``$ref`` inside an answer leaves that answer untyped. Only a
+type is ignored, and a dangling ``$ref`` inside a response leaves that response untyped. Only a
 document whose skeleton cannot be used (not OpenAPI, no usable paths) is refused, naming the
 field. Every change is made to ``Document.data`` (which the builder reads) and recorded in
 ``Document.warnings``.
@@ -84,7 +84,7 @@ def parse_document(doc: Document) -> OpenAPIDocument:
             doc.warnings.extend(unread_keywords(data))
         if first_skip is not None and operations and not _count_operations(data, newer):
             raise first_skip  # nothing usable is left: say why the first one was not
-        _read_values_and_answers(doc)
+        _read_values_and_responses(doc)
         return validated
     raise GeneratorError(f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file)
 
@@ -153,7 +153,7 @@ def _repair(
             _warn(
                 doc,
                 op_parts,
-                "no 'responses' (OpenAPI requires them); the answer is untyped",
+                "no 'responses' (OpenAPI requires them); the response is untyped",
             )
             return True
         return _skip(doc, op_parts, error, rest)
@@ -260,29 +260,29 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _read_values_and_answers(doc: Document) -> None:
-    """Ignore examples and defaults of the wrong type; untype answers with a dangling $ref.
+def _read_values_and_responses(doc: Document) -> None:
+    """Ignore examples and defaults of the wrong type; untype responds with a dangling $ref.
 
     Depth first, in document order (children are pushed last first), so warnings come in the
     order of the document."""
     stack: list[tuple[Any, list[str | int], str, bool]] = [(doc.data, [], "root", False)]
     while stack:
-        node, parts, kind, in_answer = stack.pop()
+        node, parts, kind, in_response = stack.pop()
         if isinstance(node, list):
             for i in reversed(range(len(node))):
-                stack.append((node[i], [*parts, i], member_kind(kind, i), in_answer))
+                stack.append((node[i], [*parts, i], member_kind(kind, i), in_response))
             continue
         if not isinstance(node, dict) or kind == "data":
             continue
         ref = node.get("$ref")
-        if in_answer and isinstance(ref, str) and ref.startswith("#") and _dangles(doc.data, ref):
-            _untype_answer(doc, parts, ref)
+        if in_response and isinstance(ref, str) and ref.startswith("#") and _dangles(doc.data, ref):
+            _untype_response(doc, parts, ref)
             continue
         if kind == "schema":
             _check_values(doc, node, parts)
-        answer = in_answer or kind == "responses"
+        response = in_response or kind == "responses"
         for key in reversed(list(node)):
-            stack.append((node[key], [*parts, key], member_kind(kind, key), answer))
+            stack.append((node[key], [*parts, key], member_kind(kind, key), response))
 
 
 def _dangles(data: Any, ref: str) -> bool:
@@ -290,14 +290,14 @@ def _dangles(data: Any, ref: str) -> bool:
     return walk(data, fragment) is None and walk(data, unquote(fragment)) is None
 
 
-def _untype_answer(doc: Document, parts: list[str | int], ref: str) -> None:
+def _untype_response(doc: Document, parts: list[str | int], ref: str) -> None:
     parent = _at(doc.data, parts[:-1])
     kind = kinds_along(parts)[-1]
     parent[parts[-1]] = {"description": ""} if kind == "response" else {}
     _warn(
         doc,
         [*parts, "$ref"],
-        f"dangling $ref: target {ref[1:] or '/'} does not exist; that answer is untyped",
+        f"dangling $ref: target {ref[1:] or '/'} does not exist; that response is untyped",
     )
 
 

@@ -23,7 +23,7 @@ def snippet_for(
     base_url: str | None = None,
     access: str | None = None,
 ) -> str:
-    """Python source that calls ``op`` through the generated client and prints the answer.
+    """Python source that calls ``op`` through the generated client and prints the response.
 
     Args:
         api: The IR the package was generated from.

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.ir import Api
 from generator.load import Document
+from generator.lower import BuildInput, build_api
 from generator.parse import parse_document
 from generator.profiles import BUILTIN, recognise
 from generator.progress import Progress, quiet

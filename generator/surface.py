@@ -166,8 +166,8 @@ def _by_path(ops: list[Operation], drop: int) -> dict[Operation, tuple[tuple[str
 def _types_by_shape(
     by_shape: dict[tuple[str, ...], list[Operation]],
 ) -> dict[tuple[str, ...], set[str]]:
-    """The models a resource path answers with: an item's own answers, a collection's list
-    items, so an action answering with its resource is told from a sub-resource."""
+    """The models a resource path responds with: an item's own responses, a collection's list
+    items, so an action responding with its resource is told from a sub-resource."""
     types: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for shape, ops in by_shape.items():
         for op in ops:

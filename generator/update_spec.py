@@ -32,7 +32,7 @@ TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 MAX_REDIRECTS = 5
 SOURCES = ".sources.json"  # {spec file name: {"url": ..., "sha256": ...}}, beside the specs
 # What servers label OpenAPI documents with: JSON and YAML, and the generic types raw file
-# hosts use. HTML (a login or error page answered with 200) is the case this keeps out.
+# hosts use. HTML (a login or error page responded with 200) is the case this keeps out.
 ACCEPTED_TYPES = (
     "application/json",
     "application/yaml",
@@ -163,7 +163,7 @@ def _body(url: str, response: httpx.Response, max_bytes: int) -> bytes:
     media = response.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media and media not in ACCEPTED_TYPES:
         raise GeneratorError(
-            f"download of {url} failed: the server answered with {media!r}, not a JSON or YAML "
+            f"download of {url} failed: the server responded with {media!r}, not a JSON or YAML "
             "document"
         )
     declared = response.headers.get("content-length", "")

@@ -1,8 +1,8 @@
-"""A tiny HTTP/1.1 server on 127.0.0.1 that answers ``POST /v1/account_links`` like Stripe.
+"""A tiny HTTP/1.1 server on 127.0.0.1 that returns ``POST /v1/account_links`` like Stripe.
 
 Run as a script: it prints its port on the first line of stdout, then serves until killed.
 It checks every request body against the form the benchmark clients are meant to send and
-answers 400 when it differs, so a client that sends something else fails loudly instead of
+responds 400 when it differs, so a client that sends something else fails loudly instead of
 being timed. TCP_NODELAY is set (``disable_nagle_algorithm``): without it, clients that write
 headers and body separately stall ~40 ms per call on delayed ACKs.
 """

@@ -119,7 +119,7 @@ def main() -> None:
     call = CONTENDERS[name](base_url, package)
     for _ in range(warmup):
         if call() != URL:
-            raise SystemExit("wrong answer")
+            raise SystemExit("wrong response")
     profiler: Any = None
     if profile_path:
         import cProfile

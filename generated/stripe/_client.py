@@ -33,7 +33,7 @@ class StripeClient(SyncBaseClient):
         stripe_account: Sent as the ``Stripe-Account`` header.
         stripe_version: Sent as the ``Stripe-Version`` header; defaults to the API version the client was generated from, ``2024-06-20``.
         timeout: Seconds, or an ``httpx.Timeout`` for connect and read separately.
-        max_retries: Retries after connection errors, timeouts, 409, 429 and 5xx answers.
+        max_retries: Retries after connection errors, timeouts, 409, 429 and 5xx responses.
         http_client: An ``httpx.Client`` of your own (proxies, mTLS, transports); it is
             never closed by this client.
     """

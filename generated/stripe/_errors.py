@@ -2,7 +2,7 @@
 """Exceptions raised by the client.
 
 Every error is a ``ClientError`` (exported under the API's own name, e.g. ``PetShopError``). An
-answer with an error status raises an ``APIStatusError`` subclass picked by the status (the
+respond with an error status raises an ``APIStatusError`` subclass picked by the status (the
 table comes from the generated ``_exceptions.py``: the standard one below, or the API
 profile's), or by the error body's ``type`` where the profile maps types to classes (Stripe).
 ``body`` is the error model the spec declares for that status when the body fits it, else the
@@ -49,7 +49,7 @@ class ClientError(Exception):
 
 
 class APIStatusError(ClientError):
-    """The API answered with an error status (any status without a class of its own)."""
+    """The API responded with an error status (any status without a class of its own)."""
 
 
 class BadRequestError(APIStatusError):
@@ -85,15 +85,15 @@ class InternalServerError(APIStatusError):
 
 
 class APIConnectionError(ClientError):
-    """No answer: the connection failed or was cut."""
+    """No response: the connection failed or was cut."""
 
 
 class APITimeoutError(APIConnectionError):
-    """No answer in time."""
+    """No response in time."""
 
 
 class APIResponseValidationError(ClientError):
-    """A successful (2xx) answer whose body cannot be what the spec declares: not JSON although
+    """A successful (2xx) response whose body cannot be what the spec declares: not JSON although
     JSON is declared, or JSON of another type (an array where an object is declared). ``body``
     holds the raw text."""
 
@@ -169,7 +169,7 @@ def error_class(
     by_type: Mapping[str, type[ClientError]],
     rate_limit_codes: tuple[str, ...],
 ) -> type[ClientError]:
-    """The class for an error answer: the body's ``code`` when it is a rate-limit code, its
+    """The class for an error response: the body's ``code`` when it is a rate-limit code, its
     ``type`` when the profile maps it, else the status (exact, then its class, then default)."""
     detail = _detail(body)
     kind, code = detail.get("type"), detail.get("code")
@@ -203,7 +203,7 @@ def error_from_response(
     rate_limit_codes: tuple[str, ...] = (),
     message_pointer: str | None = None,
 ) -> ClientError:
-    """The exception for an error answer; ``body`` is its parsed JSON (or text, or None) and
+    """The exception for an error response; ``body`` is its parsed JSON (or text, or None) and
     ``model`` the declared error model's class, if any: ``.body`` becomes the model when the
     body validates against it."""
     cls = error_class(

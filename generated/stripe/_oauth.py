@@ -46,7 +46,7 @@ class TokenError(Exception):
 
     ``error`` is the OAuth2 error code (``invalid_client``, ``invalid_grant``, ...; None when
     the endpoint sent none or could not be reached), ``error_description`` its explanation,
-    ``status_code`` the HTTP status (None when no answer came).
+    ``status_code`` the HTTP status (None when no response came).
     """
 
     def __init__(
@@ -161,7 +161,7 @@ class Token:
 
 
 class _Exchange:
-    """The sans-I/O part: the request to send, and what its answer means."""
+    """The sans-I/O part: the request to send, and what its response means."""
 
     def __init__(
         self,
@@ -207,14 +207,14 @@ class _Exchange:
         return headers, form
 
     def accept(self, status: int, content: bytes) -> Token:
-        """The token of a 200 answer; raises ``TokenError`` for anything else."""
+        """The token of a 200 response; raises ``TokenError`` for anything else."""
         try:
             data = json.loads(content) if content else None
         except ValueError:
             data = None
         if not isinstance(data, dict):
             raise TokenError(
-                f"the token endpoint answered {status} without a JSON object",
+                f"the token endpoint responded {status} without a JSON object",
                 status_code=status,
             )
         if status != 200 or not isinstance(data.get("access_token"), str):
@@ -222,7 +222,7 @@ class _Exchange:
             description = self._scrub(_text(data.get("error_description")))
             said = f": {error}" if error else " without an access_token"
             raise TokenError(
-                f"the token endpoint answered {status}{said}"
+                f"the token endpoint responded {status}{said}"
                 + (f" ({description})" if description else ""),
                 error=error,
                 error_description=description,
@@ -312,11 +312,11 @@ class SyncTokens:
         while True:
             headers, form = ex.request(use_refresh)
             try:
-                answer = self._http.post(ex.grant.token_url, data=form, headers=headers)
+                response = self._http.post(ex.grant.token_url, data=form, headers=headers)
             except httpx.HTTPError as exc:
                 raise _unreachable(exc) from None
             try:
-                return ex.accept(answer.status_code, answer.content)
+                return ex.accept(response.status_code, response.content)
             except TokenError:
                 if not _fall_back(ex, form):
                     raise
@@ -367,11 +367,11 @@ class AsyncTokens:
         while True:
             headers, form = ex.request(use_refresh)
             try:
-                answer = await self._http.post(ex.grant.token_url, data=form, headers=headers)
+                response = await self._http.post(ex.grant.token_url, data=form, headers=headers)
             except httpx.HTTPError as exc:
                 raise _unreachable(exc) from None
             try:
-                return ex.accept(answer.status_code, answer.content)
+                return ex.accept(response.status_code, response.content)
             except TokenError:
                 if not _fall_back(ex, form):
                     raise

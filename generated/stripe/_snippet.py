@@ -37,7 +37,7 @@ def snippet(
     base_url: str | None = None,
     env_vars: Sequence[str] = (),
 ) -> str:
-    """A runnable Python program that calls ``method`` with ``args`` and prints the answer.
+    """A runnable Python program that calls ``method`` with ``args`` and prints the response.
 
     Args:
         package: The import path of the generated package, e.g. ``"generated.stripe"``.

@@ -3,7 +3,7 @@
 
 Whatever reads a value typed as text (the command line in ``_cli``, the API explorer's form,
 the gateway checking a query string, a form body, a header or a path) reads it here, so
-``"yes"``, ``"1_000"``, ``"10\\n"`` or Arabic-Indic digits get one answer everywhere: an integer
+``"yes"``, ``"1_000"``, ``"10\\n"`` or Arabic-Indic digits get one response everywhere: an integer
 or a number is ASCII digits matched by an anchored pattern (nothing ``int()`` or ``float()``
 would also forgive: underscores, surrounding space, other scripts' digits), a boolean is
 ``true`` or ``false``, nothing else. Whatever writes a value as text (the encoder, the snippet,

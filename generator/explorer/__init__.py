@@ -3,7 +3,7 @@
 ``explorer_routes(api, settings)`` gives the routes, relative to where the gateway mounts them:
 ``/`` (index of operations), ``/operations/{operation_id}`` (one page each), ``/assets/{name}``
 (one CSS and one JavaScript file, and an icon) and ``POST /preview/{operation_id}`` (the request
-and the Python snippet for a form's values; nothing is sent upstream). Every answer carries a
+and the Python snippet for a form's values; nothing is sent upstream). Every response carries a
 ``Content-Security-Policy`` that allows nothing but the gateway itself, and the pages hold no
 inline script or style, so spec text that slipped past the sanitiser still could not run.
 

@@ -125,9 +125,9 @@ class _Explorer:
             schema_more=schema_more,
             paging=paging_of(op),
             examples=[e for e in (op.body.examples if op.body else ())[:8] if len(e[2]) < 8192],
-            answer_examples=[
+            response_examples=[
                 (status, (n, summary, _pretty(v)))
-                for status, (n, summary, v) in op.answer_examples
+                for status, (n, summary, v) in op.response_examples
                 if len(v) < 4096
             ],
             stream=op.stream.kind if op.stream is not None else None,
@@ -188,9 +188,9 @@ class _Explorer:
                 return _json({"error": "too many form values"}, 413)
         wait = self.guard.wait(request.client.host if request.client else "", len(raw))
         if wait is not None:
-            answer = _json({"error": "too many previews from this address; slow down"}, 429)
-            answer.headers["retry-after"] = str(max(1, int(wait + 0.999)))
-            return answer
+            response = _json({"error": "too many previews from this address; slow down"}, 429)
+            response.headers["retry-after"] = str(max(1, int(wait + 0.999)))
+            return response
         if too_deep(raw):  # refused before parsing: 60 KB of "[" must not reach json.loads
             return _json({"error": "the form's values nest too deeply"}, 400)
         try:

@@ -1,6 +1,6 @@
-"""What an operation answers, as the explorer shows it: the response model's fields as tables.
+"""What an operation returns, as the explorer shows it: the response model's fields as tables.
 
-The first table is the success answer's model; the models its fields refer to follow, each
+The first table is the success response's model; the models its fields refer to follow, each
 linked from the rows that use it, breadth first, until a size budget is spent (an operation
 page stays small even for Stripe's largest objects); the names of the rest are listed.
 """

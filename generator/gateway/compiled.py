@@ -182,7 +182,7 @@ class _Plan:
 
 
 class Validators:
-    """``check(op, ...)``: ``validate``'s answer, by the compiled plan when it passes."""
+    """``check(op, ...)``: ``validate``'s response, by the compiled plan when it passes."""
 
     def __init__(self, api: Api) -> None:
         self.api = api

@@ -93,7 +93,7 @@ class UpstreamCredentials:
 
     @property
     def secrets(self) -> tuple[bytes, ...]:
-        """Every secret an answer must not echo (the current OAuth2 token included)."""
+        """Every secret a response must not echo (the current OAuth2 token included)."""
         return self._secrets  # the same object until the OAuth2 token changes
 
     async def add(
@@ -122,7 +122,7 @@ class UpstreamCredentials:
         return headers, query
 
     def refused(self, op: Operation) -> None:
-        """The upstream answered 401: the next call fetches a new OAuth2 token. (The refused
+        """The upstream responded 401: the next call fetches a new OAuth2 token. (The refused
         call is not replayed: the gateway never sends a request twice.)"""
         if self._plans[op.operation_id].oauth and self._tokens is not None and self._last:
             self._tokens.invalidate(self._last.decode())

@@ -1,4 +1,4 @@
-"""The gateway's own error answers, worded in the API's shape (the profile's ``error_shape``).
+"""The gateway's own error responses, worded in the API's shape (the profile's ``error_shape``).
 
 ``stripe``: ``{"error": {"type": "invalid_request_error", "message", "param", "code"}}``, so a
 generated client raises its usual typed error (``InvalidRequestError`` with ``param`` set).
@@ -27,7 +27,7 @@ def error_body(
     param: str | None = None,
     problems: Sequence[Problem] = (),
 ) -> tuple[bytes, bytes]:
-    """(content type, body) of an error answer."""
+    """(content type, body) of an error response."""
     if shape == "stripe":
         error: dict[str, Any] = {
             "type": "api_error" if status >= 500 else "invalid_request_error",

@@ -3,7 +3,7 @@
 A raw ASGI app (no Starlette, no httpx objects) because it runs on every proxied call. Every
 refusal happens before the upstream is contacted. The upstream credentials (``credentials``,
 the one call that adds them) go into the outgoing request only, and are scrubbed (``redact``)
-from anything the upstream sends back. The answer is
+from anything the upstream sends back. The response is
 streamed to the client as it arrives, up to ``response_limit`` bytes.
 """
 
@@ -80,7 +80,7 @@ class _Refusal(Exception):
 
 
 class ResponseTooLarge(Exception):
-    """The upstream's answer passed the size cap after its head was sent: the client's
+    """The upstream's response passed the size cap after its head was sent: the client's
     connection is cut (the server aborts it when the app raises)."""
 
 
@@ -326,16 +326,16 @@ class Proxy:
                 origin, data, replayable=replayable, head_only=method == "HEAD"
             )
         except UpstreamTimeout:
-            raise _Refusal(504, "The upstream API did not answer in time") from None
+            raise _Refusal(504, "The upstream API did not respond in time") from None
         except UpstreamError as exc:
             entry.error = str(exc)
             raise _Refusal(502, "The upstream API could not be reached") from None
         try:
-            await self._answer(exchange.status, exchange.headers, exchange, send, entry)
+            await self._response(exchange.status, exchange.headers, exchange, send, entry)
         finally:
             exchange.finish()
 
-    async def _answer(
+    async def _response(
         self, status: int, upstream_headers: Headers, exchange: Any, send: Send, entry: Entry
     ) -> None:
         out: Headers = []
@@ -355,9 +355,9 @@ class Proxy:
             elif lower == b"content-length":
                 length = int(value) if value.strip().isdigit() else None
             elif lower == b"content-encoding" and value.strip().lower() not in _UNSCANNABLE:
-                # asked for identity; an encoded answer cannot be scanned for the key
+                # asked for identity; an encoded response cannot be scanned for the key
                 raise _Refusal(
-                    502, "The upstream API answered with an encoding the gateway refuses"
+                    502, "The upstream API responded with an encoding the gateway refuses"
                 )
             elif lower == b"request-id":
                 entry.upstream_request_id = value.decode("latin-1")
@@ -370,7 +370,7 @@ class Proxy:
         if length is not None:
             if length > self.response_limit:
                 raise _Refusal(
-                    502, "The upstream API's answer is larger than the gateway passes on"
+                    502, "The upstream API's response is larger than the gateway passes on"
                 )
             out.append((b"content-length", b"%d" % length))
         entry.status = status
@@ -382,13 +382,13 @@ class Proxy:
                 chunk = await exchange.read()
             except UpstreamError as exc:
                 entry.error = str(exc)
-                raise ResponseTooLarge("the upstream failed mid-answer") from None
+                raise ResponseTooLarge("the upstream failed mid-response") from None
             if chunk is None:
                 break
             size += len(chunk)
             if size > self.response_limit:
-                entry.error = "answer over the size limit"
-                raise ResponseTooLarge(f"the answer passed {self.response_limit} bytes")
+                entry.error = "response over the size limit"
+                raise ResponseTooLarge(f"the response passed {self.response_limit} bytes")
             if exchange.done and not exchange.chunks:  # the last piece: one final write
                 body = scrubber.feed(chunk) + scrubber.end()
                 await send({"type": "http.response.body", "body": body})

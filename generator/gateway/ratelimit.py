@@ -111,7 +111,7 @@ def make_limiter(limit: RateLimit | None, redis_url: str | None) -> Limiter | No
 class FailureThrottle:
     """Failed token checks per client address: a token bucket each (``burst`` failures, then
     ``rate`` per second). A blocked address gets 429 before its token is even looked at, so
-    guessing costs time and the answer tells nothing. At most ``max_addresses`` are tracked;
+    guessing costs time and the response tells nothing. At most ``max_addresses`` are tracked;
     the oldest is forgotten first."""
 
     def __init__(self, rate: float = 1.0, burst: int = 20, max_addresses: int = 10_000) -> None:

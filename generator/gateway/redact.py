@@ -10,7 +10,7 @@ to a client. Besides the key itself this catches, in bodies and header values:
 
 A match is replaced by as many bytes (``[redacted]`` padded with ``*``), so a body keeps its
 ``Content-Length`` and can be scrubbed while it streams: ``Scrubber`` holds back the last few
-bytes of each piece until it knows they do not begin an echo. Compressed answers are not
+bytes of each piece until it knows they do not begin an echo. Compressed responses are not
 scanned: the gateway asks the upstream for ``identity`` and refuses any other encoding.
 """
 

@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, metavar="BYTES",
                    help="larger request bodies get 413 (default: %(default)s)")  # fmt: skip
     p.add_argument("--response-limit", type=int, default=DEFAULT_RESPONSE_LIMIT, metavar="BYTES",
-                   help="largest upstream answer passed on, a longer one is cut "
+                   help="largest upstream response passed on, a longer one is cut "
                    "(default: %(default)s)")  # fmt: skip
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="one upstream exchange (default: %(default)s)")  # fmt: skip

@@ -1,4 +1,4 @@
-"""The gateway's HTTP/1.1 server: httptools parses, an ASGI app answers, the server bounds.
+"""The gateway's HTTP/1.1 server: httptools parses, an ASGI app responses, the server bounds.
 
 uvicorn (h11) was a third of the gateway's CPU per call and left idle connections open forever;
 this server is small enough to own every limit an attacker could spend:
@@ -9,12 +9,12 @@ this server is small enough to own every limit an attacker could spend:
   the size of a request head;
 - a request with both ``Content-Length`` and ``Transfer-Encoding`` (RFC 9112 section 6.1), or
   anything else llhttp refuses, gets a 400 and the connection is closed;
-- an answer sent before the request's body was read (a 413, a 401) is followed by a lingering
+- a response sent before the request's body was read (a 413, a 401) is followed by a lingering
   close, as nginx does: the write side is shut and the rest of the body read and dropped for a
-  bounded time, so the client sees the answer instead of a connection reset.
+  bounded time, so the client sees the response instead of a connection reset.
 
 One request at a time per connection; pipelined ones wait their turn. A failing app is logged in
-one line (never a traceback) and answered 500, or the connection is cut if it had started.
+one line (never a traceback) and responded 500, or the connection is cut if it had started.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class _Connection(asyncio.Protocol):
         self.head_size = 0
         self.max_head = server.limits.max_head_bytes
         self.queue: collections.deque[_Request] = collections.deque()
-        self.current: _Request | None = None  # the request being answered
+        self.current: _Request | None = None  # the request being responded
         self.reading: _Request | None = None  # the request whose body is arriving
         self.deadline = 0.0  # loop time after which the connection is cut; 0: none
         self.closed = False
@@ -207,7 +207,7 @@ class _Connection(asyncio.Protocol):
         try:
             await self.server.app(request.scope, cycle.receive, cycle.send)
         except Exception as exc:  # one line, never a traceback: an attacker may trigger it
-            self.server.log(f"gateway: {type(exc).__name__} while answering: {exc}")
+            self.server.log(f"gateway: {type(exc).__name__} while responding: {exc}")
             if not cycle.started and not self.closed:
                 cycle.keep_alive = False
                 await cycle.send({"type": "http.response.start", "status": 500, "headers": []})
@@ -224,7 +224,7 @@ class _Connection(asyncio.Protocol):
         self.current = None
         if self.closed:
             return
-        if not request.body_done:  # answered before the body was read: linger, then close
+        if not request.body_done:  # responded before the body was read: linger, then close
             self._linger()
             return
         if not keep_alive:
@@ -239,10 +239,10 @@ class _Connection(asyncio.Protocol):
             self._arm(self.server.limits.keepalive_timeout)
 
     def _refuse(self, status: int, message: bytes) -> None:
-        """An answer from the server itself (the request could not be parsed), then close."""
+        """A response from the server itself (the request could not be parsed), then close."""
         if self.transport is None or self.closed:
             return
-        if self.current is not None:  # the app is answering an earlier request: just cut
+        if self.current is not None:  # the app is responding an earlier request: just cut
             self._abort()
             return
         body = message + b"\n"
@@ -277,7 +277,7 @@ class _Connection(asyncio.Protocol):
     def _expired(self) -> None:
         self.deadline = 0.0
         if self.current is not None and self.reading is None:
-            return  # the app is answering: its own upstream timeout bounds it
+            return  # the app is responding: its own upstream timeout bounds it
         self._abort() if self.lingering or self.current is not None else self._close()
 
     def _close(self) -> None:
@@ -341,7 +341,7 @@ class _Cycle:
         conn = self.conn
         transport = conn.transport
         if conn.closed or transport is None:
-            return  # the client went away: what is left of the answer has nowhere to go
+            return  # the client went away: what is left of the response has nowhere to go
         if message["type"] == "http.response.start":
             self.started = True
             self.status = message["status"]
@@ -392,7 +392,7 @@ class _Cycle:
                 lines.append(b"transfer-encoding: chunked")
             else:
                 lines.append(b"content-length: %d" % len(body))
-        if not self.request.body_done:  # answered before the body arrived: close after it
+        if not self.request.body_done:  # responded before the body arrived: close after it
             self.keep_alive = False
         if not self.keep_alive:
             lines.append(b"connection: close")

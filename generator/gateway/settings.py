@@ -121,8 +121,8 @@ class GatewaySettings:
     rate_limit: RateLimit | None = None
     redis_url: str | None = field(default=None, repr=False)  # may carry a password
     body_limit: int = DEFAULT_BODY_LIMIT
-    response_limit: int = DEFAULT_RESPONSE_LIMIT  # bytes of an upstream answer passed on
-    timeout: float = DEFAULT_TIMEOUT  # one upstream exchange, from sending to the answer's end
+    response_limit: int = DEFAULT_RESPONSE_LIMIT  # bytes of an upstream response passed on
+    timeout: float = DEFAULT_TIMEOUT  # one upstream exchange, from sending to the response's end
     connect_timeout: float = 5.0
     access_log: TextIO | None = field(default=None, repr=False)  # JSON lines; None: no log
     cors_origins: tuple[str, ...] = ()

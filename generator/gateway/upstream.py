@@ -1,16 +1,16 @@
-"""The gateway's HTTP/1.1 client for its upstreams: kept-alive connections, answers streamed.
+"""The gateway's HTTP/1.1 client for its upstreams: kept-alive connections, responses streamed.
 
 An ``asyncio.Protocol`` per connection with httptools' response parser (llhttp), no httpx
 objects: building and parsing httpx requests was a fifth of the gateway's CPU per call. An
-answer's head is awaited, then its body read chunk by chunk (``Exchange.read``), so a large or
-endless answer never sits in memory whole: the connection stops reading while the client is
+response's head is awaited, then its body read chunk by chunk (``Exchange.read``), so a large or
+endless response never sits in memory whole: the connection stops reading while the client is
 slower than the upstream.
 
 What may be retried: a request is written again on a fresh connection only when a kept-alive
-connection closed before any byte of the answer arrived *and* the caller says the request is
+connection closed before any byte of the response arrived *and* the caller says the request is
 replayable (an idempotent method, or one carrying an idempotency key): the upstream may have
-acted on the first copy. A connection that sends bytes after an answer (or while idle) is closed,
-never reused, so they cannot become the next request's answer.
+acted on the first copy. A connection that sends bytes after a response (or while idle) is closed,
+never reused, so they cannot become the next request's response.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _READ_AHEAD = 256 * 1024  # bytes buffered from the upstream before it is paused
 
 
 class UpstreamError(Exception):
-    """The upstream could not be reached, closed early, or answered with broken HTTP."""
+    """The upstream could not be reached, closed early, or responded with broken HTTP."""
 
 
 class UpstreamTimeout(UpstreamError):
@@ -35,7 +35,7 @@ class UpstreamTimeout(UpstreamError):
 
 
 class _Stale(UpstreamError):
-    """A kept-alive connection closed before any byte of the answer."""
+    """A kept-alive connection closed before any byte of the response."""
 
 
 class Exchange(asyncio.Protocol):
@@ -50,7 +50,7 @@ class Exchange(asyncio.Protocol):
         self.busy = False  # an exchange is in flight
         self.broken = False  # never reuse
         self.closed = False
-        self.received = False  # any byte of the current answer
+        self.received = False  # any byte of the current response
         self.head_only = False
         self.status = 0
         self.headers: Headers = []
@@ -72,11 +72,11 @@ class Exchange(asyncio.Protocol):
         if not self.busy or self.done or self.error is not None:
             return
         if self.head_done and self._delimited_by_close():
-            self.done = True  # the body ran to the close, as this answer said it would
+            self.done = True  # the body ran to the close, as this response said it would
         elif not self.received:
-            self.error = _Stale("closed before answering")
+            self.error = _Stale("closed before responding")
         else:
-            self.error = UpstreamError("the upstream closed the connection mid-answer")
+            self.error = UpstreamError("the upstream closed the connection mid-response")
         self._wake()
 
     def data_received(self, data: bytes) -> None:
@@ -87,7 +87,7 @@ class Exchange(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
-            self.error = UpstreamError(f"malformed answer: {exc}")
+            self.error = UpstreamError(f"malformed response: {exc}")
             self._drop()
             self._wake()
 
@@ -101,10 +101,10 @@ class Exchange(asyncio.Protocol):
             self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
-        if self.done:  # a second answer nobody asked for: dropped (the connection is broken)
+        if self.done:  # a second response nobody asked for: dropped (the connection is broken)
             return
         status = self.parser.get_status_code()
-        if 100 <= status < 200:  # 100 Continue and friends: the answer follows
+        if 100 <= status < 200:  # 100 Continue and friends: the response follows
             self.headers = []
             return
         self.status = status
@@ -125,7 +125,7 @@ class Exchange(asyncio.Protocol):
         self._wake()
 
     def on_message_complete(self) -> None:
-        if not self.head_done or self.done:  # an interim (1xx) answer's end, or a stray one's
+        if not self.head_done or self.done:  # an interim (1xx) response's end, or a stray one's
             return
         self.done = True
         if not self.parser.should_keep_alive():
@@ -134,7 +134,7 @@ class Exchange(asyncio.Protocol):
 
     # --- the exchange ------------------------------------------------------------------------
     async def send(self, data: bytes, timeout: float, head_only: bool) -> None:
-        """Write a request and wait for the head of its answer."""
+        """Write a request and wait for the head of its response."""
         self.head_only = head_only
         self.busy, self.received, self.done, self.head_done = True, False, False, False
         self.status, self.headers, self.chunks, self.buffered, self.error = 0, [], [], 0, None
@@ -148,7 +148,7 @@ class Exchange(asyncio.Protocol):
             await self._wait()
 
     async def read(self) -> bytes | None:
-        """The next piece of the answer's body; None at its end."""
+        """The next piece of the response's body; None at its end."""
         while not self.chunks:
             if self.done:
                 return None
@@ -186,7 +186,7 @@ class Exchange(asyncio.Protocol):
 
     def _timed_out(self) -> None:
         self.client.busy.discard(self)
-        self.error = UpstreamTimeout("the upstream did not answer in time")
+        self.error = UpstreamTimeout("the upstream did not respond in time")
         self._drop()
         self._wake()
 
@@ -219,7 +219,7 @@ class UpstreamClient:
     async def exchange(
         self, origin: Origin, data: bytes, *, replayable: bool, head_only: bool = False
     ) -> Exchange:
-        """Send ``data`` (a whole request) and return the exchange with its answer's head
+        """Send ``data`` (a whole request) and return the exchange with its response's head
         read. Raises ``UpstreamError`` (``UpstreamTimeout`` for a timeout)."""
         if self._sweeper is None:
             self.sweep()
@@ -246,7 +246,7 @@ class UpstreamClient:
             await conn.send(data, self.timeout, head_only)
         except _Stale:
             conn.finish()
-            raise UpstreamError("the upstream closed the connection without answering") from None
+            raise UpstreamError("the upstream closed the connection without responding") from None
         except UpstreamError:
             conn.finish()
             raise

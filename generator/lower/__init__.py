@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from generator.errors import join
+from generator.ir import Api, Operation, Profile, SecurityScheme, Tag
 from generator.lower.operations import (
     normalize_operation_id,
     operations,
@@ -24,8 +26,6 @@ from generator.lower.schemas import Schemas
 from generator.lower.security import Security
 from generator.lower.shared_types import rename, shared_names
 from generator.lower.webhooks import webhooks
-from generator.errors import join
-from generator.ir import Api, Operation, Profile, SecurityScheme, Tag
 from generator.oas32 import is_3_2
 from generator.text import html_to_text
 
@@ -94,13 +94,13 @@ def with_paging(s: Schemas, ops: list[Operation]) -> list[Operation]:
     done = []
     for op in ops:
         node = spec_operation(s, op)
-        found_answers = node.get("responses")
-        answers = found_answers if isinstance(found_answers, dict) else {}
+        found_responses = node.get("responses")
+        responses = found_responses if isinstance(found_responses, dict) else {}
         node = {
             **node,
             "responses": {
                 code: s.resolver.deref(a, join(op.where, "responses", str(code)))[0]
-                for code, a in answers.items()
+                for code, a in responses.items()
             },
         }
         table = configured.get(op.operation_id) or configured.get(

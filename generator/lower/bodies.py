@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from generator import naming
+from generator.errors import join
+from generator.ir import Body, BodyEncoding, Location, Parameter, Prim
 from generator.lower.parameters import deprecation
 from generator.lower.schemas import Schemas
 from generator.lower.spec_examples import media_examples
 from generator.lower.typeops import has_none
 from generator.lower.values import spec_values
-from generator.errors import join
-from generator.ir import Body, BodyEncoding, Location, Parameter, Prim
 from generator.text import html_to_text
 
 _STRUCTURED: tuple[tuple[str, BodyEncoding], ...] = (

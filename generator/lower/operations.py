@@ -8,15 +8,15 @@ from dataclasses import replace
 from typing import Any
 
 from generator import naming
+from generator.errors import GeneratorError, join, unescape
+from generator.ir import Operation
 from generator.lower.bodies import body
 from generator.lower.parameters import name_parameters, parameters, raw_parameters
 from generator.lower.reserved import CLIENT_NAMES, OPERATIONS_MODULE_NAMES, OPTIONS_ARG
 from generator.lower.responses import error_responses, response
 from generator.lower.schemas import Schemas
-from generator.lower.spec_examples import answer_examples
-from generator.lower.streams import stream_answer
-from generator.errors import GeneratorError, join, unescape
-from generator.ir import Operation
+from generator.lower.spec_examples import response_examples
+from generator.lower.streams import stream_response
 from generator.oas32 import is_3_2, path_operations
 from generator.text import html_to_text
 
@@ -103,7 +103,7 @@ def _operation(
     base = server_urls(s.data.get("servers"))
     server = servers[0] if servers and (not base or servers[0] != base[0]) else None
     clean, fixed_query = split_path_key(path)
-    answer = response(s, op, where, type_prefix, raw)
+    success = response(s, op, where, type_prefix, raw)
     return Operation(
         operation_id=op_id,
         py_name=py_name,
@@ -117,15 +117,15 @@ def _operation(
         description_source=str(op.get("description", "")),
         parameters=tuple(params),
         body=request_body,
-        response=answer,
-        stream=stream_answer(s, op, where, type_prefix, answer, params),
+        response=success,
+        stream=stream_response(s, op, where, type_prefix, success, params),
         server=server,
         # A spec parameter keeps its name; the options keyword then takes a suffix.
         options_arg=naming.uniquify([OPTIONS_ARG], [p.py_name for p in params])[0],
         deprecated=bool(op.get("deprecated")),
         tags=tuple(str(t) for t in op.get("tags", []) or []),
         errors=() if s.profile.raw_error_body else error_responses(s, op, where, type_prefix),
-        answer_examples=answer_examples(s, op, where),
+        response_examples=response_examples(s, op, where),
     )
 
 

@@ -1,6 +1,6 @@
 """List operations → how they page (``ir.Pagination``), or why a list-shaped one does not.
 
-Read in this order, first answer wins: the profile's ``paging`` entry for the operation, the
+Read in this order, first response wins: the profile's ``paging`` entry for the operation, the
 spec's ``x-speakeasy-pagination`` / ``x-fern-pagination``, then the shapes real APIs use, found
 by name: a Stripe page whose operation takes ``starting_after``; an RFC 8288 ``Link`` response
 header; a cursor in the body fed back to the request parameter it names; a next URL in the
@@ -30,7 +30,7 @@ from generator.ir import (
 
 Path = tuple[str, ...]
 
-# Where an answer keeps its items, by preference; any single array works too.
+# Where a response keeps its items, by preference; any single array works too.
 _ITEM_NAMES = (
     "data",
     "items",
@@ -117,7 +117,7 @@ def norm(name: str) -> str:
 
 @dataclass(frozen=True)
 class Types:
-    """The models and aliases answers refer to, by class name."""
+    """The models and aliases responses refer to, by class name."""
 
     models: Mapping[str, Model]
     aliases: Mapping[str, Alias]
@@ -134,7 +134,7 @@ class Types:
         return t
 
     def fields(self, t: TypeRef | None) -> dict[str, TypeRef]:
-        """Wire name → type of an object answer's properties; {} for anything else."""
+        """Wire name → type of an object response's properties; {} for anything else."""
         t = self.resolve(t)
         model = self.models.get(t.name) if isinstance(t, ModelRef) else None
         return {f.wire_name: f.type for f in model.fields} if model else {}
@@ -153,7 +153,7 @@ def paging(
     types: Types,
     profile: Mapping[str, Mapping[str, str]],
 ) -> tuple[Pagination | None, str]:
-    """How ``op`` pages, or (None, why a list-shaped answer does not page; "" if not a list)."""
+    """How ``op`` pages, or (None, why a list-shaped response does not page; "" if not a list)."""
     body = op.response.type if op.response.kind == "model" else None
     items = _items(types, body, op.path)
     configured = profile.get(op.operation_id)
@@ -184,7 +184,7 @@ def paging(
         return None, why if paged else ""
     path, item_type = items
     if len(path) == 1 and norm(path[0]) not in _ITEM_NAMES and op.path.endswith("}"):
-        # one array in a single resource (Linode's volume ``tags``) is not a list answer
+        # one array in a single resource (Linode's volume ``tags``) is not a list response
         return None, _not_a_list(op, params)
     return _detect(op, raw, types, body, path, item_type, params)
 
@@ -246,8 +246,8 @@ def _detect(
         # Kratos, GitHub), even where the spec does not declare the header
         return make("link")
     if cursor_param is not None:
-        return None, f"takes a cursor ({cursor_param}) but the answer names no next cursor"
-    return None, "no page parameter: the whole list comes in one answer"
+        return None, f"takes a cursor ({cursor_param}) but the response names no next cursor"
+    return None, "no page parameter: the whole list comes in one response"
 
 
 def _start(op: Operation, keyword: str) -> int:
@@ -259,7 +259,7 @@ def _start(op: Operation, keyword: str) -> int:
 def _not_a_list(op: Operation, params: dict[str, str]) -> str:
     paged = [n for n in params if n in (*_CURSOR_PARAMS, *_OFFSET_PARAMS, *_PAGE_PARAMS)]
     if paged and op.response.kind == "model":
-        return f"takes {params[paged[0]]} but its answer has no list of items"
+        return f"takes {params[paged[0]]} but its response has no list of items"
     return ""
 
 
@@ -273,9 +273,9 @@ def _params(op: Operation) -> dict[str, str]:
 
 
 def _items(types: Types, body: TypeRef | None, path: str) -> tuple[Path, TypeRef] | None:
-    """Where the answer keeps its items, and their type: the body itself when it is an array,
+    """Where the response keeps its items, and their type: the body itself when it is an array,
     else its one array (or the one named like ``data``/``items``, or like the path's last
-    segment: Xero's ``/Invoices`` answers ``Invoices`` beside ``Warnings``), at the root or in
+    segment: Xero's ``/Invoices`` responses ``Invoices`` beside ``Warnings``), at the root or in
     ``meta``."""
     segment = norm(next((p for p in reversed(path.split("/")) if p and "{" not in p), ""))
     whole = _item_type(types, body)
@@ -352,11 +352,11 @@ def _is_url_name(path: Path) -> bool:
 
 
 def _response_headers(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Normalised name → name of the headers the 2xx answers declare."""
+    """Normalised name → name of the headers the 2xx responses declare."""
     found: dict[str, str] = {}
-    for code, answer in (raw.get("responses") or {}).items():
-        if str(code).startswith("2") and isinstance(answer, dict):
-            for name in answer.get("headers") or {}:
+    for code, declared in (raw.get("responses") or {}).items():
+        if str(code).startswith("2") and isinstance(declared, dict):
+            for name in declared.get("headers") or {}:
                 found.setdefault(norm(str(name)), str(name))
     return found
 
@@ -383,7 +383,7 @@ def _from_table(
     elif items is not None:
         item_path, item_type = items
     else:
-        return None, f"{source}: the answer has no list of items (set items)"
+        return None, f"{source}: the response has no list of items (set items)"
 
     def param(key: str) -> str:
         value = table.get(key, "")

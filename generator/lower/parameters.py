@@ -9,11 +9,11 @@ from dataclasses import replace
 from typing import Any
 
 from generator import naming
+from generator.errors import join
+from generator.ir import Location, Parameter
 from generator.lower.reserved import METHOD_RESERVED
 from generator.lower.schemas import Schemas
 from generator.lower.values import spec_values
-from generator.errors import join
-from generator.ir import Location, Parameter
 from generator.text import first_sentence
 
 _PARAM_LOCATIONS: dict[str, Location] = {

@@ -1,7 +1,7 @@
-"""An operation's success answers → the ``Response`` its method returns.
+"""An operation's success responses → the ``Response`` its method returns.
 
-Every media type the 2xx answers declare is kept (JSON first, then the others in spec order):
-the client asks for them in ``Accept`` and reads an answer by the type it actually comes in.
+Every media type the 2xx responses declare is kept (JSON first, then the others in spec order):
+the client asks for them in ``Accept`` and reads a response by the type it actually comes in.
 """
 
 from __future__ import annotations
@@ -10,19 +10,19 @@ from dataclasses import replace
 from typing import Any
 
 from generator import naming
-from generator.lower.schemas import Schemas
-from generator.lower.typeops import ANY, NONE, model_refs
 from generator.errors import join
 from generator.ir import (
     Alias,
     ErrorResponse,
-    MediaAnswer,
+    MediaResponse,
     ModelRef,
     Prim,
     Response,
     TypeRef,
     UnionOf,
 )
+from generator.lower.schemas import Schemas
+from generator.lower.typeops import ANY, NONE, model_refs
 
 
 def response(
@@ -51,15 +51,15 @@ def response(
     if not declared:
         return Response(kind="none", type=None, media_type=None)
     order = sorted(declared, key=lambda m: not is_json(m))  # stable: spec order otherwise
-    answers: list[MediaAnswer] = []
+    kept: list[MediaResponse] = []
     paging = item = None
     for index, media in enumerate(order):
         entry, mwhere = declared[media]
         items = _item_type(s, entry, mwhere, prefix, index)
         if not is_json(media):
             text = media.startswith("text/")
-            answers.append(
-                MediaAnswer(
+            kept.append(
+                MediaResponse(
                     media,
                     "text" if text else "binary",
                     Prim("str" if text else "bytes"),
@@ -67,23 +67,23 @@ def response(
                 )
             )
             continue
-        json_index = sum(1 for a in answers if a.kind in ("model", "any"))
-        # The first JSON answer keeps the name it always had; others are numbered.
+        json_index = sum(1 for a in kept if a.kind in ("model", "any"))
+        # The first JSON response keeps the name it always had; others are numbered.
         name = prefix + "Response" + (str(json_index + 1) if json_index else "")
         schema = entry.get("schema")
-        answer, page = _json_answer(s, media, schema, join(mwhere, "schema"), name)
+        one, page = _json_response(s, media, schema, join(mwhere, "schema"), name)
         if json_index == 0:
             paging, item = page
-        answers.append(replace(answer, item_type=items))
-    first = answers[0]
+        kept.append(replace(one, item_type=items))
+    first = kept[0]
     return Response(
         kind=first.kind,
         type=first.type,
         media_type=first.media_type,
         paging=paging,
         item_type=item,
-        media=tuple(answers),
-        accept=_accept(raw_params, [a.media_type for a in answers]),
+        media=tuple(kept),
+        accept=_accept(raw_params, [a.media_type for a in kept]),
     )
 
 
@@ -121,15 +121,15 @@ def _accept(raw_params: list[tuple[dict[str, Any], str]], media: list[str]) -> s
     return None
 
 
-def _json_answer(
+def _json_response(
     s: Schemas, media: str, schema: Any, swhere: str, name: str
-) -> tuple[MediaAnswer, tuple[Any, Any]]:
+) -> tuple[MediaResponse, tuple[Any, Any]]:
     if schema is None:
-        return MediaAnswer(media, "any", ANY), (None, None)
+        return MediaResponse(media, "any", ANY), (None, None)
     module = naming.module_name(name)
     type_ = s.lower(schema, swhere, "response", name, module)
     if type_ == ANY:
-        return MediaAnswer(media, "any", ANY), (None, None)
+        return MediaResponse(media, "any", ANY), (None, None)
     model = s.models.get(type_.name) if isinstance(type_, ModelRef) else None
     page = (model.paging, model.item_type) if model else (None, None)
     if not isinstance(type_, ModelRef):  # name it, so the client can load it by name
@@ -138,7 +138,7 @@ def _json_answer(
         deps = tuple(sorted({r.name for r in model_refs(type_)}))
         s.aliases.append(Alias(name=alias, module=module, type=type_, deps=deps))
         type_ = ModelRef(alias, module)
-    return MediaAnswer(media, "model", type_), page
+    return MediaResponse(media, "model", type_), page
 
 
 def media_essence(media: str) -> str:
@@ -153,7 +153,7 @@ def is_json(media: str) -> bool:
 def error_responses(
     s: Schemas, op: dict[str, Any], where: str, prefix: str
 ) -> tuple[ErrorResponse, ...]:
-    """The declared 4xx/5xx/``4XX``/``default`` answers, with the model each error body is."""
+    """The declared 4xx/5xx/``4XX``/``default`` responses, with the model each error body is."""
     found = []
     for code, raw in (op.get("responses") or {}).items():
         status = str(code).upper() if str(code) != "default" else "default"

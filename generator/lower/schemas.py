@@ -9,19 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from generator import naming
-from generator.lower.reserved import BUILTIN_CLASS_NAMES, MODEL_MODULE_NAMES, PACKAGE_NAMES
-from generator.lower.typeops import (
-    ANY,
-    NONE,
-    distinct,
-    has_none,
-    model_refs,
-    nesting,
-    union,
-    with_none,
-)
-from generator.lower.unions import lower_union
-from generator.lower.values import spec_values
 from generator.errors import join
 from generator.ir import (
     Alias,
@@ -40,6 +27,19 @@ from generator.ir import (
     Side,
     TypeRef,
 )
+from generator.lower.reserved import BUILTIN_CLASS_NAMES, MODEL_MODULE_NAMES, PACKAGE_NAMES
+from generator.lower.typeops import (
+    ANY,
+    NONE,
+    distinct,
+    has_none,
+    model_refs,
+    nesting,
+    union,
+    with_none,
+)
+from generator.lower.unions import lower_union
+from generator.lower.values import spec_values
 from generator.refs import Resolver
 from generator.text import html_to_text
 
@@ -201,7 +201,7 @@ class Schemas:
         """Properties of an object schema, with ``allOf`` members merged in (later ones win).
 
         On a ``side``, only the properties that exist there: a request leaves out ``readOnly``
-        ones (the server sets them), an answer ``writeOnly`` ones (a password it takes but never
+        ones (the server sets them), a response ``writeOnly`` ones (a password it takes but never
         returns). ``required`` then only names properties of that side."""
         props: dict[str, tuple[Any, str]] = {}
         required: set[str] = set()
@@ -484,7 +484,7 @@ class Schemas:
 
 # The keyword that keeps a property off each side.
 _ONE_SIDED: dict[str, str] = {"request": "readOnly", "response": "writeOnly"}
-# String formats answers read as Python values (leniently: a string that does not parse stays str).
+# String formats responses read as Python values (leniently: a string that does not parse stays str).
 _FORMATS = {"date-time": Prim("datetime"), "date": Prim("date"), "uuid": Prim("UUID")}
 # Schema keywords that describe a value without constraining its type.
 _ANNOTATIONS = frozenset(

@@ -24,10 +24,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from generator import naming
-from generator.lower.operations import spec_operation
-from generator.lower.schemas import Schemas
 from generator.errors import join
 from generator.ir import Credential, OAuth, OAuthFlow, Operation
+from generator.lower.operations import spec_operation
+from generator.lower.schemas import Schemas
 from generator.text import html_to_text
 
 # Constructor keywords a credential argument must not take.

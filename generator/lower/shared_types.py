@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator import naming
-from generator.lower.schemas import Schemas
 from generator.ir import ListOf, MapOf, Operation, ParamsRef, ParamsType, TypeRef, UnionOf
+from generator.lower.schemas import Schemas
 
 
 def shared_names(s: Schemas) -> dict[str, str]:

@@ -1,17 +1,17 @@
-"""The spec's own examples of request bodies and answers (OpenAPI ``examples`` maps, each
+"""The spec's own examples of request bodies and responses (OpenAPI ``examples`` maps, each
 entry possibly a ``$ref`` to ``components/examples``, or a single ``example``), kept as JSON text
-for the explorer: its examples picker and its example answers per status code."""
+for the explorer: its examples picker and its example responses per status code."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from generator.lower.schemas import Schemas
 from generator.errors import GeneratorError, join
+from generator.lower.schemas import Schemas
 
 Example = tuple[str, str, str]  # name, summary, value as JSON text
-MAX_ANSWER_EXAMPLES = 12  # per operation; the page shows them all
+MAX_RESPONSE_EXAMPLES = 12  # per operation; the page shows them all
 
 
 def media_examples(s: Schemas, media: dict[str, Any], where: str) -> tuple[Example, ...]:
@@ -32,18 +32,18 @@ def media_examples(s: Schemas, media: dict[str, Any], where: str) -> tuple[Examp
     return tuple(found)
 
 
-def answer_examples(s: Schemas, op: dict[str, Any], where: str) -> tuple[tuple[str, Example], ...]:
-    """(status, example) of every declared answer's JSON examples, in the spec's order."""
+def response_examples(s: Schemas, op: dict[str, Any], where: str) -> tuple[tuple[str, Example], ...]:
+    """(status, example) of every declared response's JSON examples, in the spec's order."""
     found: list[tuple[str, Example]] = []
     responses = op.get("responses")
     for status, node in responses.items() if isinstance(responses, dict) else []:
         try:
-            answer, awhere = s.resolver.deref(node, join(where, "responses", str(status)))
+            response, awhere = s.resolver.deref(node, join(where, "responses", str(status)))
         except GeneratorError:
             continue
-        content = answer.get("content") if isinstance(answer, dict) else None
+        content = response.get("content") if isinstance(response, dict) else None
         for media, entry in content.items() if isinstance(content, dict) else []:
             if isinstance(entry, dict) and "json" in str(media).lower():
                 cwhere = join(awhere, "content", str(media))
                 found += [(str(status), e) for e in media_examples(s, entry, cwhere)]
-    return tuple(found[:MAX_ANSWER_EXAMPLES])
+    return tuple(found[:MAX_RESPONSE_EXAMPLES])

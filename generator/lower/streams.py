@@ -1,10 +1,10 @@
-"""Success answers read as they arrive → ``ir.StreamAnswer``.
+"""Success responses read as they arrive → ``ir.StreamResponse``.
 
 ``text/event-stream`` is read as server-sent events, JSON Lines (``application/jsonl``,
 ``application/x-ndjson``, ``application/json-seq`` ...) line by line. What each event's data or
-each line is: OpenAPI 3.2's ``itemSchema`` (already lowered on the ``MediaAnswer``), else the
+each line is: OpenAPI 3.2's ``itemSchema`` (already lowered on the ``MediaResponse``), else the
 3.0/3.1 ``schema`` under the stream's media type, which describes one item (a bare ``string``
-schema says nothing beyond raw text). An operation that also answers JSON streams only when a
+schema says nothing beyond raw text). An operation that also returns JSON streams only when a
 boolean body property ``stream`` asks for it (the common ``stream: true``).
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from generator import naming
+from generator.errors import join
+from generator.ir import Parameter, Prim, Response, StreamResponse, TypeRef
 from generator.lower.responses import media_essence
 from generator.lower.schemas import Schemas
-from generator.errors import join
-from generator.ir import Parameter, Prim, Response, StreamAnswer, TypeRef
 
 JSON_LINES = frozenset(
     {
@@ -36,20 +36,20 @@ def stream_kind(media: str) -> str | None:
     return "sse" if media == SSE else "jsonl" if media in JSON_LINES else None
 
 
-def stream_answer(
+def stream_response(
     s: Schemas,
     op: dict[str, Any],
     where: str,
     prefix: str,
-    answer: Response,
+    response: Response,
     params: list[Parameter],
-) -> StreamAnswer | None:
-    media = next((m for m in answer.media if stream_kind(m.media_type)), None)
+) -> StreamResponse | None:
+    media = next((m for m in response.media if stream_kind(m.media_type)), None)
     if media is None:
         return None
     kind: Literal["sse", "jsonl"] = "sse" if media.media_type == SSE else "jsonl"
     flag = ""
-    if any(m.kind in ("model", "any") for m in answer.media):
+    if any(m.kind in ("model", "any") for m in response.media):
         flag = next(
             (
                 p.py_name
@@ -63,7 +63,7 @@ def stream_answer(
     item = media.item_type or _schema_item(s, op, where, prefix, media.media_type)
     if item in (Prim("str"), Prim("Any")):
         item = None
-    return StreamAnswer(kind, media.media_type, item, flag, s.profile.stream_sentinel)
+    return StreamResponse(kind, media.media_type, item, flag, s.profile.stream_sentinel)
 
 
 def _schema_item(

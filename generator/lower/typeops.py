@@ -40,7 +40,7 @@ def union(types: list[TypeRef]) -> TypeRef:
 
 def distinct(values: Iterable[str | int | float | bool | None]) -> tuple[Any, ...]:
     """Values without repeats, in order; ``1`` and ``true`` stay two values (Python would take
-    them for one, and pydantic would then answer ``1`` for ``true``)."""
+    them for one, and pydantic would then response ``1`` for ``true``)."""
     return tuple({(type(v), v): v for v in values}.values())
 
 

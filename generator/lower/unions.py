@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator.lower.typeops import NONE, union
 from generator.errors import join
 from generator.ir import ModelRef, Side, TypeRef, UnionOf
+from generator.lower.typeops import NONE, union
 
 if TYPE_CHECKING:
     from generator.lower.schemas import Schemas
@@ -40,7 +40,7 @@ def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     (Stripe's ``object``, or the spec's ``discriminator``: its ``mapping``, else each member's
     constant, else its schema name). Other members (an expandable field's ID string, None) stay
     beside the discriminated part: ``str | <Card or BankAccount by object> | None``. Without
-    such a property, the union is ``matched``: each answer goes to the model it fits."""
+    such a property, the union is ``matched``: each response goes to the model it fits."""
     discriminator = node.get("discriminator")
     if not isinstance(discriminator, dict):
         discriminator = {}
@@ -57,7 +57,7 @@ def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
             where = s.component_by_name.get(member.name)
             tag = where.rsplit("/", 1)[1] if where else None
         if tag is None or tag in tags:
-            # No property tells them apart: an answer is matched to the member it fits.
+            # No property tells them apart: a response is matched to the member it fits.
             return UnionOf(found.members, matched=True)
         tags.append(tag)
     tagged = UnionOf(tuple(refs), discriminator=prop, tags=tuple(tags))

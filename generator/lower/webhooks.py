@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from generator import naming, pytypes
-from generator.lower.responses import is_json, media_essence
-from generator.lower.schemas import Schemas
 from generator.errors import GeneratorError, join
 from generator.ir import WebhookEvent, Webhooks
+from generator.lower.responses import is_json, media_essence
+from generator.lower.schemas import Schemas
 from generator.text import html_to_text
 
 _METHODS = ("post", "put", "patch", "get", "delete")

@@ -131,7 +131,7 @@ def operation_arguments(api: Api, op: Operation) -> Arguments:
             args.append(("nullable", _words(pl.nullable)))
     if pl.whole_body:
         args.append(("whole_body", literal(pl.whole_body)))
-    args += _answer_arguments(op)
+    args += _response_arguments(op)
     if op.server:
         args.append(("server", literal(op.server)))
     if op.security is not None and op.security != api.default_security:
@@ -151,7 +151,7 @@ def operation_arguments(api: Api, op: Operation) -> Arguments:
     return args
 
 
-def _answer_arguments(op: Operation) -> Arguments:
+def _response_arguments(op: Operation) -> Arguments:
     """How the runtime reads what the server sends back: target(s), Accept, pages."""
     args: Arguments = []
     target = response_target(op)

@@ -50,7 +50,7 @@ def _returned(op: Operation) -> str | list[TypeRef]:
 
 
 def response_target(op: Operation) -> str | None:
-    """How the runtime reads the answer: "module:Name", "bytes", "json", or None (no content)."""
+    """How the runtime reads the response: "module:Name", "bytes", "json", or None (no content)."""
     r = op.response
     if r.kind == "none":
         return None
@@ -58,7 +58,7 @@ def response_target(op: Operation) -> str | None:
 
 
 def response_targets(op: Operation) -> dict[str, str]:
-    """Media type -> how the runtime reads an answer in it ("text" for str), in ``Accept``
+    """Media type -> how the runtime reads a response in it ("text" for str), in ``Accept``
     order; empty when the one declared type is application/json (the runtime's default)."""
     targets = {a.media_type: _target(a.kind, a.type) for a in op.response.media}
     primary = response_target(op)
@@ -74,5 +74,5 @@ def _target(kind: str, type_: TypeRef | None) -> str:
 
 
 def error_targets(op: Operation) -> list[tuple[str, str]]:
-    """(status, "module:Name") of each declared error answer that has a model."""
+    """(status, "module:Name") of each declared error response that has a model."""
     return [(e.status, f"models.{e.type.module}:{e.type.name}") for e in op.errors if e.type]

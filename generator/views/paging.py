@@ -1,15 +1,15 @@
-"""Views of an operation whose answer comes in parts, pages or a stream: what its method returns
+"""Views of an operation whose response comes in parts, pages or a stream: what its method returns
 and calls, and the ``Paging(...)`` and ``Streaming(...)`` descriptors the runtime reads."""
 
 from __future__ import annotations
 
 from generator import pytypes
-from generator.ir import ModelRef, Operation, Pagination, Prim, StreamAnswer, TypeRef
+from generator.ir import ModelRef, Operation, Pagination, Prim, StreamResponse, TypeRef
 from generator.views.operations import return_names, return_type
 
 
 def pages(op: Operation) -> bool:
-    """The operation answers a SyncPage/AsyncPage (Stripe's pages are models that page)."""
+    """The operation returns a SyncPage/AsyncPage (Stripe's pages are models that page)."""
     return op.paging is not None and op.paging.style != "stripe"
 
 
@@ -75,7 +75,7 @@ def _stream_spelling(op: Operation) -> tuple[str, set[str], str]:
 
 
 def stream_descriptor(op: Operation) -> str | None:
-    """Source of the operation's ``Streaming(...)``, None when its answer does not stream."""
+    """Source of the operation's ``Streaming(...)``, None when its response does not stream."""
     if op.stream is None:
         return None
     literal = pytypes.literal
@@ -91,7 +91,7 @@ def stream_descriptor(op: Operation) -> str | None:
 
 
 def paging_descriptor(op: Operation) -> str | None:
-    """Source of the operation's ``Paging(...)``, None when it does not answer pages."""
+    """Source of the operation's ``Paging(...)``, None when it does not return pages."""
     p = op.paging
     if p is None or not pages(op):
         return None
@@ -124,7 +124,7 @@ def paging_words(p: Pagination) -> str:
     if p.style == "stripe":
         return "`starting_after` (Stripe's list paging)"
     if p.style == "cursor":
-        return f"the cursor {_path(p.next)} of each answer, sent back as `{p.param}`"
+        return f"the cursor {_path(p.next)} of each response, sent back as `{p.param}`"
     if p.style == "item_cursor":
         return f"the last item's {_path(p.next)}, sent as `{p.param}` while {_path(p.has_more)}"
     if p.style == "header_cursor":
@@ -132,14 +132,14 @@ def paging_words(p: Pagination) -> str:
     if p.style == "link":
         return 'the `Link: <...>; rel="next"` response header'
     if p.style == "next_url":
-        return f"the next-page URL {_path(p.next)} of each answer"
+        return f"the next-page URL {_path(p.next)} of each response"
     if p.style == "header_url":
         return f"the next-page URL in the `{p.header}` response header"
     step = "the items received" if p.style == "offset" else "one"
     return f"`{p.param}` advanced by {step}, until a short or empty page"
 
 
-def stream_words(s: StreamAnswer) -> str:
+def stream_words(s: StreamResponse) -> str:
     kind = "server-sent events" if s.kind == "sse" else "JSON Lines"
     ask = f" when called with `{s.flag}=True`" if s.flag else ""
     return f"{kind} (`{s.media_type}`), read as they arrive{ask}"

@@ -67,7 +67,7 @@
   const baseUrl = root.href.replace(/\/$/, "");
   let idCounter = 0;
   let previewSeq = 0;
-  let latest = null; // the newest preview answer
+  let latest = null; // the newest preview
   let timer = 0;
 
   // Reading the form --------------------------------------------------------------------
@@ -258,7 +258,7 @@
   // Preview: the request and the snippet, from the gateway --------------------------------
   async function refreshPreview() {
     const seq = ++previewSeq;
-    let answer;
+    let preview;
     try {
       let response;
       for (let attempt = 0; ; attempt++) {
@@ -275,26 +275,26 @@
         await new Promise((done) => setTimeout(done, after * 1000));
         if (seq !== previewSeq) return null;
       }
-      answer = await response.json();
-      if (!response.ok) throw new Error(answer.error || `preview failed (${response.status})`);
+      preview = await response.json();
+      if (!response.ok) throw new Error(preview.error || `preview failed (${response.status})`);
     } catch (error) {
       if (seq === previewSeq) $("request").textContent = `Could not preview: ${error.message}`;
       return null;
     }
     if (seq !== previewSeq) return null; // a newer preview is on its way
-    latest = answer;
-    $("snippet").textContent = answer.snippets.python;
-    $("snippet-cli").textContent = answer.snippets.cli;
-    $("snippet-curl").textContent = answer.snippets.curl;
-    $("request").textContent = rawRequest(answer);
+    latest = preview;
+    $("snippet").textContent = preview.snippets.python;
+    $("snippet-cli").textContent = preview.snippets.cli;
+    $("snippet-curl").textContent = preview.snippets.curl;
+    $("request").textContent = rawRequest(preview);
     const checks = $("checks");
     checks.replaceChildren();
-    for (const problem of answer.problems) {
+    for (const problem of preview.problems) {
       const li = document.createElement("li");
       li.textContent = problem.param ? `${problem.param}: ${problem.message}` : problem.message;
       checks.appendChild(li);
     }
-    return answer;
+    return preview;
   }
 
   function schedulePreview() {
@@ -373,7 +373,7 @@
       const ms = Math.round(performance.now() - started);
       showResponse(response, text, ms);
       remember({ op: form.dataset.op, method: p.method, target: p.target, status: response.status, ms, at: Date.now(), ...sent });
-      renewKey(); // the next Send is another call: a new key, or the API would replay this answer
+      renewKey(); // the next Send is another call: a new key, or the API would replay this response
       schedulePreview();
       $("send-status").textContent = `Answered ${response.status} in ${ms} ms.`;
     } catch (error) {
@@ -427,7 +427,7 @@
       const first = (parsed.invalid_params || [])[0];
       return { param: first && first.name, message: String((first && first.reason) || parsed.detail || parsed.title) };
     }
-    return { param: null, message: text.slice(0, 500) || "(empty answer)" };
+    return { param: null, message: text.slice(0, 500) || "(empty response)" };
   }
 
   // Gateway token: local storage only ----------------------------------------------------
@@ -629,7 +629,7 @@
     $("history-status").textContent = "History cleared.";
   });
 
-  // Paged answers: the next page is the same call with one argument changed ---------------
+  // Paged responses: the next page is the same call with one argument changed ---------------
   function offerNextPage(parsed, response) {
     const button = $("next-page");
     if (!button) return;
@@ -639,7 +639,7 @@
     button.onclick = el ? () => { fill(el, String(found.value)); form.requestSubmit(); } : null;
   }
 
-  // The IR's pagination (see views/paging in the generator) read against one answer.
+  // The IR's pagination (see views/paging in the generator) read against one response.
   function nextArgument(p, body, response) {
     const at = (value, path) => path.reduce((v, key) => (v === null || v === undefined ? undefined : v[key]), value);
     const items = p.items.length ? at(body, p.items) : body;
@@ -659,7 +659,7 @@
     return value === null || value === undefined || value === "" ? null : { param: p.param, value };
   }
 
-  // Streamed answers (server-sent events, JSON lines): each event shown as it arrives --------
+  // Streamed responses (server-sent events, JSON lines): each event shown as it arrives --------
   async function readStream(response) {
     const list = $("response-events");
     const sse = list.dataset.stream === "sse";

@@ -3,7 +3,7 @@
 Generated methods only describe an operation (an ``Operation``) and pass their arguments; all
 behaviour lives here, in plain Python shared by the sync and async clients.
 
-Retries: connection errors, timeouts, 409, 429 and 5xx answers are retried up to ``max_retries``
+Retries: connection errors, timeouts, 409, 429 and 5xx responses are retried up to ``max_retries``
 times, after an exponential backoff with jitter (or the server's ``Retry-After``, capped); the
 API's retry-hint header (from its profile) overrides the status either way. A write (POST,
 PATCH) is retried like that only when the profile names an idempotency header: the call then
@@ -74,7 +74,7 @@ _BOUNDARY = "ocg-empty-multipart"
 _EMPTY_MULTIPART = f"--{_BOUNDARY}--\r\n".encode()
 # Methods HTTP does not promise are idempotent: repeating one may act twice.
 _WRITE_METHODS = frozenset({"POST", "PATCH"})
-# Answers that say the server did not act on the request, so even a write may be sent again.
+# Responses that say the server did not act on the request, so even a write may be sent again.
 _NOT_ACTED_STATUSES = frozenset({429, 503})
 # Failures before the request left (no connection, or none free in time): safe to repeat.
 _NOT_SENT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -141,7 +141,7 @@ class ClientConfig:
 
 
 class Operation(Generic[T]):
-    """One API operation: where each argument goes and how to read the answer.
+    """One API operation: where each argument goes and how to read the response.
 
     Arguments are sent under their own name unless ``wire_names`` says otherwise; those not
     listed as path, query, header or cookie parameters go in the body. ``styles`` gives the
@@ -225,11 +225,11 @@ class Operation(Generic[T]):
         self.wire_names = wire_names or {}
         self.body = body
         self.whole_body = whole_body  # the argument that is the whole (non-object) body
-        # "module:Name" below the package; "bytes" for a binary answer, "json" for untyped JSON,
+        # "module:Name" below the package; "bytes" for a binary response, "json" for untyped JSON,
         # None for no content.
         # A string, so the model is imported on the first call, not when the client loads.
         self.response = response
-        # Media type -> how an answer in it is read ("text" for str), JSON first: the media
+        # Media type -> how a response in it is read ("text" for str), JSON first: the media
         # types the operation declares. Given only when it is not just JSON as ``response``.
         if responses is None and response is not None:
             responses = {_DEFAULT_MEDIA.get(response, "application/json"): response}
@@ -247,17 +247,17 @@ class Operation(Generic[T]):
         self.nullable = tuple(nullable.split())
         self.body_required = body_required
         self._parsers: dict[str, Callable[[bytes], Any]] = {}
-        # Declared error answers: status ("404", "4XX", "default") -> "module:Name" of the
-        # error model, imported on the first error answer that needs it.
+        # Declared error responses: status ("404", "4XX", "default") -> "module:Name" of the
+        # error model, imported on the first error response that needs it.
         self.errors = errors or {}
         self._error_models: dict[str, Any] = {}
         # Alternatives of credential arguments (None: the client's default; (): send none).
         self.security = security
-        self.paging = paging  # how the answer leads to the next page (a SyncPage/AsyncPage)
-        self.stream = stream  # how the answer is read as it arrives (a Stream/AsyncStream)
+        self.paging = paging  # how the response leads to the next page (a SyncPage/AsyncPage)
+        self.stream = stream  # how the response is read as it arrives (a Stream/AsyncStream)
 
     def target(self, media: str | None) -> str | None:
-        """How to read an answer of media type ``media`` (no Content-Type: the first declared
+        """How to read a response of media type ``media`` (no Content-Type: the first declared
         type); None when the operation does not declare it."""
         if media is None:
             return next(iter(self.responses.values()), None)
@@ -274,7 +274,7 @@ class Operation(Generic[T]):
         return found
 
     def error_model(self, package: str, status: int) -> Any:
-        """The model the spec declares for an error answer of ``status``, or None."""
+        """The model the spec declares for an error response of ``status``, or None."""
         key = next(
             (k for k in (str(status), f"{status // 100}XX", "default") if k in self.errors),
             None,
@@ -288,7 +288,7 @@ class Operation(Generic[T]):
         return self._error_models[key]
 
 
-# What a legacy descriptor (``response`` alone) answers in.
+# What a legacy descriptor (``response`` alone) responses in.
 _DEFAULT_MEDIA = {"bytes": "*/*"}
 
 
@@ -303,10 +303,10 @@ def _make_parser(package: str, response: str) -> Callable[[bytes], Any]:
 
 
 class RawResponse(Generic[T]):
-    """A successful answer as it came over the wire, from ``client.with_raw_response(...)``.
+    """A successful response as it came over the wire, from ``client.with_raw_response(...)``.
 
     ``parse()`` turns it into what the method itself returns (parsed on first use, then kept).
-    Error answers never get here: they raise the same typed errors as a plain call.
+    Error responses never get here: they raise the same typed errors as a plain call.
     """
 
     __slots__ = ("_parse", "_parsed", "http_response")
@@ -337,7 +337,7 @@ class RawResponse(Generic[T]):
         return self.http_response.content
 
     def parse(self) -> T:
-        """The answer as the method returns it: a model, a page, bytes, ..."""
+        """The response as the method returns it: a model, a page, bytes, ..."""
         if self._parse is not None:
             self._parsed = self._parse()
             self._parse = None
@@ -348,7 +348,7 @@ class RawResponse(Generic[T]):
 
 
 class _RawRequest:
-    """Marks the next call on ``client`` in this context as one that answers a RawResponse
+    """Marks the next call on ``client`` in this context as one that returns a RawResponse
     (``streamed``: a StreamedResponse, its body not read yet)."""
 
     __slots__ = ("client", "streamed", "taken")
@@ -421,7 +421,7 @@ class _Base:
             if value is not None:
                 self._headers[header] = value
         if config.version_header and config.version_header not in self._headers:
-            # Send the version the models were generated from, so answers match them.
+            # Send the version the models were generated from, so responses match them.
             self._headers[config.version_header] = config.api_version
 
     def __repr__(self) -> str:  # never show the key
@@ -449,7 +449,7 @@ class _Base:
             self._dynamic = True
 
     def _take_raw(self) -> _RawRequest | None:
-        """The marker when this call answers a RawResponse or StreamedResponse (the first call
+        """The marker when this call returns a RawResponse or StreamedResponse (the first call
         made by a with_raw_response function on this client); read before the first ``await``."""
         marker = _raw_request.get()
         if marker is None or marker.taken or marker.client is not self:
@@ -578,7 +578,7 @@ class _Base:
             kwargs["json"] = prepared.json
         return kwargs
 
-    # Answers -----------------------------------------------------------------------------
+    # Responses -----------------------------------------------------------------------------
     def _outcome(
         self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]
     ) -> Any:
@@ -597,7 +597,7 @@ class _Base:
                     lambda next_args, url: self._call(op, next_args, url),  # type: ignore[attr-defined]
                 )
             # Pages are models of the pagination module, which is only imported by packages
-            # that have list or search answers: when it is not loaded, nothing is a page.
+            # that have list or search responses: when it is not loaded, nothing is a page.
             pagination = sys.modules.get(f"{self._config.package}._pagination")
             if pagination is not None and isinstance(result, pagination.Page):
                 # let it fetch the pages after it with the same call
@@ -609,7 +609,7 @@ class _Base:
         raise self._error(op, response)
 
     def _parse_success(self, op: Operation[Any], response: httpx.Response) -> Any:
-        """A 2xx answer read by the media type it comes in, among those the operation declares."""
+        """A 2xx response read by the media type it comes in, among those the operation declares."""
         if not op.responses or response.status_code in (204, 205):
             return None
         content_type = response.headers.get("content-type")
@@ -619,7 +619,7 @@ class _Base:
         target = op.target(media)
         if target is None:
             raise APIResponseValidationError(
-                f"HTTP {response.status_code} answer in {media}, a media type this operation does "
+                f"HTTP {response.status_code} response in {media}, a media type this operation does "
                 f"not declare (it declares {', '.join(op.responses)})",
                 status_code=response.status_code,
                 request_id=request_id_of(response.headers),
@@ -627,12 +627,12 @@ class _Base:
                 headers=response.headers,
             )
         if target == "text":
-            return response.text  # decoded by the answer's charset
+            return response.text  # decoded by the response's charset
         try:
             return op.parser(self._config.package, target)(response.content)
         except ValueError as exc:  # json.JSONDecodeError and pydantic's ValidationError included
             raise APIResponseValidationError(
-                f"HTTP {response.status_code} answer does not match the spec: {exc}",
+                f"HTTP {response.status_code} response does not match the spec: {exc}",
                 status_code=response.status_code,
                 request_id=request_id_of(response.headers),
                 body=response.text,
@@ -694,7 +694,7 @@ class _Base:
         return False, self._retry_delay(prepared, attempt, response)
 
     def _renew(self, prepared: _Prepared, response: httpx.Response | None, renewed: bool) -> bool:
-        """Whether a 401 to a fetched token is answered by renewing it and sending once more."""
+        """Whether a 401 to a fetched token is responded by renewing it and sending once more."""
         if response is None or response.status_code != 401 or not prepared.bearer:
             return False
         if renewed:
@@ -853,11 +853,11 @@ class SyncBaseClient(_Base):
         self.close()
 
     def with_raw_response(self, call: Callable[[Self], T]) -> RawResponse[T]:
-        """Make one call and get its answer as it came: status, headers, bytes, ``.parse()``.
+        """Make one call and get its response as it came: status, headers, bytes, ``.parse()``.
 
         ``raw = client.with_raw_response(lambda c: c.some_method(...))``; ``raw.parse()`` is
         what ``client.some_method(...)`` would have returned. Retries work as usual; an error
-        answer raises the usual typed error.
+        response raises the usual typed error.
         """
         marker = _RawRequest(self)
         token = _raw_request.set(marker)
@@ -868,9 +868,9 @@ class SyncBaseClient(_Base):
         return cast(RawResponse[T], _raw_result(result, marker))
 
     def with_streaming_response(self, call: Callable[[Self], Any]) -> StreamedResponse:
-        """Make one call and read its answer as it arrives, without holding it in memory:
-        ``with client.with_streaming_response(lambda c: c.some_method(...)) as answer:
-        answer.write_to(path)`` (or ``for chunk in answer.iter_bytes()``). An error answer
+        """Make one call and read its response as it arrives, without holding it in memory:
+        ``with client.with_streaming_response(lambda c: c.some_method(...)) as response:
+        response.write_to(path)`` (or ``for chunk in response.iter_bytes()``). An error response
         raises the usual typed error; the connection is released when the block exits."""
         marker = _RawRequest(self, streamed=True)
         token = _raw_request.set(marker)
@@ -885,7 +885,7 @@ class SyncBaseClient(_Base):
         return cast(SyncPage[Any], self._call(op, args))
 
     def _streamed(self, op: Operation[Any], args: Mapping[str, Any]) -> Stream[Any]:
-        """A call of an operation whose answer streams: the stream, once headers arrive."""
+        """A call of an operation whose response streams: the stream, once headers arrive."""
         return cast(Stream[Any], self._call(op, args))
 
     def _call(self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None) -> T:
@@ -912,7 +912,7 @@ class SyncBaseClient(_Base):
                         ),
                         stream=True,
                     )
-                    if not response.is_success:  # an error answer is read whole
+                    if not response.is_success:  # an error response is read whole
                         try:
                             response.read()
                         finally:
@@ -988,11 +988,11 @@ class AsyncBaseClient(_Base):
         await self.close()
 
     async def with_raw_response(self, call: Callable[[Self], Awaitable[T]]) -> RawResponse[T]:
-        """Make one call and get its answer as it came: status, headers, bytes, ``.parse()``.
+        """Make one call and get its response as it came: status, headers, bytes, ``.parse()``.
 
         ``raw = await client.with_raw_response(lambda c: c.some_method(...))``; ``raw.parse()``
         is what ``await client.some_method(...)`` would have returned. Retries work as usual;
-        an error answer raises the usual typed error.
+        an error response raises the usual typed error.
         """
         marker = _RawRequest(self)
         token = _raw_request.set(marker)
@@ -1005,8 +1005,8 @@ class AsyncBaseClient(_Base):
     async def with_streaming_response(
         self, call: Callable[[Self], Awaitable[Any]]
     ) -> AsyncStreamedResponse:
-        """Make one call and read its answer as it arrives (see the sync client's);
-        ``async with await client.with_streaming_response(...) as answer``."""
+        """Make one call and read its response as it arrives (see the sync client's);
+        ``async with await client.with_streaming_response(...) as response``."""
         marker = _RawRequest(self, streamed=True)
         token = _raw_request.set(marker)
         try:
@@ -1020,7 +1020,7 @@ class AsyncBaseClient(_Base):
         return cast(AsyncPage[Any], await self._call(op, args))
 
     async def _streamed(self, op: Operation[Any], args: Mapping[str, Any]) -> AsyncStream[Any]:
-        """A call of an operation whose answer streams: the stream, once headers arrive."""
+        """A call of an operation whose response streams: the stream, once headers arrive."""
         return cast(AsyncStream[Any], await self._call(op, args))
 
     async def _call(
@@ -1052,7 +1052,7 @@ class AsyncBaseClient(_Base):
                         ),
                         stream=True,
                     )
-                    if not response.is_success:  # an error answer is read whole
+                    if not response.is_success:  # an error response is read whole
                         try:
                             await response.aread()
                         finally:

@@ -8,7 +8,7 @@ enum, a malformed number or JSON exits 2 naming the parameter. Nested objects ta
 arrays take the option repeated. Credentials come from the environment, as the client reads
 them; ``--base-url`` (or the ``<PREFIX>_BASE_URL`` variable) points the call elsewhere.
 
-Standard library only until a call is really made, so ``--help`` answers fast; loaded only by
+Standard library only until a call is really made, so ``--help`` responses fast; loaded only by
 ``python -m <package>``, never by ``import <package>``.
 """
 
@@ -514,7 +514,7 @@ def _error_line(exc: Any) -> str:
     status = getattr(exc, "status_code", None)
     headline = f"{type(exc).__name__}: {_one_line(str(exc))}"
     if status is None:
-        return headline + " (no answer from the server)"
+        return headline + " (no response from the server)"
     details = []
     if getattr(exc, "param", None):
         details.append(f"param {exc.param}")

@@ -1,4 +1,4 @@
-"""What the try-it command line prints for an answer: JSON, bytes as they are, every item of
+"""What the try-it command line prints for a response: JSON, bytes as they are, every item of
 every page (``--all``) or of a stream as JSON lines, each printed as it arrives."""
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ class Shape:
 
 
 def match_by(*variants: type[BaseModel]) -> Callable[[Any], str]:
-    """Discriminator for a union whose models no one property tells apart: an answer goes to
+    """Discriminator for a union whose models no one property tells apart: a response goes to
     the model it fits. Nothing may contradict a model (a constant of another value, a value of
     another JSON type, a required constant missing); then a model with all its required
     properties present comes first, one a constant names second (a server may leave out other
@@ -122,7 +122,7 @@ def _json_type_in(value: Any, types: list[str]) -> bool:
 
 
 # Strings of a date, date-time or UUID format -------------------------------------------------
-# An answer's ``format: date-time`` string becomes a datetime when it parses and stays a str when
+# A response's ``format: date-time`` string becomes a datetime when it parses and stays a str when
 # a server sends something else (lenient, like the rest). The parsed value remembers its text, so
 # ``model_dump(mode="json")`` gives back exactly what came.
 class _WireDateTime(datetime):
@@ -218,26 +218,26 @@ def _dump_wire(value: Any) -> Any:
 DateTimeOrStr = Annotated[
     datetime | str, PlainValidator(_read_datetime), PlainSerializer(_dump_wire, when_used="json")
 ]
-"""A ``date-time`` string of an answer: a datetime, or the str itself when it does not parse."""
+"""A ``date-time`` string of a response: a datetime, or the str itself when it does not parse."""
 DateOrStr = Annotated[
     date | str, PlainValidator(_read_date), PlainSerializer(_dump_wire, when_used="json")
 ]
-"""A ``date`` string of an answer: a date, or the str itself when it does not parse."""
+"""A ``date`` string of a response: a date, or the str itself when it does not parse."""
 UUIDOrStr = Annotated[
     uuid.UUID | str, PlainValidator(_read_uuid), PlainSerializer(_dump_wire, when_used="json")
 ]
-"""A ``uuid`` string of an answer: a UUID, or the str itself when it does not parse."""
+"""A ``uuid`` string of a response: a UUID, or the str itself when it does not parse."""
 
 
 _MAX_REPAIRS = 5
 
 
 def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
-    """A parser for a successful answer that never fails on the answer's shape.
+    """A parser for a successful response that never fails on the response's shape.
 
     The fast path validates the bytes directly. When a server sends something its spec does not
     allow (a value of another type, ``null`` inside a map), the offending values are dropped,
-    logged, and validation runs again: a field that drifted must never fail a 2xx answer. Nothing
+    logged, and validation runs again: a field that drifted must never fail a 2xx response. Nothing
     is lost: the field's value as sent is kept in the ``model_extra`` of the model holding it
     (``_keep_raw``), so ``model_dump(by_alias=True)`` gives it back. Only a
     whole body that cannot be what the spec declares (not JSON at all, or an array where an
@@ -260,17 +260,17 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
         try:
             data = json.loads(content)
         except ValueError:
-            raise ValueError("the answer is not valid JSON") from None
+            raise ValueError("the response is not valid JSON") from None
         sent = json.loads(content)  # as the server sent it: dropped values are kept from it
         paths: list[list[int | str]] = []
         for _ in range(_MAX_REPAIRS):
             whole = next((e for e in error.errors() if not e["loc"]), None)
             if whole is not None:  # nothing to drop: the body itself is of another JSON type
-                raise ValueError(f"the answer is a JSON {_json_kind(data)}: {whole['msg']}")
+                raise ValueError(f"the response is a JSON {_json_kind(data)}: {whole['msg']}")
             dropped = [path for e in error.errors() if (path := _drop(data, e["loc"]))]
             paths += dropped
             log.warning(
-                "answer does not match the spec; dropped %s",
+                "response does not match the spec; dropped %s",
                 ", ".join(".".join(map(str, path)) for path in dropped),
             )
             try:

@@ -1,7 +1,7 @@
 """Pages of list and search results that fetch the pages after them on demand.
 
-A list answer (``object: "list"``) continues with ``starting_after=<last id>`` while
-``has_more`` is true; a search answer (``object: "search_result"``) continues with
+A list response (``object: "list"``) continues with ``starting_after=<last id>`` while
+``has_more`` is true; a search response (``object: "search_result"``) continues with
 ``page=<next_page>``. The page remembers the call that produced it to make the next one.
 """
 

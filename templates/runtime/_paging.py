@@ -1,8 +1,8 @@
 """Pages of a list operation, whatever way the API pages: iterate one and get every item.
 
 A generated operation that pages carries a ``Paging`` (what the generator read from the spec);
-its call answers a ``SyncPage`` (``AsyncPage`` on the async client) holding the first page:
-``page.data`` (its items), ``page.body`` (the whole answer), ``has_next_page()``,
+its call returns a ``SyncPage`` (``AsyncPage`` on the async client) holding the first page:
+``page.data`` (its items), ``page.body`` (the whole response), ``has_next_page()``,
 ``next_page()``, ``iter_pages()``, and iteration over every item of every page.
 
 The next page repeats the first call, arguments and headers included, with one argument
@@ -115,7 +115,7 @@ class _Page(Generic[T]):
         first_size: int | None = None,
     ) -> None:
         self.body = body
-        """The whole answer, as the operation's model."""
+        """The whole response, as the operation's model."""
         self.http_response = response
         items = at(body, paging.items)
         self.data: list[T] = list(items) if isinstance(items, list) else []

@@ -1,7 +1,7 @@
-"""Answers read as they arrive: server-sent events and JSON Lines.
+"""Responses read as they arrive: server-sent events and JSON Lines.
 
-An operation whose answer is ``text/event-stream`` (or JSON Lines: ``application/jsonl``,
-``application/x-ndjson``, ``application/json-seq``) carries a ``Streaming``; its call answers
+An operation whose response is ``text/event-stream`` (or JSON Lines: ``application/jsonl``,
+``application/x-ndjson``, ``application/json-seq``) carries a ``Streaming``; its call returns
 a ``Stream`` (``AsyncStream`` on the async client) as soon as the headers arrive. Iterating it
 yields each event's data as its model when the spec gives one (3.2 ``itemSchema``, or the
 3.0/3.1 ``schema`` under the stream's media type), else a ``ServerSentEvent`` (or each line's
@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Streaming:
-    """How an operation's answer streams: ``kind`` "sse" or "jsonl"; ``item``: how to read each
+    """How an operation's response streams: ``kind`` "sse" or "jsonl"; ``item``: how to read each
     event's data or line ("module:Name" below the package, "json", or "" for raw events);
     ``flag``: the body argument that asks for the stream (``stream=True``), "" when the
     operation always streams; ``sentinel``: an event data that ends the stream."""
@@ -292,12 +292,12 @@ class _StreamedBase:
 
     def _cut(self, exc: Exception, received: int) -> APIConnectionError:
         return APIConnectionError(
-            f"the answer was cut after {received} bytes ({type(exc).__name__})"
+            f"the response was cut after {received} bytes ({type(exc).__name__})"
         )
 
 
 class StreamedResponse(_StreamedBase):
-    """A successful answer whose body is read as it arrives, from
+    """A successful response whose body is read as it arrives, from
     ``client.with_streaming_response(...)``; use it in ``with`` to release the connection."""
 
     __slots__ = ()
@@ -333,7 +333,7 @@ class StreamedResponse(_StreamedBase):
 
 
 class AsyncStreamedResponse(_StreamedBase):
-    """A successful answer read as it arrives (async client); ``async with`` releases it."""
+    """A successful response read as it arrives (async client); ``async with`` releases it."""
 
     __slots__ = ()
 

@@ -160,7 +160,7 @@ VERIFIERS: dict[str, Callable[..., None]] = {"standard": verify_standard, "strip
 @dataclass(frozen=True)
 class EventKind:
     """One typed event: its model (anything with ``model_validate``), the values of the type
-    field it is for (empty: any value) and the properties it requires: models accept answers
+    field it is for (empty: any value) and the properties it requires: models accept responses
     that lack a required property, so an event is this kind's only when all are there."""
 
     model: Any

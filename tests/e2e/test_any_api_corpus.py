@@ -1,6 +1,6 @@
 """Real APIs of ../shared/specs/corpus, generated once per session (the corpus fixture), called
 over real HTTP on 127.0.0.1: the server sees exactly the credentials each spec asks for, in the
-right place, and nothing else; each declared error answer raises its class with the declared
+right place, and nothing else; each declared error response raises its class with the declared
 model as ``.body`` and the model's message verbatim."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def call(
     """(headers other than the plain ones, path with query) of one call."""
     url, recorder = server
     recorder.replies.append(reply or Reply(200, {}))
-    # {} is not every operation's answer; the request is what is checked here
+    # {} is not every operation's response; the request is what is checked here
     with (
         _client_class(package)(base_url=url, max_retries=0, **credentials) as client,
         contextlib.suppress(package.APIResponseValidationError),
@@ -199,7 +199,7 @@ def test_oauth2_bearer(
       "error_message": "provided access token is in an invalid format", "display_message": None},
      "BadRequestError", "PlaidError", "provided access token is in an invalid format"),
 ])  # fmt: skip
-def test_declared_error_answers(
+def test_declared_error_responses(
     load: Loader,
     server: tuple[str, Recorder],
     name: str,

@@ -1,5 +1,5 @@
 """Paging of real specs from ../shared/specs/corpus, against a local server on 127.0.0.1 that
-answers like the API: Mastodon's Link header (``max_id``), Figma's and DigitalOcean's next
+responses like the API: Mastodon's Link header (``max_id``), Figma's and DigitalOcean's next
 URLs in the body (``pagination.next_page``, ``links.pages.next``). One operation per spec is
 generated; loading the big specs still takes seconds, so the tests are marked slow."""
 

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.answer_audit import AnswerAudit
 from support.corpus import Generated
 from support.prism_corpus import (
     DocResult,
@@ -38,6 +37,7 @@ from support.prism_corpus import (
     wire_problems,
 )
 from support.prism_server import prism_missing
+from support.response_audit import ResponseAudit
 
 from generator.ir import ListOf, MapOf, Operation, Parameter, Prim, Response
 
@@ -65,8 +65,8 @@ EXCEPTIONS: dict[str, dict[str, str]] = {
 }
 
 
-# What the client made of the 2xx answers of each document (filled by prism_results).
-AUDITS: dict[str, AnswerAudit] = {}
+# What the client made of the 2xx responses of each document (filled by prism_results).
+AUDITS: dict[str, ResponseAudit] = {}
 
 # Operations called with an argument beyond their required ones, and why; they count against
 # the 2 % as exceptions do.
@@ -89,7 +89,7 @@ def prism_results(
     ready = {n: corpus_packages[n] for n in DOCUMENTS if corpus_packages[n].ok}
     folder = tmp_path_factory.mktemp("prism-corpus")
     copies = {n: prism_copy(g.spec, folder / f"{n}{g.spec.suffix}") for n, g in ready.items()}
-    AUDITS.update({n: AnswerAudit(g.package) for n, g in ready.items()})
+    AUDITS.update({n: ResponseAudit(g.package) for n, g in ready.items()})
     with serve_documents(copies) as urls, warnings.catch_warnings(), ExitStack() as watching:
         warnings.simplefilter("ignore", DeprecationWarning)  # deprecated operations are called too
         for audit in AUDITS.values():
@@ -99,7 +99,7 @@ def prism_results(
             return check_document(
                 ready[name],
                 urls[name],
-                answer_checks=[AUDITS[name].check],
+                response_checks=[AUDITS[name].check],
                 extra_args=EXTRA_ARGUMENTS.get(name),
             )
 
@@ -109,10 +109,10 @@ def prism_results(
     print("\n| document | operations | accepted | exceptions | optional parameters checked |")
     for name, result in results.items():
         print(result.row(len(EXCEPTIONS.get(name, {})) + len(EXTRA_ARGUMENTS.get(name, {}))))
-    print("\n| document | 2xx answers | nothing dropped, given back exactly | off the spec |")
+    print("\n| document | 2xx responses | nothing dropped, given back exactly | off the spec |")
     for name in results:
         audit = AUDITS[name]
-        print(f"| {name} | {audit.answers} | {audit.clean} | {audit.off_spec} |")
+        print(f"| {name} | {audit.responses} | {audit.clean} | {audit.off_spec} |")
     yield results
 
 
@@ -132,19 +132,19 @@ def test_every_operation_is_accepted_and_sent_in_its_style(
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_every_2xx_answer_parses_with_nothing_dropped(
+def test_every_2xx_response_parses_with_nothing_dropped(
     name: str, prism_results: dict[str, DocResult], corpus_packages: dict[str, Generated]
 ) -> None:
-    """The same calls' answers: each returned, nothing dropped by the lenient parser (its log
-    stays empty), and the result gives back exactly what Prism sent (``support.answer_audit``);
-    or else Prism itself reports its answer as breaking the document where a value was dropped
+    """The same calls' responses: each returned, nothing dropped by the lenient parser (its log
+    stays empty), and the result gives back exactly what Prism sent (``support.response_audit``);
+    or else Prism itself reports its response as breaking the document where a value was dropped
     (its static examples do not always match their schemas): ``off_spec``."""
     if name not in prism_results:
         pytest.skip(f"{name} does not generate yet: {corpus_packages[name].error}")
     audit = AUDITS[name]
-    assert audit.answers > 0
-    assert prism_results[name].answer_problems == {}
-    assert audit.clean + audit.off_spec == audit.answers
+    assert audit.responses > 0
+    assert prism_results[name].response_problems == {}
+    assert audit.clean + audit.off_spec == audit.responses
 
 
 def _param(name: str, location: str, type_: object) -> Parameter:

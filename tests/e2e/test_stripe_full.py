@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 from pydantic import BaseModel, TypeAdapter
-from support.fault_server import Answer, Reset, fault_server
+from support.fault_server import Reset, Response, fault_server
 from support.full_stripe import Generated
 from support.paths import ROOT, shared_spec
 from support.prism_server import prism_missing, run_prism
@@ -270,7 +270,7 @@ def test_auto_pagination_over_list_and_search(stripe_2023: Generated) -> None:
         ]
 
 
-def test_uploads_servers_and_binary_answers(stripe_2023: Generated) -> None:
+def test_uploads_servers_and_binary_responses(stripe_2023: Generated) -> None:
     pkg = stripe_2023.package
     with recording_server() as (url, recorder):
         recorder.replies += [
@@ -317,7 +317,7 @@ def test_full_client_retries_with_one_idempotency_key(
     monkeypatch.setattr(runtime, "INITIAL_RETRY_DELAY", 0.001)
     customer = {"id": "cus_1", "object": "customer"}
     with fault_server() as server:
-        server.script(Reset(), Answer(503), Answer(200, body=customer))
+        server.script(Reset(), Response(503), Response(200, body=customer))
         with stripe_2023.package.StripeClient(
             "sk_test_1", base_url=server.url, max_retries=2
         ) as client:

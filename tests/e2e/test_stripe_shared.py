@@ -57,7 +57,7 @@ print(sorted(n for n in dir(one_op.StripeClient) if n.startswith(("get_", "post_
     assert first == "AccountLink u account=acct_1&type=account_onboarding&expand[0]=x"
     assert second == "['post_account_links']"
     models = sorted(p.stem for p in (tmp_path / "one_op" / "models").glob("*.py"))
-    # the operation's answer, and the webhook event envelope the Stripe profile names (its
+    # the operation's response, and the webhook event envelope the Stripe profile names (its
     # webhooks.unwrap needs them whatever operations are kept)
     assert models == [
         "__init__",

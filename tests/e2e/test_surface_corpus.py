@@ -82,7 +82,7 @@ def test_a_tagged_namespace_call_sends_its_request(
     api, package, _ = tagged["petstore3.yaml"]
     url, recorder = server
     client = getattr(package, api.profile.client_class)(base_url=url)
-    with contextlib.suppress(Exception):  # the recording server's empty answer need not parse
+    with contextlib.suppress(Exception):  # the recording server's empty response need not parse
         client.pet.get_by_id(7)
     assert [(r.method, r.path) for r in recorder.requests] == [("GET", "/pet/7")]
 

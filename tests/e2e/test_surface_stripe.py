@@ -101,7 +101,7 @@ def test_stripe_python_names_reach_the_same_operations(
         positional = [p.py_name for p in methods[op.operation_id].positional]
         args, kwargs = _arguments(api, op, positional)
         before = len(recorder.requests)
-        # the server's empty answer need not parse; the request is what counts
+        # the server's empty response need not parse; the request is what counts
         with contextlib.suppress(Exception):
             method(*args, **kwargs)
         sent = recorder.requests[before:]

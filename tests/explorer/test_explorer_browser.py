@@ -172,11 +172,11 @@ def test_form_drives_the_snippet_and_send_goes_through_the_gateway(run: dict[str
     assert main["rawRequest"].endswith("\n\n" + MAIN_BODY.decode())
     assert TOKEN not in main["rawRequest"]
     assert main["checks"] == []
-    answer = main["answer"]
-    assert answer["status"] == "200 OK"
-    assert answer["requestId"] == "req_explorer_7Hk2"
-    assert json.loads(answer["body"])["url"] == LINK["url"]
-    assert answer["body"].startswith('{\n  "object": "account_link"')  # formatted JSON
+    response = main["response"]
+    assert response["status"] == "200 OK"
+    assert response["requestId"] == "req_explorer_7Hk2"
+    assert json.loads(response["body"])["url"] == LINK["url"]
+    assert response["body"].startswith('{\n  "object": "account_link"')  # formatted JSON
     first = _upstream_sends(run)[0]
     assert (first.method, first.body) == ("POST", MAIN_BODY)
     assert first.headers["authorization"] == f"Bearer {SECRET}"
@@ -217,9 +217,9 @@ def test_list_items_are_added_and_removed(run: dict[str, Any]) -> None:
 
 def test_an_api_error_shows_its_param_and_message_at_the_field(run: dict[str, Any]) -> None:
     refused = run["apiError"]
-    assert refused["answer"]["status"] == "400 Bad Request"
-    assert refused["answer"]["requestId"] == "req_explorer_bad"
-    assert json.loads(refused["answer"]["body"]) == API_ERROR
+    assert refused["response"]["status"] == "400 Bad Request"
+    assert refused["response"]["requestId"] == "req_explorer_bad"
+    assert json.loads(refused["response"]["body"]) == API_ERROR
     assert refused["param"] == "account"
     assert refused["message"] == "No such account: 'acct_missing'"
     assert refused["fieldVisible"] and refused["fieldMessage"] == refused["message"]
@@ -335,7 +335,7 @@ def test_keyboard_only(run: dict[str, Any]) -> None:
     assert keyboard["fieldsValue"] == "currently_due"
     assert keyboard["itemFocused"] and keyboard["itemLabel"] == "expand item 1"
     assert keyboard["stored"] == TOKEN  # kept in local storage for the next visit
-    assert keyboard["answer"]["status"] == "200 OK"  # Enter in a field sent the form
+    assert keyboard["response"]["status"] == "200 OK"  # Enter in a field sent the form
     assert 'expand=["url"]' in keyboard["snippet"]
     assert _upstream_sends(run)[1].body == KEYBOARD_BODY
 

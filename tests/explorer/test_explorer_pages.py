@@ -1,7 +1,7 @@
 """The explorer's pages, assets and preview endpoint, from a real gateway process over HTTP.
 
 No browser here (tests/explorer/test_explorer_browser.py drives one): these read the HTML the gateway
-serves and the previews it answers, and check that a preview never reaches the upstream.
+serves and the previews it returns, and check that a preview never reaches the upstream.
 """
 
 from __future__ import annotations

@@ -113,13 +113,13 @@ def generated(
 def _sent(api: Api, module: Any, operation_id: str, args: dict[str, Any]) -> httpx.Request:
     seen: list[httpx.Request] = []
 
-    def answer(request: httpx.Request) -> httpx.Response:
+    def response(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(200, json={})
 
     op = next(o for o in api.operations if o.operation_id == operation_id)
     client_class = getattr(module, api.profile.client_class)
-    http = httpx.Client(transport=httpx.MockTransport(answer))
+    http = httpx.Client(transport=httpx.MockTransport(response))
     with client_class(base_url="http://gateway.test", api_key="k", http_client=http) as client:
         getattr(client, op.py_name)(**args)
     (request,) = seen

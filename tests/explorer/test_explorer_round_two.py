@@ -345,11 +345,11 @@ def test_idempotency_key_is_prefilled_renewable_and_new_after_each_call(
 
 
 def test_what_comes_back_status_time_headers_body_schema(run: dict[str, Any]) -> None:
-    answer = run["stripe"]["answer"]
-    assert answer["status"] == "200 OK"
-    assert answer["time"].endswith(" ms") and int(answer["time"].split()[0]) >= 0
-    assert answer["headersBox"] and "request-id" in answer["headers"]
-    assert answer["bodyOpen"] and json.loads(answer["body"]) == LINK
+    response = run["stripe"]["response"]
+    assert response["status"] == "200 OK"
+    assert response["time"].endswith(" ms") and int(response["time"].split()[0]) >= 0
+    assert response["headersBox"] and "request-id" in response["headers"]
+    assert response["bodyOpen"] and json.loads(response["body"]) == LINK
     schema = run["stripe"]["schema"]
     assert schema[0]["name"] == "AccountLink" and schema[0]["open"]
     rows = {row[0]: row for row in schema[0]["rows"]}
@@ -483,7 +483,7 @@ def test_a_big_object_loads_its_fields_when_asked(run: dict[str, Any]) -> None:
     assert big["restored"] == "seven"
 
 
-def test_a_streamed_answer_shows_its_events_as_they_arrive(run: dict[str, Any]) -> None:
+def test_a_streamed_response_shows_its_events_as_they_arrive(run: dict[str, Any]) -> None:
     events = run["features"]["events"]
     assert events["first"] == ["one"]  # shown while the upstream was still sending
     assert events["statusMeanwhile"].startswith("Receiving: 1 event")
@@ -498,13 +498,13 @@ def test_the_examples_picker_fills_the_form(run: dict[str, Any]) -> None:
     assert 'settings={"option_001": "a"},' in example["snippet"]
 
 
-def test_the_specs_example_answers_are_shown_per_status(run: dict[str, Any]) -> None:
-    answers = run["features"]["answerExamples"]
-    assert answers["titles"] == ["200 empty: No notes yet", "404 example"]
-    assert json.loads(answers["first"]) == {
+def test_the_specs_example_responses_are_shown_per_status(run: dict[str, Any]) -> None:
+    responses = run["features"]["answerExamples"]
+    assert responses["titles"] == ["200 empty: No notes yet", "404 example"]
+    assert json.loads(responses["first"]) == {
         "object": "list",
         "data": [],
         "has_more": False,
         "url": "/v1/notes",
     }
-    assert answers["first"].startswith('{\n  "')  # indented for reading
+    assert responses["first"].startswith('{\n  "')  # indented for reading

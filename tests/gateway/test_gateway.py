@@ -272,13 +272,13 @@ ATTACKS: dict[str, tuple[bytes, int]] = {
 @pytest.mark.parametrize("name", list(ATTACKS))
 def test_attack_is_refused_before_the_upstream(gw: Gateway, recorder: Recorder, name: str) -> None:
     request, status = ATTACKS[name]
-    answer = raw_request(gw.url, request)
-    assert answer.status == status, answer.text
+    response = raw_request(gw.url, request)
+    assert response.status == status, response.text
     assert recorder.requests == []
-    assert SECRET not in answer.text
-    assert not any(token in answer.text for token in TOKENS)
-    if answer.body:
-        assert "error" in json.loads(answer.body)  # in the API's own error shape
+    assert SECRET not in response.text
+    assert not any(token in response.text for token in TOKENS)
+    if response.body:
+        assert "error" in json.loads(response.body)  # in the API's own error shape
 
 
 def test_headers_both_ways(gw: Gateway, recorder: Recorder) -> None:
@@ -415,7 +415,7 @@ def test_memory_rate_limit_per_token(spec: Path, recorder: Recorder, upstream: A
 def test_tokens_file_with_digests_and_problem_shape(
     tmp_path: Path, recorder: Recorder, upstream: Any
 ) -> None:
-    """A spec whose profile names no error shape answers application/problem+json; a tokens
+    """A spec whose profile names no error shape responds with application/problem+json; a tokens
     file may hold sha256 digests."""
     url, _ = upstream
     spec = tmp_path / "demo.yaml"
@@ -566,18 +566,18 @@ def test_encoded_secret_is_scrubbed(gw: Gateway, recorder: Recorder, name: str) 
 
 
 def test_trailing_slash_never_redirects_to_the_host_header(gw: Gateway) -> None:
-    """Finding 8: the explorer's routes under /_gateway/ answer a trailing slash without a
+    """Finding 8: the explorer's routes under /_gateway/ response a trailing slash without a
     redirect built from ``Host`` (``Location: http://evil.example/...``)."""
     for target in ("/_gateway/operations/PostAccountLinks/", "/_gateway/assets/explorer.css/"):
         request = f"GET {target} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
-        answer = raw_request(gw.url, request.encode())
-        assert "evil.example" not in answer.head, answer.head
-        assert answer.status == 404
+        response = raw_request(gw.url, request.encode())
+        assert "evil.example" not in response.head, response.head
+        assert response.status == 404
 
 
 def test_preview_is_bounded(spec: Path, upstream: Any) -> None:
     """Finding 4: the preview endpoint needs no token, so it is capped before parsing (size,
-    nesting), rate-limited per address, and never answers with a traceback."""
+    nesting), rate-limited per address, and never responds with a traceback."""
     url, _ = upstream
     with gateway(["--spec", str(spec), "--profile", "stripe", "--upstream", url], _env()) as gw:
         target = f"{gw.url}/_gateway/preview/PostAccountLinks"
@@ -592,10 +592,10 @@ def test_preview_is_bounded(spec: Path, upstream: Any) -> None:
         statuses = []
         with httpx.Client(timeout=10) as client:
             for _ in range(60):  # bounded; the bucket holds 200 units, these cost ~15
-                answer = client.post(target, json=big)
-                statuses.append(answer.status_code)
-                if answer.status_code == 429:
+                response = client.post(target, json=big)
+                statuses.append(response.status_code)
+                if response.status_code == 429:
                     break
         assert statuses[0] == 200 and statuses[-1] == 429
-        assert int(answer.headers["retry-after"]) >= 1
+        assert int(response.headers["retry-after"]) >= 1
         assert "Traceback" not in gw.stderr()

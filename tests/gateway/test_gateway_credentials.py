@@ -20,11 +20,11 @@ from support.processes import gateway
 from support.recording_server import Recorder, recording_server
 from support.token_server import CLIENT_ID, CLIENT_SECRET, TokenServer, token_server
 
-from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.errors import GeneratorError
 from generator.gateway.credentials import UpstreamCredentials, plan, variables
 from generator.ir import Api
+from generator.lower import BuildInput, build_api
 
 pytest.importorskip(
     "starlette", reason="the gateway extra is not installed (pip install -e '.[gateway]')"
@@ -156,8 +156,8 @@ def test_vonage_two_query_keys_at_once(upstream: tuple[str, Recorder]) -> None:
     spec = _corpus("vonage-numbers.yml")
     env = _env(NUMBERS_API_KEY="vk_live_1", NUMBERS_API_SECRET="vs_SECRET_2")
     with gateway(["--spec", str(spec), "--upstream", url], env) as gw:
-        answer = _call(gw.url, "/account/numbers?size=10")
-        assert answer.status_code == 200, answer.text
+        response = _call(gw.url, "/account/numbers?size=10")
+        assert response.status_code == 200, response.text
         # a credential the client sends itself is not a parameter of the operation
         assert _call(gw.url, "/account/numbers?api_key=mine").status_code == 400
     assert len(recorder.requests) == 1
@@ -201,8 +201,8 @@ def test_adyen_api_key_header_or_basic(
     url, recorder = upstream
     spec = _corpus("adyen-checkout-v71.json")
     with gateway(["--spec", str(spec), "--upstream", url], _env(**secrets)) as gw:
-        answer = _call(gw.url, "/storedPaymentMethods")
-        assert answer.status_code == 200, answer.text
+        response = _call(gw.url, "/storedPaymentMethods")
+        assert response.status_code == 200, response.text
     sent = recorder.requests[-1].headers
     assert sent[header] == value
     assert sent.get("authorization", "").startswith("Basic") == (header == "authorization")
@@ -244,10 +244,10 @@ def test_oauth_refused_by_the_token_endpoint_is_a_502(mastodon_upstream: TokenSe
     spec = _corpus("mastodon.json")
     env = _env(MASTODON_CLIENT_ID=CLIENT_ID, MASTODON_CLIENT_SECRET="wrong")
     with gateway(["--spec", str(spec), "--upstream", mastodon_upstream.url], env) as gw:
-        answer = _call(gw.url, "/api/v1/accounts/familiar_followers")
+        response = _call(gw.url, "/api/v1/accounts/familiar_followers")
         stderr = gw.stderr()
-    assert answer.status_code == 502
-    assert "upstream credentials" in answer.text and "wrong" not in answer.text
+    assert response.status_code == 502
+    assert "upstream credentials" in response.text and "wrong" not in response.text
     assert mastodon_upstream.api_requests == []
     assert "Traceback" not in stderr
 

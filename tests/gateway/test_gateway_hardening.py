@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from support.fault_server import Answer, Reset, fault_server
+from support.fault_server import Reset, Response, fault_server
 from support.processes import ROOT, Gateway, gateway, raw_request
 from support.recording_server import Recorder, Reply, recording_server
 
@@ -170,8 +170,8 @@ def test_a_sibling_literal_is_not_a_parameter_value(
 ) -> None:
     """Finding 2: only getCustomer is served; its parameter must not carry the unserved
     searchCustomers's literal segment (decoded) to the upstream."""
-    answer = raw_request(gw.url, _get(target))
-    assert answer.status == 404, answer.text
+    response = raw_request(gw.url, _get(target))
+    assert response.status == 404, response.text
     assert recorder.requests == []
 
 
@@ -228,8 +228,8 @@ def test_connection_cap_and_recovery(gw: Gateway, recorder: Recorder) -> None:
         for sock in sockets:
             sock.close()
     time.sleep(0.8)
-    answer = httpx.get(f"{gw.url}/things", headers=_auth(), timeout=5)
-    assert answer.status_code == 200
+    response = httpx.get(f"{gw.url}/things", headers=_auth(), timeout=5)
+    assert response.status_code == 200
     assert "Traceback" not in gw.stderr()
 
 
@@ -240,9 +240,9 @@ def test_open_file_limit_is_raised(gw: Gateway) -> None:
     assert soft == hard or int(soft) >= 65536
 
 
-# --- 5: big, endless and compressed answers -----------------------------------------------------
+# --- 5: big, endless and compressed responses -----------------------------------------------------
 @contextlib.contextmanager
-def _raw_upstream(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+def _raw_upstream(response: Callable[[socket.socket], None]) -> Iterator[str]:
     listener = socket.create_server(("127.0.0.1", 0))
 
     def serve() -> None:
@@ -257,7 +257,7 @@ def _raw_upstream(answer: Callable[[socket.socket], None]) -> Iterator[str]:
                     data = b""
                     while b"\r\n\r\n" not in data:
                         data += conn.recv(65536)
-                    answer(conn)
+                    response(conn)
 
     threading.Thread(target=serve, daemon=True).start()
     try:
@@ -284,13 +284,13 @@ def _gzipped(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nxxxx")
 
 
-@pytest.mark.parametrize(("answer", "status"), [(_endless, 200), (_huge, 502), (_gzipped, 502)])
-def test_answers_are_capped_and_never_decompressed(
-    demo_spec: Path, answer: Callable[[socket.socket], None], status: int
+@pytest.mark.parametrize(("response", "status"), [(_endless, 200), (_huge, 502), (_gzipped, 502)])
+def test_responses_are_capped_and_never_decompressed(
+    demo_spec: Path, response: Callable[[socket.socket], None], status: int
 ) -> None:
-    """Finding 5: an endless chunked answer is cut at ``--response-limit``, a declared
+    """Finding 5: an endless chunked response is cut at ``--response-limit``, a declared
     oversized one refused before it starts, a gzip-encoded one refused (never inflated)."""
-    with _raw_upstream(answer) as url:
+    with _raw_upstream(response) as url:
         args = _args(demo_spec, url, "--response-limit", "1000000")
         with gateway(args, _env()) as gw, _connect(gw, timeout=10) as sock:
             sock.sendall(_get("/things"))
@@ -315,7 +315,7 @@ def test_content_length_with_transfer_encoding_closes(gw: Gateway, recorder: Rec
         sock.sendall(request)
         data = _read_all(sock)
     assert data.startswith(b"HTTP/1.1 400")
-    assert data.count(b"HTTP/1.1") == 1  # closed: the smuggled request got no answer
+    assert data.count(b"HTTP/1.1") == 1  # closed: the smuggled request got no response
     assert recorder.requests == []
 
 
@@ -324,8 +324,8 @@ def test_content_length_with_transfer_encoding_closes(gw: Gateway, recorder: Rec
 def test_integers_are_ascii_digits(gw: Gateway, recorder: Recorder, value: str) -> None:
     """Finding 9: ``10\\n``, Arabic-Indic and full-width digits, underscores, a sign or a
     space are not an integer."""
-    answer = raw_request(gw.url, _get(f"/things?limit={value}"))
-    assert answer.status == 400, answer.text
+    response = raw_request(gw.url, _get(f"/things?limit={value}"))
+    assert response.status == 400, response.text
     assert recorder.requests == []
 
 
@@ -336,12 +336,12 @@ def test_wrong_tokens_are_throttled_per_address(demo_spec: Path, upstream: Any) 
     with gateway(_args(demo_spec, upstream[0]), _env()) as gw, httpx.Client(timeout=5) as client:
         statuses = []
         for i in range(40):  # bounded: the throttle's burst is 20
-            answer = client.get(f"{gw.url}/things", headers={"Authorization": f"Bearer guess{i}"})
-            statuses.append(answer.status_code)
-            if answer.status_code == 429:
+            response = client.get(f"{gw.url}/things", headers={"Authorization": f"Bearer guess{i}"})
+            statuses.append(response.status_code)
+            if response.status_code == 429:
                 break
         assert statuses[0] == 401 and statuses[-1] == 429
-        assert int(answer.headers["retry-after"]) >= 1
+        assert int(response.headers["retry-after"]) >= 1
         right = client.get(f"{gw.url}/things", headers=_auth())
         assert right.status_code == 429  # no oracle while throttled
 
@@ -364,7 +364,7 @@ def test_early_413_is_read_by_a_client_still_sending(gw: Gateway, recorder: Reco
     )
     with _connect(gw) as sock:
         sock.sendall(head)
-        time.sleep(0.3)  # the answer is out and the server has shut its side
+        time.sleep(0.3)  # the response is out and the server has shut its side
         sock.sendall(body)
         data = _read_all(sock)
     assert data.startswith(b"HTTP/1.1 413"), data[:200]
@@ -374,12 +374,12 @@ def test_early_413_is_read_by_a_client_still_sending(gw: Gateway, recorder: Reco
 # --- raw bodies, label and matrix path parameters -----------------------------------------------
 def test_raw_body_is_forwarded(gw: Gateway, recorder: Recorder) -> None:
     payload = bytes(range(256)) * 4
-    answer = httpx.put(
+    response = httpx.put(
         f"{gw.url}/files/report%20one.bin",
         content=payload,
         headers={**_auth(), "Content-Type": "application/octet-stream"},
     )
-    assert answer.status_code == 200, answer.text
+    assert response.status_code == 200, response.text
     (seen,) = recorder.requests
     assert seen.path == "/files/report%20one.bin"
     assert seen.body == payload
@@ -408,20 +408,20 @@ def test_a_write_is_replayed_only_with_an_idempotency_key(demo_spec: Path) -> No
     the Stripe profile the gateway adds an ``Idempotency-Key`` to a POST lacking one, so the
     one replay carries the same key and the upstream can tell it is the same request."""
     with fault_server() as faults:
-        faults.script(Answer(), Reset())
+        faults.script(Response(), Reset())
         with gateway(_args(demo_spec, faults.url), _env()) as gw:
             first = httpx.post(f"{gw.url}/things", json={}, headers=_auth())
             second = httpx.post(f"{gw.url}/things", json={}, headers=_auth())
         assert (first.status_code, second.status_code) == (200, 502)
         assert len(faults.requests) == 2  # the reset one was not sent again
     with fault_server() as faults:
-        faults.script(Answer(), Reset())
+        faults.script(Response(), Reset())
         args = ["--spec", str(ROOT / "spec" / "stripe.yaml"), "--upstream", faults.url]
         env = {"STRIPE_API_KEY": SECRET, "GATEWAY_TOKENS": TOKEN}
         body = {"account": "acct_1", "type": "account_update"}
         with gateway(args, env) as gw:
             for _ in range(2):
-                answer = httpx.post(f"{gw.url}/v1/account_links", data=body, headers=_auth())
-                assert answer.status_code == 200
+                response = httpx.post(f"{gw.url}/v1/account_links", data=body, headers=_auth())
+                assert response.status_code == 200
         keys = [r.idempotency_key for r in faults.requests]
         assert len(keys) == 3 and keys[0] and keys[1] == keys[2] and keys[0] != keys[1]

@@ -1,5 +1,5 @@
 """Gateway processes sharing one real Redis server enforce one limit per token; while Redis is
-unreachable they answer 503 and forward nothing."""
+unreachable they respond 503 and forward nothing."""
 
 from __future__ import annotations
 

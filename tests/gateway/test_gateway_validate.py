@@ -144,7 +144,7 @@ def test_styled_query(styled: Api) -> None:
 def test_explorer_routes_are_mounted_under_gateway(
     stripe: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When ``generator.explorer`` is importable its routes answer under ``/_gateway/``, after
+    """When ``generator.explorer`` is importable its routes response under ``/_gateway/``, after
     the gateway's own health route (here a stand-in module with the agreed interface)."""
     import asyncio
     import importlib.machinery

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.errors import GeneratorError
 from generator.ir import Api
+from generator.lower import BuildInput, build_api
 
 OK = {"200": {"description": "ok"}}
 

@@ -1,4 +1,4 @@
-"""Every mistake a new user makes gets an answer that says what is wrong and what to do: each
+"""Every mistake a new user makes gets a response that says what is wrong and what to do: each
 checked through a real subprocess of the command line (exit status and the message's key words)."""
 
 from __future__ import annotations

@@ -385,12 +385,12 @@ def test_operations_added_removed_deprecated_and_return_type() -> None:
     ]
 
     def returns_string(s: Spec) -> None:
-        answer = s["paths"]["/v1/things"]["post"]["responses"]["200"]["content"]
-        answer["application/json"]["schema"] = {"type": "string"}
+        response = s["paths"]["/v1/things"]["post"]["responses"]["200"]["content"]
+        response["application/json"]["schema"] = {"type": "string"}
 
     returned = _changes(returns_string)
     assert ("return.type_changed", "post_things()", True) in _verdicts(returned)
-    # a method answering a bare string returns a named alias of str
+    # a method responding a bare string returns a named alias of str
     assert _find(returned, "return.type_changed", "post_things()").new == "PostThingsResponse"
 
 

@@ -83,7 +83,7 @@ def _check(spec: Path) -> None:
     assert members.default == Value(json.dumps([{"$ref": "#/nowhere", "value": "0"}]))
     flt = next(p for p in op.parameters if p.wire_name == "filter")
     assert flt.example is not None and flt.example.value == {"$ref": "#/dangling"}
-    assert op.response.kind == "model"  # the answer stays typed
+    assert op.response.kind == "model"  # the response stays typed
     group = next(m for m in api.models if m.name == "Group")
     assert [f.wire_name for f in group.fields] == ["members", "kind"]
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from support.inline_specs import api_of, form_op
 
 from generator import cache, format
-from generator.lower import BuildInput, build_api
 from generator.config import make_profile
+from generator.lower import BuildInput, build_api
 from generator.render import RUNTIME_FILES, header, render_package
 
 

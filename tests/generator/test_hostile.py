@@ -213,13 +213,13 @@ def _schema_names() -> Generates:
             {
                 "method": "post_everything",
                 "kwargs": {"client": {"name": "c"}, "import_": {"name": "i"}},
-                "answer": [{"name": "c"}],
+                "response": [{"name": "c"}],
                 "expect": {
                     "method": "POST",
                     "json": {"client": {"name": "c"}, "import": {"name": "i"}},
                 },
             },
-            {"method": "get_everything", "answer": everything, "expect": {"method": "GET"}},
+            {"method": "get_everything", "response": everything, "expect": {"method": "GET"}},
         ],
     )
 
@@ -303,7 +303,7 @@ def _cycles() -> Generates:
                     "json": {"name": "n", "children": [{"name": "c", "children": []}]},
                 },
             },
-            {"method": "get_node", "answer": node, "expect": {"method": "GET", "path": "/nodes"}},
+            {"method": "get_node", "response": node, "expect": {"method": "GET", "path": "/nodes"}},
         ],
         warnings=(
             "/components/schemas/Tree/items",
@@ -387,7 +387,7 @@ def _unsupported() -> Generates:
             {  # the most structured of the two raw media types; a str is sent as UTF-8
                 "method": "upload",
                 "kwargs": {"body": "<a>é</a>"},
-                "answer": "raw",
+                "response": "raw",
                 "expect": {
                     "method": "PUT",
                     "path": "/upload",
@@ -805,8 +805,8 @@ def test_huge_enum_costs_linear_work_in_the_generator() -> None:
 
     Work is counted as Python and C function calls (``sys.setprofile``), which is the same on
     every run and every machine, unlike wall-clock time (timing belongs in benchmarks/)."""
-    from generator.lower import BuildInput, build_api
     from generator.config import make_profile
+    from generator.lower import BuildInput, build_api
     from generator.render import render_package
 
     def calls(count: int) -> int:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from support.paging_server import SPEC
 
-from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.errors import GeneratorError
 from generator.ir import Api, Operation
+from generator.lower import BuildInput, build_api
 
 
 def _api(spec: dict[str, Any], profile: dict[str, Any] | None = None) -> Api:
@@ -61,7 +61,7 @@ _PARAMS = [{"name": "from", "in": "query", "schema": {"type": "string"}}]
 def test_an_unrecognised_shape_is_reported_with_the_reason() -> None:
     op = _op(_api(_one({"parameters": _PARAMS}, _BODY)), "things")
     assert op.paging is None
-    assert op.paging_note == "no page parameter: the whole list comes in one answer"
+    assert op.paging_note == "no page parameter: the whole list comes in one response"
 
 
 def test_the_profile_names_the_style_of_an_operation() -> None:

@@ -95,10 +95,10 @@ def test_other_unusable_schemas_are_typed_any(tmp_path: Path) -> None:
     assert op(api, "a").response.kind == "any"
 
 
-def test_missing_responses_give_an_untyped_answer(tmp_path: Path) -> None:
+def test_missing_responses_give_an_untyped_response(tmp_path: Path) -> None:
     api = built(tmp_path, spec({"/a": {"get": {"operationId": "a"}}, "/good": GOOD}))
     assert api.warnings == (
-        "#/paths/~1a/get: no 'responses' (OpenAPI requires them); the answer is untyped",
+        "#/paths/~1a/get: no 'responses' (OpenAPI requires them); the response is untyped",
     )
     assert op(api, "a").response.kind == "any"
 
@@ -127,7 +127,7 @@ def test_a_broken_skeleton_is_refused_naming_the_field(tmp_path: Path) -> None:
     assert "version" in caught.value.message or "Field required" in caught.value.message
 
 
-def test_a_dangling_ref_in_an_answer_leaves_that_answer_untyped(tmp_path: Path) -> None:
+def test_a_dangling_ref_in_an_response_leaves_that_response_untyped(tmp_path: Path) -> None:
     responses = {
         **ok({"$ref": "#/components/schemas/Nope"}),
         "404": {"$ref": "#/components/responses/Gone"},
@@ -135,9 +135,9 @@ def test_a_dangling_ref_in_an_answer_leaves_that_answer_untyped(tmp_path: Path) 
     api = built(tmp_path, spec({"/a": {"get": {"operationId": "a", "responses": responses}}}))
     assert api.warnings == (
         "#/paths/~1a/get/responses/200/content/application~1json/schema/$ref: dangling $ref:"
-        " target /components/schemas/Nope does not exist; that answer is untyped",
+        " target /components/schemas/Nope does not exist; that response is untyped",
         "#/paths/~1a/get/responses/404/$ref: dangling $ref: target /components/responses/Gone"
-        " does not exist; that answer is untyped",
+        " does not exist; that response is untyped",
     )
     assert op(api, "a").response.kind == "any"
 

@@ -28,9 +28,9 @@ from generator.write import write_package
 
 
 def _op(
-    op_id: str, answer: str | None = "Thing", paging: str | None = None, **extra: Any
+    op_id: str, response: str | None = "Thing", paging: str | None = None, **extra: Any
 ) -> dict[str, Any]:
-    schema: dict[str, Any] = {"$ref": f"#/components/schemas/{answer}"} if answer else {}
+    schema: dict[str, Any] = {"$ref": f"#/components/schemas/{response}"} if response else {}
     if paging:  # Stripe's list and search pages
         more = (
             {"url": {"type": "string"}} if paging == "list" else {"next_page": {"type": "string"}}
@@ -45,7 +45,7 @@ def _op(
             },
             "required": ["object", "data", "has_more", *more],
         }
-    content = {"application/json": {"schema": schema}} if answer else None
+    content = {"application/json": {"schema": schema}} if response else None
     response: dict[str, Any] = {"description": "ok"}
     if content:
         response["content"] = content
@@ -77,15 +77,15 @@ PATHS: dict[str, Any] = {
     "/v1/things/{thing}/pay": {"parameters": [_param("thing")], "post": _op("PayThing")},
     "/v1/things/{thing}/fund_cash": {
         "parameters": [_param("thing")],
-        "post": _op("FundThing", answer="Link"),
+        "post": _op("FundThing", response="Link"),
     },
     "/v1/things/{thing}/links": {
         "parameters": [_param("thing")],
-        "post": _op("CreateThingLink", answer="Link"),
+        "post": _op("CreateThingLink", response="Link"),
     },
     "/v1/things/{thing}/sources/{source}": {
         "parameters": [_param("thing"), _param("source")],
-        "get": _op("GetThingSource", answer="Source"),
+        "get": _op("GetThingSource", response="Source"),
     },
     "/v1/things/{thing}/pdf": {
         "parameters": [_param("thing")],
@@ -100,8 +100,8 @@ PATHS: dict[str, Any] = {
         },
     },
     "/v1/settings": {
-        "get": _op("GetSettings", answer="Settings"),
-        "post": _op("SetSettings", answer="Settings"),
+        "get": _op("GetSettings", response="Settings"),
+        "post": _op("SetSettings", response="Settings"),
     },
 }
 
@@ -122,7 +122,7 @@ def test_path_resources_follow_the_verb_conventions() -> None:
         "GetThing": "things.retrieve",
         "UpdateThing": "things.update",
         "DeleteThing": "things.delete",
-        "PayThing": "things.pay",  # answers with its resource: an action
+        "PayThing": "things.pay",  # responds with its resource: an action
         "FundThing": "things.fund_cash",  # a verb written to, never read: an action
         "CreateThingLink": "things.links.create",  # a plural noun: a sub-resource
         "GetThingSource": "things.sources.retrieve",
@@ -259,8 +259,8 @@ def test_resources_client_calls_sync_and_async(
 ) -> None:
     package, _ = resources_package
     url, recorder = server
-    answer = {"object": "account_link", "url": "https://x", "created": 1, "expires_at": 2}
-    recorder.replies += [Reply(200, answer), Reply(200, answer)]
+    response = {"object": "account_link", "url": "https://x", "created": 1, "expires_at": 2}
+    recorder.replies += [Reply(200, response), Reply(200, response)]
     client = package.StripeClient(api_key="sk_test_1", base_url=url)
     assert "rstripe.resources.account_links" not in sys.modules  # not loaded until reached
     link = client.account_links.create(account="acct_1", type="account_onboarding")

@@ -159,7 +159,7 @@ def test_download_replace_and_report(tmp_path: Path, server: str) -> None:
         ("/big.json", ("--max-bytes", "4000"), "over the size limit of 4,000 bytes (5,"),
         ("/unannounced", ("--max-bytes", "4000"), "over the size limit of 4,000 bytes (the body"),
         ("/to-plain-http", (), "refusing to download from http://example.com/v2.json: only https"),
-        ("/page.html", (), "the server answered with 'text/html', not a JSON or YAML document"),
+        ("/page.html", (), "the server responded with 'text/html', not a JSON or YAML document"),
         ("/not-openapi.json", (), "not a usable spec: not an OpenAPI 3.x document"),
     ],
 )

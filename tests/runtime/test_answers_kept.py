@@ -1,4 +1,4 @@
-"""Nothing in an answer is lost: a value that does not fit its declared type leaves its typed
+"""Nothing in a response is lost: a value that does not fit its declared type leaves its typed
 field (logged as before) and is kept, as sent, in the model_extra of the model holding it."""
 
 from __future__ import annotations

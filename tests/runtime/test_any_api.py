@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from support.fault_server import Answer, FaultServer, Reset, Stall, fault_server
+from support.fault_server import FaultServer, Reset, Response, Stall, fault_server
 from support.packages import generate_package
 from support.recording_server import Recorder, Reply
 
@@ -110,12 +110,12 @@ def _client(pets: ModuleType, url: str, **kwargs: Any) -> Any:
     return pets.PetShopClient(base_url=url, max_retries=0, **kwargs)
 
 
-# 2xx answers that are not what the spec declares ------------------------------------------
+# 2xx responses that are not what the spec declares ------------------------------------------
 def test_2xx_that_is_not_json_raises_response_validation_error(
     pets: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server
-    # Labelled JSON, as declared (an answer in an undeclared type fails before it is read).
+    # Labelled JSON, as declared (a response in an undeclared type fails before it is read).
     recorder.replies.append(Reply(200, b"<html>maintenance</html>"))
     with _client(pets, url) as client, pytest.raises(pets.APIResponseValidationError) as info:
         client.get_pet(pet_id=1)
@@ -126,12 +126,12 @@ def test_2xx_that_is_not_json_raises_response_validation_error(
     assert "not valid JSON" in str(error)
 
 
-@pytest.mark.parametrize("answer, kind", [([1, 2], "array"), ("pet", "string"), (None, "null")])
+@pytest.mark.parametrize("response, kind", [([1, 2], "array"), ("pet", "string"), (None, "null")])
 def test_2xx_of_another_json_type_raises_response_validation_error(
-    pets: ModuleType, server: tuple[str, Recorder], answer: Any, kind: str
+    pets: ModuleType, server: tuple[str, Recorder], response: Any, kind: str
 ) -> None:
     url, recorder = server
-    recorder.replies.append(Reply(200, json.dumps(answer).encode()))
+    recorder.replies.append(Reply(200, json.dumps(response).encode()))
     with _client(pets, url) as client, pytest.raises(pets.APIResponseValidationError) as info:
         client.get_pet(pet_id=1)
     assert f"a JSON {kind}" in str(info.value)
@@ -148,7 +148,7 @@ def test_a_drifted_field_still_parses(pets: ModuleType, server: tuple[str, Recor
     assert pet.model_dump(by_alias=True)["id"] == "not-a-number"
 
 
-def test_a_list_answer_that_is_an_object_raises(
+def test_a_list_response_that_is_an_object_raises(
     pets: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server
@@ -243,7 +243,7 @@ PET_JSON = {"id": 7, "name": "Rex"}
 
 
 def test_post_reset_after_it_was_read_is_sent_once(pets: ModuleType, faults: FaultServer) -> None:
-    faults.script(Reset(), Answer(201, body=PET_JSON))
+    faults.script(Reset(), Response(201, body=PET_JSON))
     with (
         pets.PetShopClient(base_url=faults.url, max_retries=3) as client,
         pytest.raises(pets.APIConnectionError) as info,
@@ -255,7 +255,7 @@ def test_post_reset_after_it_was_read_is_sent_once(pets: ModuleType, faults: Fau
 
 
 def test_post_read_timeout_is_not_retried(pets: ModuleType, faults: FaultServer) -> None:
-    faults.script(Stall(1.0), Answer(201, body=PET_JSON))
+    faults.script(Stall(1.0), Response(201, body=PET_JSON))
     with (
         pets.PetShopClient(base_url=faults.url, max_retries=3, timeout=0.2) as client,
         pytest.raises(pets.APITimeoutError) as info,
@@ -266,11 +266,11 @@ def test_post_read_timeout_is_not_retried(pets: ModuleType, faults: FaultServer)
 
 
 @pytest.mark.parametrize("status", [429, 503])
-def test_post_answered_429_or_503_with_retry_after_is_retried(
+def test_post_responded_429_or_503_with_retry_after_is_retried(
     pets: ModuleType, faults: FaultServer, status: int
 ) -> None:
     faults.script(
-        Answer(status, {"Retry-After": "0"}, {"message": "busy"}), Answer(201, body=PET_JSON)
+        Response(status, {"Retry-After": "0"}, {"message": "busy"}), Response(201, body=PET_JSON)
     )
     with pets.PetShopClient(base_url=faults.url) as client:
         pet = client.create_pet(id=7, name="Rex")
@@ -279,10 +279,10 @@ def test_post_answered_429_or_503_with_retry_after_is_retried(
 
 
 @pytest.mark.parametrize("status", [500, 502, 409])
-def test_post_answered_another_error_is_not_retried(
+def test_post_responded_another_error_is_not_retried(
     pets: ModuleType, faults: FaultServer, status: int
 ) -> None:
-    faults.script(Answer(status, body={"message": "boom"}), Answer(201, body=PET_JSON))
+    faults.script(Response(status, body={"message": "boom"}), Response(201, body=PET_JSON))
     with pets.PetShopClient(base_url=faults.url) as client, pytest.raises(pets.APIStatusError):
         client.create_pet(id=7, name="Rex")
     assert len(faults.requests) == 1
@@ -291,7 +291,7 @@ def test_post_answered_another_error_is_not_retried(
 def test_get_is_still_retried_after_a_reset_and_a_500(
     pets: ModuleType, faults: FaultServer
 ) -> None:
-    faults.script(Reset(), Answer(500, body={"message": "x"}), Answer(200, body=PET_JSON))
+    faults.script(Reset(), Response(500, body={"message": "x"}), Response(200, body=PET_JSON))
     with pets.PetShopClient(base_url=faults.url) as client:
         assert client.get_pet(pet_id=7).name == "Rex"
     assert len(faults.requests) == 3
@@ -338,9 +338,9 @@ def test_async_client_follows_the_same_rules(pets: ModuleType, faults: FaultServ
 
     faults.script(
         Reset(),  # the POST: sent once, not retried
-        Answer(404, body={"code": 404, "message": "pet 9 not found"}),
-        Answer(503, {"Retry-After": "0"}, {"message": "busy"}),  # a GET: retried
-        Answer(200, body=PET_JSON),
+        Response(404, body={"code": 404, "message": "pet 9 not found"}),
+        Response(503, {"Retry-After": "0"}, {"message": "busy"}),  # a GET: retried
+        Response(200, body=PET_JSON),
     )
 
     async def run() -> None:

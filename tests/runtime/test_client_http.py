@@ -216,7 +216,7 @@ def test_models_are_lazy_top_level_exports() -> None:
         stripe.NoSuchModel  # noqa: B018
 
 
-def test_a_successful_answer_that_breaks_the_spec_still_parses(
+def test_a_successful_response_that_breaks_the_spec_still_parses(
     server: tuple[str, Recorder], caplog: pytest.LogCaptureFixture
 ) -> None:
     url, recorder = server

@@ -23,7 +23,7 @@ SELF = "https://api.example.com/specs/openapi.json"
 _JSON = "application/json"
 
 
-def _answer(schema_ref: str) -> dict[str, Any]:
+def _response(schema_ref: str) -> dict[str, Any]:
     # no description: optional from 3.2 on
     return {"200": {"content": {_JSON: {"schema": {"$ref": schema_ref}}}}}
 
@@ -52,20 +52,20 @@ SPEC: dict[str, Any] = {
                 "operationId": "search_items",
                 "tags": ["books"],
                 "requestBody": {"required": True, "content": {_JSON: {"schema": {"$ref": "openapi.json#/components/schemas/Filter"}}}},
-                "responses": _answer(SELF + "#/components/schemas/Item"),
+                "responses": _response(SELF + "#/components/schemas/Item"),
             },
         },
         "/items/{id}": {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "get": {"operationId": "get_item", "tags": ["items"], "responses": _answer("#/components/schemas/Item")},
+            "get": {"operationId": "get_item", "tags": ["items"], "responses": _response("#/components/schemas/Item")},
             "additionalOperations": {
                 "LINK": {"operationId": "link_item", "responses": {"204": {}}},
                 "purge": {"operationId": "purge_item", "responses": {"204": {}}},
                 "POST": {"operationId": "not_here", "responses": {"204": {}}},
             },
         },
-        "/search": {"get": {"operationId": "search", "parameters": [_querystring("filter", "application/x-www-form-urlencoded")], "responses": _answer("#/components/schemas/Item")}},
-        "/search-json": {"get": {"operationId": "search_json", "parameters": [_querystring("filter", _JSON)], "responses": _answer("#/components/schemas/Item")}},
+        "/search": {"get": {"operationId": "search", "parameters": [_querystring("filter", "application/x-www-form-urlencoded")], "responses": _response("#/components/schemas/Item")}},
+        "/search-json": {"get": {"operationId": "search_json", "parameters": [_querystring("filter", _JSON)], "responses": _response("#/components/schemas/Item")}},
         "/events": {
             "get": {
                 "operationId": "events",

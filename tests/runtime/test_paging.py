@@ -186,7 +186,7 @@ def test_the_try_it_cli_prints_every_item_with_all_and_the_docs_say_it_pages(
     assert every.returncode == 0, every.stderr
     assert [json.loads(line)["id"] for line in every.stdout.splitlines()] == ALL_IDS
     first = subprocess.run(command, cwd=root.parent, capture_output=True, text=True)
-    assert json.loads(first.stdout)["next_cursor"] == "t1"  # the first answer, whole
+    assert json.loads(first.stdout)["next_cursor"] == "t1"  # the first response, whole
     helped = subprocess.run([*command, "--help"], cwd=root.parent, capture_output=True, text=True)
     assert "--all" in helped.stdout and "cursor paging" in helped.stdout
     page = (root / "docs" / "operations" / "list_cursor.md").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""readOnly and writeOnly properties: a request leaves out what the server sets, an answer what
+"""readOnly and writeOnly properties: a request leaves out what the server sets, a response what
 it takes but never returns; checked in the IR, by mypy --strict, and over real HTTP."""
 
 from __future__ import annotations
@@ -96,18 +96,18 @@ def users(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     sys.path.remove(str(out))
 
 
-def test_requests_leave_out_read_only_and_answers_write_only_over_http(
+def test_requests_leave_out_read_only_and_responses_write_only_over_http(
     users: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server
-    answer = {
+    response = {
         "id": "u1",
         "name": "Ann",
         "created": 7,
         "password": "leaked?",
         "secret": 3,
     }
-    recorder.replies += [Reply(201, answer), Reply(204, b"")]
+    recorder.replies += [Reply(201, response), Reply(204, b"")]
     with users.UsersClient(base_url=url, max_retries=0) as client:
         user = client.create_user(name="Ann", password="pw", team={"label": "core"})
         client.put_teams(body=[{"label": "a"}])

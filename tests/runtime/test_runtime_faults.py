@@ -27,11 +27,11 @@ from typing import Any
 import httpx
 import pytest
 from support.fault_server import (
-    Answer,
     Behaviour,
     FaultServer,
     Recorded,
     Reset,
+    Response,
     Stall,
     account_link,
     fault_server,
@@ -102,9 +102,9 @@ def keys(server: FaultServer) -> list[str | None]:
 @pytest.mark.parametrize(
     "first, second",
     [
-        (Reset(), Answer(500)),
-        (Answer(503), Answer(409)),
-        (Stall(2.0), Answer(429)),
+        (Reset(), Response(500)),
+        (Response(503), Response(409)),
+        (Stall(2.0), Response(429)),
     ],
     ids=["reset+500", "503+409", "timeout+429"],
 )
@@ -124,7 +124,7 @@ def test_two_faults_then_success_is_three_attempts_with_one_key(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_should_retry_false_stops_at_one_attempt(faults: FaultServer, kind: str) -> None:
-    faults.script(Answer(500, {"Stripe-Should-Retry": "false"}))
+    faults.script(Response(500, {"Stripe-Should-Retry": "false"}))
     with pytest.raises(APIError) as info:
         post_link(kind, faults.url)
     assert info.value.status_code == 500
@@ -134,7 +134,7 @@ def test_should_retry_false_stops_at_one_attempt(faults: FaultServer, kind: str)
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_should_retry_true_forces_a_retry(faults: FaultServer, kind: str) -> None:
-    faults.script(Answer(400, {"Stripe-Should-Retry": "true"}))
+    faults.script(Response(400, {"Stripe-Should-Retry": "true"}))
     assert isinstance(post_link(kind, faults.url), AccountLink)
     assert len(faults.requests) == 2
     assert len(set(keys(faults))) == 1
@@ -157,7 +157,7 @@ def test_max_retries_on_the_client_and_per_call(
     call_options: dict[str, Any] | None,
     attempts: int,
 ) -> None:
-    faults.chooser = lambda record: Answer(503)
+    faults.chooser = lambda record: Response(503)
     with pytest.raises(APIError):
         post_link(kind, faults.url, client_options=client_options, request_options=call_options)
     assert len(faults.requests) == attempts
@@ -167,7 +167,7 @@ def test_max_retries_on_the_client_and_per_call(
 @pytest.mark.parametrize("kind", KINDS)
 def test_retry_after_is_honoured(faults: FaultServer, kind: str) -> None:
     # The backoff is patched to milliseconds: only Retry-After can make this wait.
-    faults.script(Answer(429, {"Retry-After": "1"}))
+    faults.script(Response(429, {"Retry-After": "1"}))
     assert isinstance(post_link(kind, faults.url), AccountLink)
     first, second = faults.requests
     waited = second.arrived - first.arrived
@@ -180,7 +180,7 @@ def test_retry_after_is_capped(
     faults: FaultServer, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(runtime, "MAX_RETRY_AFTER", 0.05)
-    faults.script(Answer(503, {"Retry-After": "3600"}))
+    faults.script(Response(503, {"Retry-After": "3600"}))
     assert isinstance(post_link(kind, faults.url), AccountLink)
     first, second = faults.requests
     assert 0.05 <= second.arrived - first.arrived < 1.0
@@ -253,15 +253,15 @@ def test_unretryable_transport_error_is_not_retried(caplog: pytest.LogCaptureFix
 
 # Many concurrent calls --------------------------------------------------------------------
 SEED = 20240620
-# Each fault with the error a call ends in when it is the last attempt's answer.
+# Each fault with the error a call ends in when it is the last attempt's response.
 CHAOS: list[tuple[Behaviour, type[StripeError]]] = [
     (Reset(), APIConnectionError),
     (Stall(4.0), APITimeoutError),
-    (Answer(500), APIError),
-    (Answer(503), APIError),
-    (Answer(429), RateLimitError),
-    (Answer(409), InvalidRequestError),
-    (Answer(500, {"Stripe-Should-Retry": "false"}), APIError),  # ends the call at once
+    (Response(500), APIError),
+    (Response(503), APIError),
+    (Response(429), RateLimitError),
+    (Response(409), InvalidRequestError),
+    (Response(500, {"Stripe-Should-Retry": "false"}), APIError),  # ends the call at once
 ]
 SUCCESS = -1
 
@@ -292,7 +292,7 @@ def test_hundred_concurrent_async_calls_with_random_faults(faults: FaultServer) 
         account = record.form["account"]
         seen[account] += 1
         fault = planned(account, seen[account] - 1)
-        return Answer() if fault == SUCCESS else CHAOS[fault][0]
+        return Response() if fault == SUCCESS else CHAOS[fault][0]
 
     faults.chooser = choose
 
@@ -332,7 +332,7 @@ def test_hundred_concurrent_async_calls_with_random_faults(faults: FaultServer) 
 # Caller-chosen keys, GETs, the request_options clash rule ---------------------------------
 @pytest.mark.parametrize("kind", KINDS)
 def test_caller_idempotency_key_is_used_on_every_attempt(faults: FaultServer, kind: str) -> None:
-    faults.script(Reset(), Answer(503))
+    faults.script(Reset(), Response(503))
     post_link(kind, faults.url, request_options={"idempotency_key": "order-1234-link"})
     assert keys(faults) == ["order-1234-link"] * 3
 
@@ -341,7 +341,7 @@ def test_caller_idempotency_key_is_used_on_every_attempt(faults: FaultServer, ki
 def test_idempotency_key_in_extra_headers_is_kept_whatever_its_case(
     faults: FaultServer, kind: str
 ) -> None:
-    faults.script(Answer(500))
+    faults.script(Response(500))
     post_link(kind, faults.url, request_options={"extra_headers": {"idempotency-key": "hdr-1"}})
     assert keys(faults) == ["hdr-1", "hdr-1"]
     assert all(r.header_count("Idempotency-Key") == 1 for r in faults.requests)
@@ -453,7 +453,7 @@ def fast_things(things: ModuleType, monkeypatch: pytest.MonkeyPatch) -> ModuleTy
 def test_get_is_retried_without_a_key_and_delete_gets_one(
     faults: FaultServer, fast_things: ModuleType, kind: str
 ) -> None:
-    faults.script(Answer(503), Answer(200, body=THING), Reset(), Answer(200, body=THING))
+    faults.script(Response(503), Response(200, body=THING), Reset(), Response(200, body=THING))
 
     async def run_async() -> tuple[Any, Any]:
         async with fast_things.AsyncStripeClient(API_KEY, base_url=faults.url) as client:
@@ -476,7 +476,7 @@ def test_get_is_retried_without_a_key_and_delete_gets_one(
 def test_a_parameter_named_request_options_moves_the_options_to_request_options_2(
     faults: FaultServer, fast_things: ModuleType
 ) -> None:
-    faults.chooser = lambda record: Answer(503)
+    faults.chooser = lambda record: Response(503)
     with (
         fast_things.StripeClient(API_KEY, base_url=faults.url, max_retries=4) as client,
         pytest.raises(fast_things.APIError),
@@ -495,7 +495,7 @@ def test_extra_body_on_a_body_that_is_not_an_object(
     faults: FaultServer, fast_things: ModuleType
 ) -> None:
     with fast_things.StripeClient(API_KEY, base_url=faults.url) as client:
-        faults.script(Answer(200, body=THING))
+        faults.script(Response(200, body=THING))
         client.post_tags(body=["a", "b"])
         with pytest.raises(TypeError, match="extra_body"):
             client.post_tags(body=["a"], request_options={"extra_body": {"x": 1}})
@@ -525,7 +525,7 @@ class _Pipe(io.RawIOBase):
 def test_a_retried_upload_sends_the_whole_file_again(
     faults: FaultServer, fast_things: ModuleType, make_file: type[Any]
 ) -> None:
-    faults.script(Answer(500), Answer(200, body=THING))
+    faults.script(Response(500), Response(200, body=THING))
     content = b"receipt-bytes-" * 100
     with fast_things.StripeClient(API_KEY, base_url=faults.url) as client:
         client.post_files(file=("r.pdf", make_file(content), "application/pdf"), purpose="x")
@@ -537,7 +537,7 @@ def test_a_retried_upload_sends_the_whole_file_again(
 # Raw responses ----------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", KINDS)
 def test_raw_response(faults: FaultServer, kind: str) -> None:
-    faults.script(Answer(503), Answer(200, {"X-Extra": "yes"}))
+    faults.script(Response(503), Response(200, {"X-Extra": "yes"}))
 
     def call(client: StripeClient) -> AccountLink:
         return client.post_account_links(account="acct_raw", type="account_onboarding")
@@ -569,7 +569,7 @@ def test_raw_response(faults: FaultServer, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_raw_response_errors_raise_the_typed_error(faults: FaultServer, kind: str) -> None:
-    faults.script(Answer(400))
+    faults.script(Response(400))
     with pytest.raises(InvalidRequestError):
         if kind == "sync":
             with StripeClient(API_KEY, base_url=faults.url) as client:
@@ -608,7 +608,7 @@ def test_logs_tell_what_happened_and_nothing_secret(
     caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore, asyncio
     for name in ("generated.stripe", "httpx", "httpcore"):
         assert logging.getLogger(name).isEnabledFor(logging.DEBUG)
-    faults.script(Answer(500), Reset())
+    faults.script(Response(500), Reset())
     post_link(
         kind,
         faults.url,
@@ -642,7 +642,7 @@ def test_our_log_never_shows_query_values(
 
 
 def test_errors_and_reprs_hold_no_secret(faults: FaultServer) -> None:
-    faults.script(Answer(400))
+    faults.script(Response(400))
     with StripeClient(API_KEY, base_url=faults.url) as client:
         assert API_KEY not in repr(client)
         with pytest.raises(InvalidRequestError) as info:

@@ -1,4 +1,4 @@
-"""Streamed answers over real HTTP on 127.0.0.1: server-sent events and JSON Lines arrive one
+"""Streamed responses over real HTTP on 127.0.0.1: server-sent events and JSON Lines arrive one
 by one as the server sends them, typed by the spec (3.1 ``schema`` and 3.2 ``itemSchema``),
 parsed by the WHATWG rules; ``break`` and ``with`` release the connection; a cut stream raises
 APIConnectionError after the events received; ``stream=True`` overloads type-check."""
@@ -35,7 +35,7 @@ EVENT = {
 _EVENT_REF = {"$ref": "#/components/schemas/Event"}
 
 
-def _answer(media: str, schema: Any) -> dict[str, Any]:
+def _response(media: str, schema: Any) -> dict[str, Any]:
     return {"description": "ok", "content": {media: {"schema": schema}}}
 
 
@@ -48,32 +48,32 @@ SPEC: dict[str, Any] = {
             "get": {
                 "operationId": "get_events",
                 "responses": {
-                    "200": _answer("text/event-stream", _EVENT_REF),
-                    "404": _answer("application/json", {"type": "object"}),
+                    "200": _response("text/event-stream", _EVENT_REF),
+                    "404": _response("application/json", {"type": "object"}),
                 },
             }
         },
         "/raw": {
             "get": {
                 "operationId": "get_raw",
-                "responses": {"200": _answer("text/event-stream", {"type": "string"})},
+                "responses": {"200": _response("text/event-stream", {"type": "string"})},
             }
         },
         "/download": {
             "get": {
                 "operationId": "download",
                 "responses": {
-                    "200": _answer(
+                    "200": _response(
                         "application/octet-stream", {"type": "string", "format": "binary"}
                     ),
-                    "404": _answer("application/json", {"type": "object"}),
+                    "404": _response("application/json", {"type": "object"}),
                 },
             }
         },
         "/lines": {
             "get": {
                 "operationId": "get_lines",
-                "responses": {"200": _answer("application/x-ndjson", _EVENT_REF)},
+                "responses": {"200": _response("application/x-ndjson", _EVENT_REF)},
             }
         },
         "/chat": {
@@ -250,10 +250,10 @@ def test_async_stream_is_incremental_and_reports_a_cut(
     assert not server.waited_too_long
 
 
-def test_stream_true_streams_and_the_default_answers_json(
+def test_stream_true_streams_and_the_default_responses_json(
     pkg: ModuleType, server: StreamState
 ) -> None:
-    server.json_answer = {"text": "whole"}
+    server.json_response = {"text": "whole"}
     server.script = [b'data: {"n": 5}\n\n']
     with _client(pkg, server) as client:
         whole = client.chat(prompt="hi", stream=False)
@@ -296,16 +296,16 @@ def test_decoder_and_splitter_edge_cases() -> None:
     assert decoder.line("") == ServerSentEvent("message", "", None, None)
 
 
-def test_a_binary_answer_streams_to_a_file_as_it_arrives(
+def test_a_binary_response_streams_to_a_file_as_it_arrives(
     pkg: ModuleType, server: StreamState, tmp_path: Path
 ) -> None:
     released = threading.Event()
     server.media_type = "application/octet-stream"
     server.script = [b"a" * 5000, released, b"b" * 5000]
     with _client(pkg, server) as client:
-        with client.with_streaming_response(lambda c: c.download()) as answer:
-            assert answer.status_code == 200
-            chunks = answer.iter_bytes()
+        with client.with_streaming_response(lambda c: c.download()) as response:
+            assert response.status_code == 200
+            chunks = response.iter_bytes()
             first = next(chunks)  # before the server sends the rest
             released.set()
             body = first + b"".join(chunks)
@@ -313,8 +313,8 @@ def test_a_binary_answer_streams_to_a_file_as_it_arrives(
         assert not server.waited_too_long
         server.script = [b"c" * 3000]
         target = tmp_path / "out.bin"
-        with client.with_streaming_response(lambda c: c.download()) as answer:
-            assert answer.write_to(target) == 3000
+        with client.with_streaming_response(lambda c: c.download()) as response:
+            assert response.write_to(target) == 3000
         assert target.read_bytes() == b"c" * 3000
 
 
@@ -324,9 +324,9 @@ def test_a_streamed_download_reports_a_cut_and_errors_before_the_body(
     server.media_type = "application/octet-stream"
     server.script = [b"x" * 100, CUT]
     with _client(pkg, server) as client:
-        answer = client.with_streaming_response(lambda c: c.download())
+        response = client.with_streaming_response(lambda c: c.download())
         with pytest.raises(pkg.APIConnectionError, match="after 100 bytes"):
-            answer.write_to(tmp_path / "cut.bin")
+            response.write_to(tmp_path / "cut.bin")
         server.status = 404
         with pytest.raises(pkg.NotFoundError):
             client.with_streaming_response(lambda c: c.download())
@@ -334,9 +334,9 @@ def test_a_streamed_download_reports_a_cut_and_errors_before_the_body(
     async def fetch() -> int:
         server.status, server.script = 200, [b"y" * 10]
         async with pkg.AsyncStreamDemoClient(base_url=server.base, max_retries=0) as client:
-            answer = await client.with_streaming_response(lambda c: c.download())
-            async with answer:
-                return int(await answer.write_to(tmp_path / "async.bin"))
+            response = await client.with_streaming_response(lambda c: c.download())
+            async with response:
+                return int(await response.write_to(tmp_path / "async.bin"))
 
     assert asyncio.run(fetch()) == 10 and (tmp_path / "async.bin").read_bytes() == b"y" * 10
 

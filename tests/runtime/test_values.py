@@ -1,5 +1,5 @@
 """The one value codec (templates/runtime/_values.py) and the one request placement
-(_placement.py): every reader of text gives the same answer, and what the runtime encodes in any
+(_placement.py): every reader of text gives the same response, and what the runtime encodes in any
 parameter style reads back to the same values."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _api_with(kind: str) -> Any:
 
 
 @pytest.mark.parametrize(("kind", "text", "meant"), CASES)
-def test_one_answer_everywhere(kind: str, text: str, meant: Any) -> None:
+def test_one_response_everywhere(kind: str, text: str, meant: Any) -> None:
     """The command line, the explorer's form and the gateway's check agree on every text."""
     try:
         cli: Any = _cli_values.SCALARS[kind](text)

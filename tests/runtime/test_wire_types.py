@@ -1,4 +1,4 @@
-"""Answer types over real HTTP on 127.0.0.1: unions told apart without a discriminator, nullable
+"""Response types over real HTTP on 127.0.0.1: unions told apart without a discriminator, nullable
 ``allOf``, and date, date-time and UUID strings read leniently, every payload given back exactly."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ SCHEMAS: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _answer(schema: dict[str, Any]) -> dict[str, Any]:
+def _response(schema: dict[str, Any]) -> dict[str, Any]:
     content = {"application/json": {"schema": schema}}
     return {"responses": {"200": {"description": "ok", "content": content}}}
 
@@ -62,11 +62,11 @@ SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "Zoo API", "version": "1"},
     "paths": {
-        "/owner": {"get": {"operationId": "get_owner", **_answer(_ref("Owner"))}},
+        "/owner": {"get": {"operationId": "get_owner", **_response(_ref("Owner"))}},
         "/figures": {
             "get": {
                 "operationId": "list_figures",
-                **_answer(
+                **_response(
                     {
                         "type": "array",
                         "items": {
@@ -84,7 +84,7 @@ SPEC: dict[str, Any] = {
         "/flyers": {
             "get": {
                 "operationId": "list_flyers",
-                **_answer({"type": "array", "items": {"oneOf": [_ref("Bird"), _ref("Plane")]}}),
+                **_response({"type": "array", "items": {"oneOf": [_ref("Bird"), _ref("Plane")]}}),
             }
         },
     },
@@ -103,7 +103,7 @@ def zoo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 def fetch(
     zoo: ModuleType, server: tuple[str, Recorder], caplog: pytest.LogCaptureFixture
 ) -> Iterator[Any]:
-    """GET one answer through the client; the test fails if the parser dropped anything."""
+    """GET one response through the client; the test fails if the parser dropped anything."""
     url, recorder = server
 
     def call(method: str, payload: Any) -> Any:

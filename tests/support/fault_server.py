@@ -3,14 +3,14 @@
 Each request gets the next behaviour from a queue (or, once the queue is empty, from ``chooser``
 when one is set, else a success):
 
-- ``Reset()``: read the request, then reset the connection (RST, no answer);
-- ``Stall(seconds)``: read the request and answer nothing for ``seconds`` (past the client's
+- ``Reset()``: read the request, then reset the connection (RST, no response);
+- ``Stall(seconds)``: read the request and response nothing for ``seconds`` (past the client's
   timeout), then close the connection;
-- ``Answer(status, headers, body)``: answer; with no body, a 2xx answers an ``account_link``
+- ``Response(status, headers, body)``: response; with no body, a 2xx returns an ``account_link``
   for the request's ``account`` form value and any other status a Stripe-style error body.
 
 Every request is recorded (method, path with query, headers, body, arrival time) before it is
-answered; every answer carries a ``Request-Id``.
+answered; every response carries a ``Request-Id``.
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ class Stall:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Response:
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
     body: Any = None  # bytes as they are, anything else as JSON; None: see the module docstring
 
 
-Behaviour = Reset | Stall | Answer
+Behaviour = Reset | Stall | Response
 
 
 @dataclass
@@ -112,7 +112,7 @@ class FaultServer:
             self.requests.append(record)
             if self.queue:
                 return self.queue.pop(0)
-            return self.chooser(record) if self.chooser is not None else Answer()
+            return self.chooser(record) if self.chooser is not None else Response()
 
 
 def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:

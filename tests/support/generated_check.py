@@ -4,7 +4,7 @@ The plan (JSON) says where the package is and what to try:
 
 ``{"root": DIR, "package": NAME, "client": CLASS (optional), "recursion_limit": N (optional),
    "roundtrips": [[MODEL, PAYLOAD], ...],
-   "calls": [{"method": NAME, "kwargs": {...}, "answer": JSON, "expect": {...}}, ...]}``
+   "calls": [{"method": NAME, "kwargs": {...}, "response": JSON, "expect": {...}}, ...]}``
 
 Every module is imported and every model (and named response type) is built, since models defer
 building their validators until first use. Each round-trip payload must come back exactly from
@@ -131,11 +131,11 @@ def check_call(package: Any, client_class: str, call: dict[str, Any]) -> list[st
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        # Answer in the first type asked for, as a server would (JSON unless told otherwise).
+        # Response in the first type asked for, as a server would (JSON unless told otherwise).
         media = request.headers.get("accept", "application/json").split(",")[0].strip()
         if media == "application/json" or media.endswith("+json") or media == "*/*":
             media = "application/json" if media == "*/*" else media
-            return httpx.Response(200, json=call.get("answer", {}), headers={"Content-Type": media})
+            return httpx.Response(200, json=call.get("response", {}), headers={"Content-Type": media})
         return httpx.Response(200, content=b"<ok/>", headers={"Content-Type": media})
 
     http = httpx.Client(transport=httpx.MockTransport(handler))

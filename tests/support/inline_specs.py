@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.lower import BuildInput, build_api
 from generator.config import make_profile
 from generator.ir import Api
+from generator.lower import BuildInput, build_api
 
 
 def api_of(

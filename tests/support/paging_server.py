@@ -23,17 +23,17 @@ def _q(name: str, kind: str = "string", where: str = "query") -> dict[str, Any]:
 
 
 def _get(op_id: str, params: list[dict[str, Any]], schema: Any, headers: Any = None) -> Any:
-    answer: dict[str, Any] = {
+    response: dict[str, Any] = {
         "description": "ok",
         "content": {"application/json": {"schema": schema}},
     }
     if headers:
-        answer["headers"] = {h: {"schema": {"type": "string"}} for h in headers}
+        response["headers"] = {h: {"schema": {"type": "string"}} for h in headers}
     return {
         "get": {
             "operationId": op_id,
             "parameters": params,
-            "responses": {"200": answer},
+            "responses": {"200": response},
         }
     }
 
@@ -147,7 +147,7 @@ def _index_of_last(last: str | None) -> int:
     return next(i + 1 for i, page in enumerate(PAGES) if page[-1] == last)
 
 
-def answer(state: PagingState, seen: Seen) -> tuple[Any, dict[str, str]]:
+def response(state: PagingState, seen: Seen) -> tuple[Any, dict[str, str]]:
     q, style = seen.query, seen.path.strip("/")
     keep = {"color": q["color"]} if "color" in q else {}
 
@@ -234,7 +234,7 @@ def _handler(state: PagingState) -> type[BaseHTTPRequestHandler]:
                 {k.lower(): v for k, v in self.headers.items()},
             )
             state.requests.append(seen)
-            body, headers = answer(state, seen)
+            body, headers = response(state, seen)
             payload = json.dumps(body).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -4,22 +4,22 @@
 to a Prism mock of the same document on 127.0.0.1: once with its required arguments, once
 more with its optional query, header and cookie parameters as well. A call is *accepted* when
 Prism's request validation finds nothing wrong (no ``sl-violations`` header, no Prism error
-answer). Prism cannot see an optional parameter that is encoded in the wrong style (a
+response). Prism cannot see an optional parameter that is encoded in the wrong style (a
 ``form``/``explode: false`` array sent exploded still validates), so every optional parameter
 that was sent is also decoded back from the wire by the style rules of the document itself
 (read here from the spec, not from the IR) and compared with the value passed.
 
 Prism is given a copy of the document without ``security`` requirements (``prism_copy``):
-credentials are not what this harness judges, and without them Prism answers 401 to every
+credentials are not what this harness judges, and without them Prism responds 401 to every
 call. The copy also leaves out header parameters named ``Accept``, ``Content-Type`` and
 ``Authorization``, which OpenAPI says to ignore and Prism validates all the same (an enum of
 single media types fails the client's ``Accept`` list). Nothing else is changed.
 
-Hooking in answer checks (the "Wire, answers" issue): pass ``answer_checks`` to
+Hooking in response checks (the "Wire, responses" issue): pass ``response_checks`` to
 ``check_document``. Each check is called once per call with the ``Call`` (operation, phase,
 arguments, the ``httpx`` request and response as sent and received, and the client's return
-value or the exception it raised) and returns ``None`` when the answer is right or a message
-saying what is wrong; messages land in ``DocResult.answer_problems``. The same Prism run serves
+value or the exception it raised) and returns ``None`` when the response is right or a message
+saying what is wrong; messages land in ``DocResult.response_problems``. The same Prism run serves
 both sides, so Prism is started once per document.
 """
 
@@ -67,7 +67,7 @@ class Call:
     def violations(self) -> str | None:
         """Why Prism rejected the request, or None when it accepted it."""
         if self.response is None:
-            return f"no answer: {self.error!r}"
+            return f"no response: {self.error!r}"
         found = _request_violations(self.response.headers.get("sl-violations"))
         if found:
             return found
@@ -82,7 +82,7 @@ class Call:
 
 
 def _request_violations(header: str | None) -> str | None:
-    """Prism's complaints about the request (it also reports its own mock answers that do not
+    """Prism's complaints about the request (it also reports its own mock responses that do not
     match the document: those are not the client's doing)."""
     if not header:
         return None
@@ -100,7 +100,7 @@ def _request_violations(header: str | None) -> str | None:
     return json.dumps(mine) if mine else None
 
 
-AnswerCheck = Callable[[Call], str | None]
+ResponseCheck = Callable[[Call], str | None]
 
 
 @dataclass
@@ -111,7 +111,7 @@ class DocResult:
     rejected: dict[str, str] = field(default_factory=dict)  # operation ID -> Prism's reason
     checked: int = 0  # optional query/header/cookie parameters decoded back from the wire
     wire_problems: dict[str, list[str]] = field(default_factory=dict)  # operation ID -> what
-    answer_problems: dict[str, list[str]] = field(default_factory=dict)  # from answer_checks
+    response_problems: dict[str, list[str]] = field(default_factory=dict)  # from response_checks
 
     @property
     def accepted(self) -> int:
@@ -188,7 +188,7 @@ def serve_documents(specs: dict[str, Path], workers: int = 3) -> Iterator[dict[s
 def check_document(
     generated: Generated,
     base_url: str,
-    answer_checks: Sequence[AnswerCheck] = (),
+    response_checks: Sequence[ResponseCheck] = (),
     extra_args: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> DocResult:
     """Call every operation of the generated client against Prism at ``base_url``.
@@ -242,7 +242,7 @@ def check_document(
                 call = Call(op, phase, args)
                 try:
                     call.result = getattr(client, op.py_name)(**args)
-                except Exception as exc:  # judged below: Prism's verdict, then the answer checks
+                except Exception as exc:  # judged below: Prism's verdict, then the response checks
                     call.error = exc
                 call.request = sent[-1] if sent else None
                 call.response = received[-1] if received else None
@@ -255,10 +255,10 @@ def check_document(
                     problems = wire_problems(spec, op, optional, call.request)
                     if problems:
                         result.wire_problems[op.operation_id] = problems
-                for check in answer_checks:
+                for check in response_checks:
                     message = check(call)
                     if message:
-                        result.answer_problems.setdefault(op.operation_id, []).append(message)
+                        result.response_problems.setdefault(op.operation_id, []).append(message)
     finally:
         http.close()
     return result

@@ -1,7 +1,7 @@
 """Run Stoplight Prism (pinned in ``tests/prism/package.json``) as a local mock server.
 
 Prism validates each request against the spec it serves (parameters, body, security) and
-answers 2xx with a placeholder response when the request is valid, 4xx when it is not
+responds 2xx with a placeholder response when the request is valid, 4xx when it is not
 (422 unless the operation declares a 400; 401 when ``Authorization`` is missing).  The
 Stripe specs must first go through ``prism_spec.write_prism_spec``: Prism never finishes
 loading the raw ones.

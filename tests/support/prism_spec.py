@@ -181,7 +181,7 @@ def _prism_request_body(request_body: JsonDict, schemas: JsonDict) -> JsonDict:
                 # WORKAROUND (Prism bug: arrays of objects in form bodies): for a
                 # top-level body array whose items say `type: object`, Prism tries to
                 # JSON.parse the bracket-notation items (`line_items[0][price]=...`) and
-                # answers 415 "Cannot deserialize JSON object array in form data".
+                # responds 415 "Cannot deserialize JSON object array in form data".
                 # Without `type` the items keep their `properties`/`additionalProperties`,
                 # but Prism no longer builds them (it reads `line_items[0]` as one raw
                 # value, absent), so the items' contents go unjudged; the array and the

@@ -128,7 +128,7 @@ def redis_server(binary: str, port: int | None = None) -> Iterator[Redis]:
 
 
 @dataclass
-class RawAnswer:
+class RawResponse:
     status: int
     head: str  # the status line and headers as sent
     body: bytes
@@ -138,12 +138,12 @@ class RawAnswer:
         return self.head + "\r\n\r\n" + self.body.decode("utf-8", "replace")
 
 
-def raw_request(url: str, request: bytes, timeout: float = 10.0) -> RawAnswer:
-    """Send ``request`` byte for byte (no client normalises its target) and read the answer
+def raw_request(url: str, request: bytes, timeout: float = 10.0) -> RawResponse:
+    """Send ``request`` byte for byte (no client normalises its target) and read the response
     until the server closes; the request should carry ``Connection: close``."""
     address = httpx.URL(url)
     with socket.create_connection((address.host, address.port or 80), timeout=timeout) as sock:
-        # the server may answer (413) before reading all of it: read that answer then
+        # the server may respond (413) before reading all of it: read that response then
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(request)
         data = b""
@@ -154,4 +154,4 @@ def raw_request(url: str, request: bytes, timeout: float = 10.0) -> RawAnswer:
             pass
     head, _, body = data.partition(b"\r\n\r\n")
     text = head.decode("latin-1")
-    return RawAnswer(int(text.split(" ", 2)[1]), text, body)
+    return RawResponse(int(text.split(" ", 2)[1]), text, body)

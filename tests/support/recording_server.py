@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 that records every request and answers from a script."""
+"""A real HTTP server on 127.0.0.1 that records every request and responds from a script."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Reply:
     status: int = 200
     body: Any = None  # JSON-encoded unless bytes
     headers: dict[str, str] = field(default_factory=dict)
-    # A streamed answer instead of ``body``: (seconds to wait, bytes) chunks, sent as they come
+    # A streamed response instead of ``body``: (seconds to wait, bytes) chunks, sent as they come
     stream: tuple[tuple[float, bytes], ...] = ()
 
 
@@ -34,7 +34,7 @@ class Recorder:
         self.requests: list[Recorded] = []
         self.replies: list[Reply] = []
         self.default = Reply(200, {})
-        self.by_path: dict[str, Reply] = {}  # a path's own answer, every time (before replies)
+        self.by_path: dict[str, Reply] = {}  # a path's own response, every time (before replies)
         self.lock = threading.Lock()
 
     def next_reply(self, path: str = "") -> Reply:

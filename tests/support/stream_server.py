@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 that streams a scripted answer chunk by chunk (chunked
+"""A real HTTP server on 127.0.0.1 that streams a scripted response chunk by chunk (chunked
 transfer encoding), waiting where the test says, and notices when the client goes away."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-CUT = "cut"  # close the connection mid-answer (no final chunk)
+CUT = "cut"  # close the connection mid-response (no final chunk)
 FOREVER = "forever"  # keep sending comments until the client leaves
 
 
@@ -23,7 +23,7 @@ class StreamState:
     script: list[Any] = field(default_factory=list)
     status: int = 200
     media_type: str = "text/event-stream"
-    json_answer: Any = None  # answered whole as JSON when the request's body says stream=false
+    json_response: Any = None  # answered whole as JSON when the request's body says stream=false
     waited_too_long: bool = False
     gone: threading.Event = field(default_factory=threading.Event)
     bodies: list[Any] = field(default_factory=list)
@@ -44,7 +44,7 @@ def _handler(state: StreamState) -> type[BaseHTTPRequestHandler]:
             state.bodies.append(body)
             if state.status >= 400 or (isinstance(body, dict) and body.get("stream") is False):
                 payload = json.dumps(
-                    state.json_answer if state.status < 400 else {"message": "nope"}
+                    state.json_response if state.status < 400 else {"message": "nope"}
                 ).encode()
                 self.send_response(state.status)
                 self.send_header("Content-Type", "application/json")

@@ -3,9 +3,9 @@
 ``POST`` to a path ending in ``/token`` or ``/refresh`` runs a grant (client credentials,
 password, refresh token) as RFC 6749 says: the client authenticates by HTTP basic or in the
 form, errors are ``{"error", "error_description"}`` with 400 or 401. Any other request is the
-API: it answers 200 with what it was sent when ``Authorization: Bearer`` holds a live token,
+API: it responds 200 with what it was sent when ``Authorization: Bearer`` holds a live token,
 401 otherwise. Everything is recorded; ``revoke`` kills the live tokens (the next API call is
-refused), ``delay`` slows each token answer so concurrent callers pile up behind one fetch.
+refused), ``delay`` slows each token response so concurrent callers pile up behind one fetch.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class TokenServer:
     url: str = ""
     expires_in: int | None = 3600
     delay: float = 0.0
-    rotate: bool = False  # answer each refresh with a new refresh token
+    rotate: bool = False  # response each refresh with a new refresh token
     client_auth: str = "any"  # "basic", "body" or "any": what the endpoint accepts
     issued: list[str] = field(default_factory=list)
     live: set[str] = field(default_factory=set)
@@ -94,14 +94,14 @@ class TokenServer:
             token = f"at_{len(self.issued) + 1:04d}"
             self.issued.append(token)
             self.live.add(token)
-            answer: dict[str, Any] = {"access_token": token, "token_type": "Bearer"}
+            response: dict[str, Any] = {"access_token": token, "token_type": "Bearer"}
             if self.expires_in is not None:
-                answer["expires_in"] = self.expires_in
+                response["expires_in"] = self.expires_in
             if kind == "refresh_token" and self.rotate:
                 rotated = f"rt_SECRET_rotated_{len(self.issued):04d}"
                 self.refresh_tokens = {rotated}
-                answer["refresh_token"] = rotated
-        return 200, answer
+                response["refresh_token"] = rotated
+        return 200, response
 
 
 def _handler(server: TokenServer) -> type[BaseHTTPRequestHandler]:
@@ -109,7 +109,7 @@ def _handler(server: TokenServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
 
-        def _answer(self, status: int, body: Any) -> None:
+        def _response(self, status: int, body: Any) -> None:
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -123,16 +123,16 @@ def _handler(server: TokenServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?")[0]
             if self.command == "POST" and path.endswith(("/token", "/refresh")):
                 form = dict(parse_qsl(body.decode()))
-                self._answer(*server.grant(path, form, self.headers.get("Authorization")))
+                self._response(*server.grant(path, form, self.headers.get("Authorization")))
                 return
             auth = self.headers.get("Authorization")
             with server.lock:
                 server.api_requests.append(ApiRequest(self.command, self.path, auth))
                 ok = auth is not None and auth.removeprefix("Bearer ") in server.live
             if ok:
-                self._answer(200, {"path": path})
+                self._response(200, {"path": path})
             else:
-                self._answer(401, {"error": {"message": "token expired or revoked"}})
+                self._response(401, {"error": {"message": "token expired or revoked"}})
 
         do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
 

@@ -1,5 +1,5 @@
-"""Answers read by the media type they come in, over real HTTP on 127.0.0.1: what each operation
-asks for in ``Accept``, and what JSON, binary, text and undeclared answers come back as."""
+"""Responses read by the media type they come in, over real HTTP on 127.0.0.1: what each operation
+asks for in ``Accept``, and what JSON, binary, text and undeclared responses come back as."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ def test_an_operation_without_content_sends_no_accept_of_its_own(
     assert recorder.requests[0].headers["accept"] == "*/*"  # httpx's own
 
 
-def test_json_binary_and_text_answers_come_back_as_model_bytes_and_str(
+def test_json_binary_and_text_responses_come_back_as_model_bytes_and_str(
     media: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server
@@ -151,7 +151,7 @@ def test_json_binary_and_text_answers_come_back_as_model_bytes_and_str(
         assert client.put_thing() is None
 
 
-def test_an_answer_in_an_undeclared_media_type_raises(
+def test_an_response_in_an_undeclared_media_type_raises(
     media: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server
@@ -169,7 +169,7 @@ def test_an_answer_in_an_undeclared_media_type_raises(
             client.get_json()
 
 
-def test_an_unlabelled_answer_is_read_as_the_first_declared_type(
+def test_an_unlabelled_response_is_read_as_the_first_declared_type(
     media: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server

@@ -1,20 +1,20 @@
-"""What the client made of each 2xx answer in a Prism run over a corpus document.
+"""What the client made of each 2xx response in a Prism run over a corpus document.
 
 ``support.prism_corpus.check_document`` calls every operation of a generated client against a
-Prism mock and hands each call to its ``answer_checks``. ``AnswerAudit.check`` is one: a 2xx
-answer is *clean* when the call returned (no exception), the lenient parser dropped nothing
+Prism mock and hands each call to its ``response_checks``. ``ResponseAudit.check`` is one: a 2xx
+response is *clean* when the call returned (no exception), the lenient parser dropped nothing
 (it logs each value it drops, on the package's logger: that log must stay empty for the call),
-and the result gives back the answer exactly (``model_dump(mode="json", by_alias=True,
+and the result gives back the response exactly (``model_dump(mode="json", by_alias=True,
 exclude_unset=True)`` for JSON, the text for ``text/*``, the bytes for anything else). Prism
-answers from the document's examples, which do not always match their own schemas; an answer
+responses from the document's examples, which do not always match their own schemas; a response
 whose every dropped value is one Prism itself reports as breaking the document (its
 ``sl-violations`` header) is counted in ``off_spec`` instead: dropping what the document forbids
 is the parser doing its job.
 
-    audit = AnswerAudit(generated.package)
+    audit = ResponseAudit(generated.package)
     with audit.watching():
-        result = check_document(generated, url, answer_checks=[audit.check])
-    audit.answers, audit.clean, audit.off_spec, result.answer_problems
+        result = check_document(generated, url, response_checks=[audit.check])
+    audit.responses, audit.clean, audit.off_spec, result.response_problems
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from pydantic import BaseModel, TypeAdapter
 _DUMP: TypeAdapter[Any] = TypeAdapter(Any)
 
 
-class AnswerAudit(logging.Handler):
+class ResponseAudit(logging.Handler):
     def __init__(self, package: str) -> None:
         super().__init__(logging.WARNING)
         self.logger = logging.getLogger(package)
         self.dropped: list[str] = []  # log lines since the last check
-        self.answers = 0  # 2xx answers seen
+        self.responses = 0  # 2xx responses seen
         self.clean = 0  # of those, parsed with nothing dropped and given back exactly
-        # answers whose every dropped value is one Prism itself reports as breaking the document
+        # responses whose every dropped value is one Prism itself reports as breaking the document
         # (its static examples may not match their own schemas): the data's fault, not the client's
         self.off_spec = 0
 
@@ -45,7 +45,7 @@ class AnswerAudit(logging.Handler):
         self.dropped.append(record.getMessage())
 
     @contextmanager
-    def watching(self) -> Iterator[AnswerAudit]:
+    def watching(self) -> Iterator[ResponseAudit]:
         self.logger.addHandler(self)
         try:
             yield self
@@ -53,28 +53,28 @@ class AnswerAudit(logging.Handler):
             self.logger.removeHandler(self)
 
     def check(self, call: Any) -> str | None:
-        """An answer check for ``check_document``: None when the answer is clean (or not 2xx)."""
+        """A response check for ``check_document``: None when the response is clean (or not 2xx)."""
         dropped, self.dropped = self.dropped, []
         response = call.response
         if response is None or not response.is_success:
             return None
-        self.answers += 1
+        self.responses += 1
         where = f"{response.status_code} {response.headers.get('content-type')}"
         if call.error is not None:
             if type(call.error).__name__ == "APIResponseValidationError" and _breaks_document(
                 None, response
             ):
-                self.off_spec += 1  # Prism's answer is not even of the declared JSON type
+                self.off_spec += 1  # Prism's response is not even of the declared JSON type
                 return None
-            return f"{where} answer raised {type(call.error).__name__}: {call.error}"
+            return f"{where} response raised {type(call.error).__name__}: {call.error}"
         if dropped:
             if all(_breaks_document(path, response) for path in _paths(dropped)):
-                self.off_spec += 1  # the mock's answer breaks the document right there
+                self.off_spec += 1  # the mock's response breaks the document right there
                 return None
-            return f"{where} answer: " + "; ".join(dropped) + _dropped_values(dropped, response)
+            return f"{where} response: " + "; ".join(dropped) + _dropped_values(dropped, response)
         problem = _given_back(call.result, response)
         if problem:
-            return f"{where} answer {problem}"
+            return f"{where} response {problem}"
         self.clean += 1
         return None
 
@@ -107,7 +107,7 @@ def _paths(lines: list[str]) -> list[str]:
 
 
 def _breaks_document(path: str | None, response: Any) -> bool:
-    """Whether Prism reports its own answer as breaking the document at ``path`` (or above or
+    """Whether Prism reports its own response as breaking the document at ``path`` (or above or
     below it; None: the body as a whole), in its ``sl-violations`` header."""
     header = response.headers.get("sl-violations", "")
     try:
@@ -148,11 +148,11 @@ def _dropped_values(lines: list[str], response: Any) -> str:
 
 
 def dump(value: Any) -> Any:
-    """A parsed answer as JSON data, each model as ``model_dump(mode="json", by_alias=True,
+    """A parsed response as JSON data, each model as ``model_dump(mode="json", by_alias=True,
     exclude_unset=True)``."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if type(value).__name__ in ("SyncPage", "AsyncPage"):  # a paged answer: its whole body
+    if type(value).__name__ in ("SyncPage", "AsyncPage"):  # a paged response: its whole body
         return dump(value.body)
     if isinstance(value, list):
         return [dump(v) for v in value]
