@@ -484,6 +484,7 @@ def _run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_command_formats_and_fail_on_breaking(tmp_path: Path) -> None:
     old = _write(tmp_path, "old.json", _base())
     grown = _base()
@@ -548,6 +549,7 @@ def _git(cwd: Path, *args: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_generate_ends_with_what_changed(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[[tool.generator.targets]]\nspec = "spec/demo.json"\nout = "generated"\npackage = "demo"\n'

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import black
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.paths import ROOT
@@ -45,6 +46,7 @@ _names = st.from_regex(r"[a-z_][a-z0-9_]{0,20}", fullmatch=True).filter(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_names, _values, max_size=5), st.one_of(st.none(), _text))
 def test_snippets_are_black_stable_and_pass_exactly_the_arguments(

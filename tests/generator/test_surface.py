@@ -278,6 +278,7 @@ def test_resources_client_calls_sync_and_async(
     assert b"account=acct_1" in sent[0][2] and b"account=acct_2" in sent[1][2]
 
 
+@pytest.mark.slow
 def test_resources_package_passes_mypy_strict(resources_package: tuple[Any, Path]) -> None:
     _, folder = resources_package
     result = subprocess.run(

@@ -122,6 +122,7 @@ def test_requests_leave_out_read_only_and_responses_write_only_over_http(
     assert list(team_params.__annotations__) == ["label"]
 
 
+@pytest.mark.slow
 def test_mypy_strict_rejects_a_read_only_field_in_a_request(
     users: ModuleType, tmp_path: Path
 ) -> None:
