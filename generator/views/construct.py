@@ -49,6 +49,14 @@ def construct_view(api: Api, import_name: str) -> dict[str, Any]:
         "idempotency_header": api.profile.idempotency_header,
         "headers": [(keyword, header) for keyword, header in api.profile.client_headers],
         "error_base": api.profile.error_base,
-        "paged": paged[:3],
-        "paged_count": len(paged),
+        "paging": _paging_line(paged),
     }
+
+
+def _paging_line(paged: list[str]) -> str:
+    """The "Paging:" item (two lines, as the list lays it out), or "" when nothing pages."""
+    if not paged:
+        return ""
+    names = ", ".join(f"`{name}`" for name in paged[:3]) + (", ..." if len(paged) > 3 else "")
+    verb = "operation returns" if len(paged) == 1 else "operations return"
+    return f"{len(paged)} {verb} a page you can iterate over for every item\n  ({names})."

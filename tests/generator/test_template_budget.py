@@ -21,7 +21,7 @@ import re
 from support.paths import ROOT
 
 BUDGET = 24
-OVER_BUDGET = {"_client.py.jinja": 65, "resources_module.py.jinja": 29, "docs/index.md.jinja": 26}
+OVER_BUDGET = {"_client.py.jinja": 65, "resources_module.py.jinja": 29}
 TEMPLATES = ROOT / "templates"
 _TAG = re.compile(r"{%-?\s*(\w+)")
 _CRUNCH = re.compile(r"\|\s*(selectattr|rejectattr|map|select|reject|groupby|sum|unique|sort)\b")
