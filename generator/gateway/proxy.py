@@ -56,8 +56,10 @@ _NEVER_FORWARD = {
     "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip",
 } | {h.decode() for h in HOP_BY_HOP}  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
-# Methods a server must treat as idempotent (RFC 9110 9.2.2): safe to send twice.
-_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+# Methods a server must treat as idempotent (RFC 9110 9.2.2, and QUERY, safe and idempotent by
+# its own definition, OpenAPI 3.2's ``query`` operations): safe to send twice, never given an
+# idempotency key.
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"})
 _UNSCANNABLE = frozenset({b"", b"identity"})
 _NOTED = frozenset({b"connection", b"content-length", b"content-encoding", b"request-id"})
 

@@ -425,3 +425,38 @@ def test_a_write_is_replayed_only_with_an_idempotency_key(demo_spec: Path) -> No
                 assert response.status_code == 200
         keys = [r.idempotency_key for r in faults.requests]
         assert len(keys) == 3 and keys[0] and keys[1] == keys[2] and keys[0] != keys[1]
+
+
+def test_a_query_call_is_replayed_like_a_get_and_gets_no_key(tmp_path: Path) -> None:
+    """QUERY (OpenAPI 3.2's ``query`` operation) is safe and idempotent by definition: under a
+    profile with an idempotency header it is treated like GET, sent again once after a reset
+    on a kept-alive connection and never given an ``Idempotency-Key``; a POST still gets one."""
+    json_body = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    spec = {
+        "openapi": "3.2.0",
+        "info": {"title": "Demo API", "version": "1"},
+        "servers": [{"url": "https://demo.example"}],
+        "paths": {
+            "/things": {
+                "query": _op("queryThings", body=json_body),
+                "post": _op("createThing", body=json_body),
+            }
+        },
+    }
+    path = tmp_path / "query.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with fault_server() as faults:
+        faults.script(Response(), Reset())
+        args = ["--spec", str(path), "--upstream", faults.url, "--profile", "stripe"]
+        with gateway(args, {"STRIPE_API_KEY": SECRET, "GATEWAY_TOKENS": TOKEN}) as gw:
+            for _ in range(2):
+                response = httpx.request(
+                    "QUERY", f"{gw.url}/things", json={"q": 1}, headers=_auth()
+                )
+                assert response.status_code == 200
+            written = httpx.post(f"{gw.url}/things", json={}, headers=_auth())
+            assert written.status_code == 200
+    methods = [r.method for r in faults.requests]
+    assert methods == ["QUERY", "QUERY", "QUERY", "POST"]  # the reset one sent again, once
+    assert [r.idempotency_key for r in faults.requests[:3]] == [None, None, None]
+    assert faults.requests[3].idempotency_key

@@ -165,7 +165,7 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             except OSError:  # the client gave up (timed out) meanwhile
                 self.close_connection = True
 
-        do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
+        do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_QUERY = _serve
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
