@@ -66,7 +66,7 @@ async function mainFlow(ctx) {
   out.copyStatus = await page.locator("#copy-status").textContent();
   out.clipboard = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `unreadable: ${e}`);
   await page.getByRole("button", { name: "Send", exact: true }).click();
-  out.answer = await answered(page);
+  out.response = await answered(page);
   out.opCsp = (await page.request.get(page.url())).headers()["content-security-policy"];
   out.scripts = await page.evaluate(() => Array.from(document.scripts).map((s) => s.src || "inline"));
   out.inlineStyles = await page.evaluate(() => document.querySelectorAll("[style], style").length);
@@ -165,13 +165,13 @@ async function keyboardOnly(ctx) {
   await tabTo(itemId, { back: true }); // back to a text field: Enter there submits
   const snippetBefore = await snippet(page);
   await page.keyboard.press("Enter");
-  const answer = await answered(page);
+  const response = await answered(page);
   const out = {
     visited,
     typeValue,
     fieldsValue,
     itemFocused,
-    answer,
+    response,
     snippet: await snippet(page),
     snippetBefore,
     itemLabel: await page.locator(`label[for="${itemId}"]`).textContent(),
@@ -182,16 +182,16 @@ async function keyboardOnly(ctx) {
   return out;
 }
 
-// The upstream answers this Send with a 400 naming a parameter (queued by the test).
+// The upstream responds to this Send with a 400 naming a parameter (queued by the test).
 async function apiError(ctx) {
   const page = await ctx.newPage();
   await page.goto(`${config.gateway}/_gateway/operations/${OP}`);
   await page.getByRole("textbox", { name: /^account\b/ }).fill("acct_missing");
   await page.getByRole("combobox", { name: /^type\b/ }).selectOption("account_update");
   await page.getByRole("button", { name: "Send", exact: true }).click();
-  const answer = await answered(page);
+  const response = await answered(page);
   const out = {
-    answer,
+    response,
     param: await page.locator("#response-error-param").textContent(),
     message: await page.locator("#response-error-message").textContent(),
     fieldMessage: await page.locator("#f-body-account-err").textContent(),

@@ -20,7 +20,7 @@ async function previewed(page, needle) {
 }
 
 async function answered(page, count) {
-  // the send-status line names each answer; wait for the count-th entry in the history
+  // the send-status line names each response; wait for the count-th entry in the history
   await page.waitForFunction((n) => document.querySelectorAll("#history li").length >= n, count);
   await page.waitForFunction(() => /^Answered/.test(document.getElementById("send-status").textContent));
   return {
@@ -69,7 +69,7 @@ async function stripeFlow(ctx) {
   out.request = await text(page, "#request");
   await page.getByRole("tab", { name: "Python" }).click();
   await page.getByRole("button", { name: "Send", exact: true }).click();
-  out.answer = await answered(page, 1);
+  out.response = await answered(page, 1);
   out.keyAfterSend = await key.inputValue(); // a new call gets a new key
   out.schema = await page.evaluate(() => Array.from(document.querySelectorAll("details.model")).map((d) => ({
     name: d.querySelector("summary").textContent,
@@ -175,7 +175,7 @@ async function features(ctx) {
   out.nextAfterLast = await page.getByRole("button", { name: "Next page" }).isVisible();
   out.schemaLinks = await page.evaluate(() => Array.from(document.querySelectorAll("details.model td a")).map((a) => a.getAttribute("href")));
   out.schemaNames = await page.locator("details.model > summary").allTextContents();
-  out.answerExamples = {
+  out.responseExamples = {
     titles: (await page.locator("details.example > summary").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim()),
     first: await page.locator("details.example pre").first().textContent(),
   };
@@ -228,7 +228,7 @@ async function features(ctx) {
   out.example.name = await page.locator("#f-body-name").inputValue();
   out.example.option = await page.locator("#f-body-settings-option_001").inputValue();
   out.example.snippet = await text(page, "#snippet");
-  // a streamed answer: the first event shows before the second has been sent
+  // a streamed response: the first event shows before the second has been sent
   await page.goto(`${base}/GetEvents`);
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await page.locator("#response-events li").first().waitFor();

@@ -499,7 +499,7 @@ def test_the_examples_picker_fills_the_form(run: dict[str, Any]) -> None:
 
 
 def test_the_specs_example_responses_are_shown_per_status(run: dict[str, Any]) -> None:
-    responses = run["features"]["answerExamples"]
+    responses = run["features"]["responseExamples"]
     assert responses["titles"] == ["200 empty: No notes yet", "404 example"]
     assert json.loads(responses["first"]) == {
         "object": "list",
