@@ -32,7 +32,14 @@ from typing import IO, Any, ClassVar, Generic, Literal, Self, TypedDict, TypeVar
 
 import httpx
 
-from ._auth import Credential, choose, configured, mask_in_logs, send
+from ._auth import (
+    Credential,
+    choose,
+    configured,
+    mask_in_logs,
+    send,
+    with_query_credentials,
+)
 from ._encode import encode, flatten
 from ._errors import (
     APIConnectionError,
@@ -530,8 +537,9 @@ class _Base:
             content, files = _EMPTY_MULTIPART, None
             _set_header(headers, "Content-Type", f"multipart/form-data; boundary={_BOUNDARY}")
         url = self._server(op) + placed.path
-        if next_url is not None:
-            url, placed.styled = next_url, []
+        if next_url is not None:  # it holds the query, but maybe not a credential sent there
+            credentials = self._config.credentials
+            url, placed.styled = with_query_credentials(next_url, chosen, credentials, query), []
             query = {}
         if placed.styled:  # the query goes in the URL as it is: httpx would re-encode a string
             url += "?" + placed.query_string()

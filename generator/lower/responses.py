@@ -96,13 +96,9 @@ def _item_type(
     if "itemSchema" not in entry:
         return None
     name = prefix + "ResponseItem" + (str(index + 1) if index else "")
-    return s.lower(
-        entry["itemSchema"],
-        join(where, "itemSchema"),
-        "response",
-        name,
-        naming.module_name(name),
-    )
+    module = naming.module_name(name)
+    type_ = s.lower(entry["itemSchema"], join(where, "itemSchema"), "response", name, module)
+    return type_ if type_ in RAW_ITEMS else named(s, type_, name, module)
 
 
 def _accept(raw_params: list[tuple[dict[str, Any], str]], media: list[str]) -> str | None:
@@ -132,13 +128,23 @@ def _json_response(
         return MediaResponse(media, "any", ANY), (None, None)
     model = s.models.get(type_.name) if isinstance(type_, ModelRef) else None
     page = (model.paging, model.item_type) if model else (None, None)
-    if not isinstance(type_, ModelRef):  # name it, so the client can load it by name
-        (alias,) = naming.uniquify([naming.class_name(name)], s.class_names)
-        s.class_names.add(alias)
-        deps = tuple(sorted({r.name for r in model_refs(type_)}))
-        s.aliases.append(Alias(name=alias, module=module, type=type_, deps=deps))
-        type_ = ModelRef(alias, module)
-    return MediaResponse(media, "model", type_), page
+    return MediaResponse(media, "model", named(s, type_, name, module)), page
+
+
+def named(s: Schemas, type_: TypeRef, name: str, module: str) -> ModelRef:
+    """``type_`` when it is a model, else an alias ``name`` for it (a union of models, a list
+    ...), so the runtime can load what it reads a response or a streamed item as by name."""
+    if isinstance(type_, ModelRef):
+        return type_
+    (alias,) = naming.uniquify([naming.class_name(name)], s.class_names)
+    s.class_names.add(alias)
+    deps = tuple(sorted({r.name for r in model_refs(type_)}))
+    s.aliases.append(Alias(name=alias, module=module, type=type_, deps=deps))
+    return ModelRef(alias, module)
+
+
+# Items read as they come: raw text (an event's data) or untyped JSON (a line's).
+RAW_ITEMS = (Prim("str"), ANY)
 
 
 def media_essence(media: str) -> str:

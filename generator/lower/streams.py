@@ -15,7 +15,7 @@ from typing import Any, Literal
 from generator import naming
 from generator.errors import join
 from generator.ir import Parameter, Prim, Response, StreamResponse, TypeRef
-from generator.lower.responses import media_essence
+from generator.lower.responses import RAW_ITEMS, media_essence, named
 from generator.lower.schemas import Schemas
 
 JSON_LINES = frozenset(
@@ -61,7 +61,7 @@ def stream_response(
         if not flag:
             return None  # JSON is what the client asks for first, and gets
     item = media.item_type or _schema_item(s, op, where, prefix, media.media_type)
-    if item in (Prim("str"), Prim("Any")):
+    if item in RAW_ITEMS:
         item = None
     return StreamResponse(kind, media.media_type, item, flag, s.profile.stream_sentinel)
 
@@ -83,7 +83,7 @@ def _schema_item(
             if not isinstance(schema, dict) or not schema:
                 return None
             name = prefix + "Event"
-            return s.lower(
-                schema, join(mwhere, "schema"), "response", name, naming.module_name(name)
-            )
+            module = naming.module_name(name)
+            item = s.lower(schema, join(mwhere, "schema"), "response", name, module)
+            return item if item in RAW_ITEMS else named(s, item, name, module)
     return None

@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,26 @@ def send(
     if basic:
         pair = f"{basic.get('username', '')}:{basic.get('password', '')}"
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def with_query_credentials(
+    url: str,
+    chosen: tuple[str, ...],
+    credentials: Mapping[str, Credential],
+    query: Mapping[str, Any],
+) -> str:
+    """``url`` plus the chosen query credentials (from ``query``, as ``send`` placed them) it
+    lacks; the rest of its query is kept as the server wrote it. A next-page URL from the
+    server usually leaves the API key out; paging follows one only on the API's own origin, so
+    the key goes back where it came from."""
+    present = {name for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+    names = {credentials[a].name for a in chosen if credentials[a].kind == "query"}
+    missing = [(name, query[name]) for name in sorted(names - present) if name in query]
+    if not missing:
+        return url
+    base, fragment = url.split("#", 1) if "#" in url else (url, "")
+    joiner = "&" if urlsplit(base).query else ("" if base.endswith("?") else "?")
+    return base + joiner + urlencode(missing) + ("#" + fragment if fragment else "")
 
 
 class _MaskQuery(logging.Filter):

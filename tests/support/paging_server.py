@@ -124,6 +124,7 @@ class Seen:
     query: dict[str, str]
     body: dict[str, Any]
     headers: dict[str, str]
+    raw_query: str = ""
 
 
 @dataclass
@@ -134,6 +135,8 @@ class PagingState:
     stuck: bool = False
     foreign: bool = False
     ignore_page: bool = False
+    # query parameters the next URLs repeat besides the filter (an API key, say)
+    echo_query: tuple[str, ...] = ()
 
 
 def _items(index: int) -> list[dict[str, str]]:
@@ -149,7 +152,7 @@ def _index_of_last(last: str | None) -> int:
 
 def response(state: PagingState, seen: Seen) -> tuple[Any, dict[str, str]]:
     q, style = seen.query, seen.path.strip("/")
-    keep = {"color": q["color"]} if "color" in q else {}
+    keep = {k: q[k] for k in ("color", *state.echo_query) if k in q}
 
     def index(token: str | None) -> int:
         return 0 if not token else int(token.removeprefix("t"))
@@ -232,6 +235,7 @@ def _handler(state: PagingState) -> type[BaseHTTPRequestHandler]:
                 query,
                 json.loads(raw) if raw else {},
                 {k.lower(): v for k, v in self.headers.items()},
+                parts.query,
             )
             state.requests.append(seen)
             body, headers = response(state, seen)
