@@ -22,10 +22,10 @@ from generator.gateway.forms import (
     Problem,
     Upload,
     decode,
-    decode_styled,
     encode_pairs,
     parse_pairs,
 )
+from generator.gateway.query import read_query
 from generator.gateway.validate import validate
 from generator.ir import Api, Operation, Prim, TypeRef, UnionOf
 from generator.snippets import snippet_for
@@ -222,9 +222,8 @@ def _check(api: Api, op: Operation, request: _Request) -> list[Problem]:
     gateway decodes what arrives."""
     body = request.body
     try:
-        pairs = parse_pairs(request.query)
         brackets = api.profile.param_style == "brackets"
-        decoded_query = decode(pairs) if brackets else decode_styled(pairs, op.parameters)
+        decoded_query, _ = read_query(request.query, op, brackets)
         if op.body is not None and op.body.encoding == "json" and body is not None:
             decoded_body: Any = json.loads(body)
             form = False

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus, urlencode
 
 import httpx
 
@@ -96,12 +97,10 @@ class UpstreamCredentials:
         """Every secret a response must not echo (the current OAuth2 token included)."""
         return self._secrets  # the same object until the OAuth2 token changes
 
-    async def add(
-        self, op: Operation, headers: Headers, query: list[tuple[str, str]]
-    ) -> tuple[Headers, list[tuple[str, str]]]:
-        """``op``'s upstream headers and query pairs with its credentials in them (replacing
-        anything the caller sent under the same names). Raises ``CredentialsUnavailable``
-        when an OAuth2 token cannot be obtained."""
+    async def add(self, op: Operation, headers: Headers, query: str) -> tuple[Headers, str]:
+        """``op``'s upstream headers and (encoded) query string with its credentials in them,
+        replacing anything the caller sent under the same names. Raises
+        ``CredentialsUnavailable`` when an OAuth2 token cannot be obtained."""
         found = self._plans[op.operation_id]
         added = list(found.headers)
         if found.oauth and self._tokens is not None:
@@ -118,7 +117,12 @@ class UpstreamCredentials:
             headers = [h for h in headers if h[0] not in names] + added
         if found.query:
             names_q = {name for name, _ in found.query}
-            query = [p for p in query if p[0] not in names_q] + list(found.query)
+            kept = [
+                piece
+                for piece in query.split("&")
+                if piece and unquote_plus(piece.partition("=")[0]) not in names_q
+            ]
+            query = "&".join([*kept, urlencode(found.query)])
         return headers, query
 
     def refused(self, op: Operation) -> None:

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from generator.ir import ListOf, Parameter, TypeRef, UnionOf
-
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _PART = re.compile(r"\[([^\[\]]*)\]")
 
@@ -108,47 +106,6 @@ def _place(root: dict[str, Any], parts: list[str], value: Any, key: str) -> None
         if not isinstance(child, dict):
             raise FormError(Problem(key, f"{key} is given both as a value and with sub-keys"))
         node = child
-
-
-_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
-
-
-def decode_styled(pairs: list[tuple[str, str]], params: Sequence[Parameter]) -> dict[str, Any]:
-    """Query pairs read by each parameter's OpenAPI style, for APIs that do not bracket-encode
-    everything: an exploded ``form`` list repeats its name (``tag=a&tag=b``), an unexploded one
-    joins its items (``tag=a,b``; ``|`` and space for the delimited styles), ``deepObject`` uses
-    brackets. A name that is not a list may appear once."""
-    styles = {p.wire_name: p for p in params if p.location == "query"}
-    deep = [
-        (k, v) for k, v in pairs if _base(k) in styles and styles[_base(k)].style == "deepObject"
-    ]
-    out: dict[str, Any] = decode(deep)
-    grouped: dict[str, list[str]] = {}
-    for key, value in pairs:
-        if not (_base(key) in styles and styles[_base(key)].style == "deepObject"):
-            grouped.setdefault(key, []).append(value)
-    for key, values in grouped.items():
-        param = styles.get(key)
-        if param is not None and _is_list(param.type) and param.style == "form" and param.explode:
-            out[key] = values
-            continue
-        if len(values) > 1:
-            raise FormError(Problem(key, f"{key} is given more than once"))
-        if param is not None and _is_list(param.type) and param.style in _DELIMITERS:
-            out[key] = values[0].split(_DELIMITERS[param.style]) if values[0] else []
-        else:
-            out[key] = values[0]
-    return out
-
-
-def _base(key: str) -> str:
-    return key.split("[", 1)[0]
-
-
-def _is_list(t: TypeRef) -> bool:
-    return isinstance(t, ListOf) or (
-        isinstance(t, UnionOf) and any(isinstance(m, ListOf) for m in t.members)
-    )
 
 
 class Upload:

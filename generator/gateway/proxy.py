@@ -26,11 +26,11 @@ from generator.gateway.forms import (
     Problem,
     decode,
     decode_multipart,
-    decode_styled,
     encode_pairs,
     is_canonical,
     parse_pairs,
 )
+from generator.gateway.query import read_query
 from generator.gateway.ratelimit import FailureThrottle, Limiter, LimiterUnavailable
 from generator.gateway.redact import Redactor
 from generator.gateway.routing import Router
@@ -194,9 +194,10 @@ class Proxy:
         if self.limiter is not None:
             await self._limit(key)
         raw_body = await self._read_body(headers, receive)
-        query_pairs, query = _decoded(
-            scope["query_string"].decode("latin-1"), "query", op, self.brackets
-        )
+        try:
+            query, forwarded = read_query(scope["query_string"].decode("latin-1"), op, self.brackets)
+        except FormError as exc:
+            raise _malformed("query", exc) from None
         body_value, out_body, content_type = _body(op, raw_body, headers.get(b"content-type", b""))
         problems = self.validators.check(
             op,
@@ -221,13 +222,13 @@ class Proxy:
             )
         passed = [(n, v) for n, v in headers.items() if n in self._passed_bytes]
         try:  # the one place credentials are added (gateway.credentials decides which)
-            passed, query_pairs = await self.credentials.add(op, passed, query_pairs)
+            passed, forwarded = await self.credentials.add(op, passed, forwarded)
         except CredentialsUnavailable:
             raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
         origin, host, base = self.origins[op.server]
         target = base + match.upstream_path
-        if query_pairs:
-            target += "?" + encode_pairs(query_pairs)
+        if forwarded:
+            target += "?" + forwarded
         method = scope["method"]
         lines = [b"%s %s HTTP/1.1" % (method.encode(), target.encode("ascii")), b"host: " + host]
         lines += [name + b": " + value for name, value in passed]
@@ -429,7 +430,11 @@ def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, b
         if kind != _FORM:
             raise _Refusal(400, f"The request body must be {_FORM}")
         text = _text(raw)
-        pairs, value = _decoded(text, "body", op, True)  # bodies are bracket-encoded
+        try:  # bodies are bracket-encoded
+            pairs = parse_pairs(text)
+            value = decode(pairs)
+        except FormError as exc:
+            raise _malformed("body", exc) from None
         # forwarded as the canonical encoding of what was validated (the same bytes when the
         # client already wrote it so)
         return value, raw if is_canonical(text) else encode_pairs(pairs).encode(), _FORM.encode()
@@ -478,14 +483,5 @@ def _text(raw: bytes) -> str:
         raise _Refusal(400, "The form body must be percent-encoded ASCII") from None
 
 
-def _decoded(
-    text: str, where: str, op: Operation, brackets: bool
-) -> tuple[list[tuple[str, str]], dict[str, Any]]:
-    if not text:
-        return [], {}
-    try:
-        pairs = parse_pairs(text)
-        return pairs, decode(pairs) if brackets else decode_styled(pairs, op.parameters)
-    except FormError as exc:
-        p = exc.problem
-        raise _Refusal(400, f"Malformed {where}: {p.message}", param=p.param) from None
+def _malformed(where: str, exc: FormError) -> _Refusal:
+    return _Refusal(400, f"Malformed {where}: {exc.problem.message}", param=exc.problem.param)

@@ -22,8 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from generator.gateway.forms import _is_list
-from generator.ir import Operation, Parameter
+from generator.ir import ListOf, Operation, Parameter, TypeRef, UnionOf
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 # what a literal segment of a template may hold unescaped (RFC 3986 pchar)
@@ -197,3 +196,9 @@ def _segment_value(raw: str) -> str | None:
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
         return None
     return value
+
+
+def _is_list(t: TypeRef) -> bool:
+    return isinstance(t, ListOf) or (
+        isinstance(t, UnionOf) and any(isinstance(m, ListOf) for m in t.members)
+    )

@@ -224,6 +224,32 @@ def header_value(raw: str, style: str, shape: Shape) -> Any:
     return dict(zip(parts[::2], parts[1::2], strict=True))
 
 
+# Where an unexploded query list splits. A ``form`` list splits at a literal comma only: an escaped
+# one (``a%2Cb,c``) is part of an item. ``spaceDelimited`` and ``pipeDelimited`` are written with
+# their delimiter escaped (``_encode``), the same way as that character inside an item, so for
+# them an escaped delimiter is a delimiter (an item cannot hold one), and so is a literal one
+# (``a|b``, as OpenAPI 3.0's examples write it).
+_COMMA: Final = re.compile(",")
+_DELIMITERS: Final = {
+    "spaceDelimited": re.compile(r"%20|\+| ", re.IGNORECASE),
+    "pipeDelimited": re.compile(r"%7C|\|", re.IGNORECASE),
+}
+
+
+def _nest(tree: dict[str, Any], keys: list[str], value: str, key: str) -> None:
+    """``value`` placed at ``keys`` in ``tree``; a key given twice, or given both a value and
+    members, is refused rather than one of them kept."""
+    node = tree
+    for part in keys[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise Invalid(f"{key} with either a value or members", key)
+        node = child
+    if keys[-1] in node:
+        raise Invalid(f"{key} once", key)
+    node[keys[-1]] = value
+
+
 def query_pairs(query: str, sep: str = "&") -> list[tuple[str, str]]:
     """``(name, value)`` pairs of a query string (or, with ``sep="; "``, a Cookie header): names
     unescaped, values still escaped, since an escaped separator inside an item (``%2C``) must not
@@ -247,14 +273,13 @@ def query_value(
     ``form`` object's members are the pairs that belong to none of them. ``None`` when absent.
     """
     kind, explode = style.rstrip("*"), style.endswith("*")
-    if kind == "deepObject":
+    if kind == "deepObject":  # name[a]=1&name[b][c]=2, as ``_encode.flatten`` nests it
         prefix = name + "["
-        found = [
-            (k[len(prefix) : -1], unquote_plus(v))
-            for k, v in pairs
-            if k.startswith(prefix) and k.endswith("]")
-        ]
-        return dict(found) if found else None
+        tree: dict[str, Any] = {}
+        for k, v in pairs:
+            if k.startswith(prefix) and k.endswith("]"):
+                _nest(tree, k[len(prefix) : -1].split("]["), unquote_plus(v), k)
+        return tree or None
     if kind == "form" and explode and shape == "object":
         found = [(k, unquote_plus(v)) for k, v in pairs if k not in names]
         return dict(found) if found else None
@@ -267,13 +292,9 @@ def query_value(
         raise Invalid(f"{name} once", "&".join(f"{name}={v}" for v in values))
     if shape == "scalar":
         return unquote_plus(values[0])
-    sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(kind, ",")
-    joined = values[0].replace("+", "%20") if kind == "spaceDelimited" else values[0]
-    parts = (
-        [unquote_plus(p) for p in re.split(re.escape(sep), joined, flags=re.IGNORECASE)]
-        if joined
-        else []
-    )
+    joined = values[0]
+    split = _DELIMITERS.get(kind, _COMMA).split
+    parts = [unquote_plus(p) for p in split(joined)] if joined else []
     if shape == "array":
         return parts
     if len(parts) % 2:

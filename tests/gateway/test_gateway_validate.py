@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.paths import ROOT
 
-from generator.gateway.forms import FormError, decode, decode_styled, encode_pairs, parse_pairs
+from generator.gateway.forms import FormError, decode, encode_pairs, parse_pairs
+from generator.gateway.query import read_query
 from generator.gateway.settings import GatewaySettings, Tokens
 from generator.gateway.validate import validate
 from generator.ir import Api, Operation
@@ -116,13 +117,17 @@ def test_stripe_body(stripe: Api) -> None:
 
 def test_styled_query(styled: Api) -> None:
     op = _op(styled)
-    pairs = parse_pairs("tag=1&tag=2&ids=3,4&pipes=5|6&filter[size]=1.5&flag=true")
-    query = decode_styled(pairs, op.parameters)
+    query, forwarded = read_query(
+        "tag=1&tag=2&ids=3,4&pipes=5|6&filter[size]=1.5&flag=true", op, brackets=False
+    )
     assert query == {"tag": ["1", "2"], "ids": ["3", "4"], "pipes": ["5", "6"],
                      "filter": {"size": "1.5"}, "flag": "true"}  # fmt: skip
+    # forwarded as the runtime writes those values
+    assert forwarded == "tag=1&tag=2&ids=3,4&pipes=5%7C6&filter[size]=1.5&flag=true"
     assert validate(styled, op, path={"id": "7"}, query=query, headers={"x-mode": "fast"}) == []
-    with pytest.raises(FormError):
-        decode_styled(parse_pairs("flag=true&flag=false"), op.parameters)
+    for repeated in ("flag=true&flag=false", "ids=1&ids=2", "filter[size]=1&filter[size]=2"):
+        with pytest.raises(FormError):
+            read_query(repeated, op, brackets=False)
     problems = validate(
         styled,
         op,

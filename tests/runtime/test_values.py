@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from support.inline_specs import api_of
 
@@ -203,6 +203,14 @@ def _read_back(location: str, style: str, t: Any, placed: Any) -> Any:
     return _values.typed(t, leaves)
 
 
+# an item holding the form delimiter, and other characters with a meaning in a query string
+@example(("query", "form", {"list": "str"}, ["a,b", "c"]))
+@example(("query", "form*", {"list": "str"}, ["a,b", "c"]))
+@example(("query", "form", {"map": "str"}, {"k": "a,b", "l": "c"}))
+@example(("query", "pipeDelimited", {"list": "str"}, ["a,b", "c&d=e"]))
+@example(("query", "spaceDelimited", {"list": "str"}, ["a|b", "+%2C"]))
+@example(("query", "deepObject*", {"map": "str"}, {"k": "a&b=c", "l": "[x]"}))
+@example(("cookie", "form", {"list": "str"}, ["a,b", "c"]))
 @given(_cases())
 def test_every_style_round_trips(case: tuple[str, str, Any, Any]) -> None:
     """Runtime encode (``place``, as the client calls it) -> the codec's readers (what the
@@ -223,6 +231,50 @@ def test_every_style_round_trips(case: tuple[str, str, Any, Any]) -> None:
     )
     placed = _placement.place(placement, {"color": value}, brackets=False)
     assert _read_back(location, style, t, placed) == value
+
+
+@given(
+    st.dictionaries(
+        _KEYS,
+        st.one_of(
+            _strings("query", "deepObject*", inside=False),
+            st.dictionaries(_KEYS, _strings("query", "deepObject*", inside=False), min_size=1),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_nested_deep_objects_round_trip(value: dict[str, Any]) -> None:
+    """A deepObject nests as deep as ``_encode.flatten`` writes it (``color[a][b]=x``)."""
+    placement = _placement.Placement(
+        "get", "/items", query=("color",), styles={"color": "deepObject*"}
+    )
+    placed = _placement.place(placement, {"color": value}, brackets=False)
+    pairs = _values.query_pairs(placed.query_string())
+    assert _values.query_value("color", pairs, "deepObject*", "object", frozenset()) == value
+
+
+@pytest.mark.parametrize(
+    ("style", "query", "items"),
+    [
+        ("form", "color=a%2Cb,c", ["a,b", "c"]),  # an escaped comma is data
+        ("spaceDelimited", "color=a%20b+c d", ["a", "b", "c", "d"]),  # every space splits
+        ("pipeDelimited", "color=a%7Cb|c%7c", ["a", "b", "c", ""]),  # every pipe splits
+    ],
+)
+def test_delimiters_read_as_written(style: str, query: str, items: list[str]) -> None:
+    pairs = _values.query_pairs(query)
+    assert _values.query_value("color", pairs, style, "array", frozenset()) == items
+
+
+@pytest.mark.parametrize(
+    "query", ["color[a]=1&color[a]=2", "color[a]=1&color[a][b]=2", "color[a][b]=1&color[a]=2"]
+)
+def test_a_deep_object_key_is_read_once(query: str) -> None:
+    with pytest.raises(_values.Invalid):
+        _values.query_value(
+            "color", _values.query_pairs(query), "deepObject*", "object", frozenset()
+        )
 
 
 def test_place_skips_what_is_not_sent() -> None:
