@@ -23,11 +23,12 @@ from generator.overrides import loader
 from generator.paths import templates_root
 from generator.resources import client_surface, render_resources, resource_modules
 from generator.views.auth import auth_keywords, webhook_view
+from generator.views.calls import call_statement
 from generator.views.descriptors import config_arguments, descriptors
 from generator.views.errors import error_view
 from generator.views.modules import model_modules, params_modules
 from generator.views.package import PackageView, model_index, package_view, resource_imports
-from generator.views.paging import call_method, method_type
+from generator.views.paging import method_type
 
 RUNTIME_FILES = (
     "_auth.py",
@@ -199,7 +200,7 @@ def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
         literal=pytypes.literal,
         docstring=docstring,
         method_type=method_type,
-        call_method=call_method,
+        call_statement=call_statement,
         credential_doc=credential_doc,
         export_order=naming.export_order,
         or_not_given=pytypes.or_not_given,

@@ -96,4 +96,16 @@ class AsyncStripeClient(AsyncBaseClient):
             collection_options: Which requirements to collect from the user, and whether to include future requirements.
             collect: Deprecated: use `collection_options` instead. Which requirements to collect: `currently_due` or `eventually_due`.
         """
-        return await self._call(_ops.POST_ACCOUNT_LINKS, locals())
+        return await self._call(
+            _ops.POST_ACCOUNT_LINKS,
+            {
+                "account": account,
+                "type": type,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "expand": expand,
+                "collection_options": collection_options,
+                "collect": collect,
+            },
+            request_options,
+        )

@@ -139,8 +139,6 @@ def operation_arguments(api: Api, op: Operation) -> Arguments:
     errors = error_targets(op)
     if errors:
         args.append(("errors", _dict((literal(s), literal(t)) for s, t in errors)))
-    if op.options_arg != "request_options":
-        args.append(("options_arg", literal(op.options_arg)))
     deprecated = [
         (literal(p.py_name), literal(p.deprecated)) for p in op.parameters if p.deprecated
     ]

@@ -174,7 +174,6 @@ class Operation(Generic[T]):
         "media_type",
         "method",
         "nullable",
-        "options_arg",
         "paging",
         "parts",
         "path",
@@ -205,7 +204,6 @@ class Operation(Generic[T]):
         response: str | None = None,
         server: str | None = None,
         deprecated: Mapping[str, str] | None = None,
-        options_arg: str = "request_options",
         cookies: str = "",
         styles: Mapping[str, str] | None = None,
         reserved: str = "",
@@ -245,7 +243,6 @@ class Operation(Generic[T]):
         self.accept = accept or ", ".join(self.responses) or None
         self.server = server
         self.deprecated = deprecated or {}  # argument name ("" = the operation) -> message
-        self.options_arg = options_arg
         self.cookies = tuple(cookies.split())
         self.styles = styles or {}
         self.reserved = tuple(reserved.split())
@@ -466,13 +463,17 @@ class _Base:
 
     # Request building --------------------------------------------------------------------
     def _prepare(
-        self, op: Operation[Any], args: Mapping[str, Any], next_url: str | None = None
+        self,
+        op: Operation[Any],
+        args: Mapping[str, Any],
+        options: RequestOptions | None,
+        next_url: str | None = None,
     ) -> _Prepared:
         """``next_url``: a next page's URL from the server, which already holds the query."""
         for name, message in op.deprecated.items():
             if name == "" or args.get(name) is not None:
                 warnings.warn(message, DeprecationWarning, stacklevel=4)
-        options = cast(RequestOptions, args.get(op.options_arg) or {})
+        options = options or {}
         unknown = set(options) - self._config.option_keys if options else None
         if unknown:
             raise TypeError(
@@ -482,12 +483,7 @@ class _Base:
         headers = dict(self._headers)
         if op.accept is not None:  # extra_headers may still override it
             headers["Accept"] = op.accept
-        placed = place(
-            op,
-            args,
-            brackets=self._config.param_style == "brackets",
-            skip=("self", op.options_arg),
-        )
+        placed = place(op, args, brackets=self._config.param_style == "brackets")
         for name, text in placed.headers.items():
             _set_header(headers, name, text)
         query, cookies = placed.query, placed.cookies
@@ -588,7 +584,11 @@ class _Base:
 
     # Responses -----------------------------------------------------------------------------
     def _outcome(
-        self, op: Operation[Any], response: httpx.Response, args: Mapping[str, Any]
+        self,
+        op: Operation[Any],
+        response: httpx.Response,
+        args: Mapping[str, Any],
+        options: RequestOptions | None,
     ) -> Any:
         if response.is_success:
             if op.stream is not None and op.stream.wanted(args):
@@ -602,7 +602,7 @@ class _Base:
                     result,
                     response,
                     args,
-                    lambda next_args, url: self._call(op, next_args, url),  # type: ignore[attr-defined]
+                    lambda next_args, url: self._call(op, next_args, options, url),  # type: ignore[attr-defined]
                 )
             # Pages are models of the pagination module, which is only imported by packages
             # that have list or search responses: when it is not loaded, nothing is a page.
@@ -612,7 +612,7 @@ class _Base:
                 # (only by an argument the operation takes: a page of another API's list
                 # shaped like Stripe's would otherwise ask for its first page again forever)
                 accepts = op.query if op.body is None else None
-                result.bind(lambda next_args: self._call(op, next_args), args, accepts)  # type: ignore[attr-defined]
+                result.bind(lambda next_args: self._call(op, next_args, options), args, accepts)  # type: ignore[attr-defined]
             return result
         raise self._error(op, response)
 
@@ -668,6 +668,7 @@ class _Base:
         self,
         op: Operation[Any],
         args: Mapping[str, Any],
+        options: RequestOptions | None,
         prepared: _Prepared,
         attempt: int,
         started: float,
@@ -696,9 +697,9 @@ class _Base:
             return False, self._retry_delay(prepared, attempt, None)
         self._log_attempt(prepared, attempt, started, response)
         if response.is_success and raw:
-            return True, RawResponse(response, lambda: self._outcome(op, response, args))
+            return True, RawResponse(response, lambda: self._outcome(op, response, args, options))
         if response.is_success or last or not self._should_retry(prepared, response):
-            return True, self._outcome(op, response, args)
+            return True, self._outcome(op, response, args, options)
         return False, self._retry_delay(prepared, attempt, response)
 
     def _renew(self, prepared: _Prepared, response: httpx.Response | None, renewed: bool) -> bool:
@@ -888,18 +889,30 @@ class SyncBaseClient(_Base):
             _raw_request.reset(token)
         return cast(StreamedResponse, _raw_result(result, marker))
 
-    def _paged(self, op: Operation[Any], args: Mapping[str, Any]) -> SyncPage[Any]:
+    def _paged(
+        self, op: Operation[Any], args: Mapping[str, Any], options: RequestOptions | None
+    ) -> SyncPage[Any]:
         """A call of an operation that pages: its first page."""
-        return cast(SyncPage[Any], self._call(op, args))
+        return cast(SyncPage[Any], self._call(op, args, options))
 
-    def _streamed(self, op: Operation[Any], args: Mapping[str, Any]) -> Stream[Any]:
+    def _streamed(
+        self, op: Operation[Any], args: Mapping[str, Any], options: RequestOptions | None
+    ) -> Stream[Any]:
         """A call of an operation whose response streams: the stream, once headers arrive."""
-        return cast(Stream[Any], self._call(op, args))
+        return cast(Stream[Any], self._call(op, args, options))
 
-    def _call(self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None) -> T:
+    def _call(
+        self,
+        op: Operation[T],
+        args: Mapping[str, Any],
+        options: RequestOptions | None,
+        next_url: str | None = None,
+    ) -> T:
+        """One call of ``op``: ``args`` are its arguments by name (exactly the operation's
+        parameters), ``options`` the call's ``request_options``."""
         marker = self._take_raw()
         raw = marker is not None
-        prepared = self._prepare(op, args, next_url)
+        prepared = self._prepare(op, args, options, next_url)
         streamed = op.stream is not None and op.stream.wanted(args)
         streamed = streamed or (marker is not None and marker.streamed)
         attempt = 0
@@ -935,7 +948,9 @@ class SyncBaseClient(_Base):
                 self._tokens.invalidate(token)
                 renewed = True
                 continue
-            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
+            done, value = self._step(
+                op, args, options, prepared, attempt, started, response, failure, raw
+            )
             if done:
                 if marker is not None and marker.streamed and isinstance(value, RawResponse):
                     value = self._streamed_response_class(value.http_response)
@@ -1023,20 +1038,29 @@ class AsyncBaseClient(_Base):
             _raw_request.reset(token)
         return cast(AsyncStreamedResponse, _raw_result(result, marker))
 
-    async def _paged(self, op: Operation[Any], args: Mapping[str, Any]) -> AsyncPage[Any]:
+    async def _paged(
+        self, op: Operation[Any], args: Mapping[str, Any], options: RequestOptions | None
+    ) -> AsyncPage[Any]:
         """A call of an operation that pages: its first page."""
-        return cast(AsyncPage[Any], await self._call(op, args))
+        return cast(AsyncPage[Any], await self._call(op, args, options))
 
-    async def _streamed(self, op: Operation[Any], args: Mapping[str, Any]) -> AsyncStream[Any]:
+    async def _streamed(
+        self, op: Operation[Any], args: Mapping[str, Any], options: RequestOptions | None
+    ) -> AsyncStream[Any]:
         """A call of an operation whose response streams: the stream, once headers arrive."""
-        return cast(AsyncStream[Any], await self._call(op, args))
+        return cast(AsyncStream[Any], await self._call(op, args, options))
 
     async def _call(
-        self, op: Operation[T], args: Mapping[str, Any], next_url: str | None = None
+        self,
+        op: Operation[T],
+        args: Mapping[str, Any],
+        options: RequestOptions | None,
+        next_url: str | None = None,
     ) -> T:
+        """One call of ``op`` (see the sync client's)."""
         marker = self._take_raw()
         raw = marker is not None
-        prepared = self._prepare(op, args, next_url)
+        prepared = self._prepare(op, args, options, next_url)
         streamed = op.stream is not None and op.stream.wanted(args)
         streamed = streamed or (marker is not None and marker.streamed)
         attempt = 0
@@ -1075,7 +1099,9 @@ class AsyncBaseClient(_Base):
                 self._tokens.invalidate(token)
                 renewed = True
                 continue
-            done, value = self._step(op, args, prepared, attempt, started, response, failure, raw)
+            done, value = self._step(
+                op, args, options, prepared, attempt, started, response, failure, raw
+            )
             if done:
                 if marker is not None and marker.streamed and isinstance(value, RawResponse):
                     value = self._streamed_response_class(value.http_response)

@@ -12,7 +12,7 @@ Standard library only.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
@@ -114,10 +114,9 @@ def place(
     args: Mapping[str, Any],
     *,
     brackets: bool,
-    skip: Collection[str] = (),
 ) -> Placed:
     """``args`` (by keyword) in their places. ``None`` is left out (sent as JSON ``null`` for a
-    nullable body field), as is ``NOT_GIVEN`` and every name in ``skip``; with ``brackets`` (the
+    nullable body field), as is ``NOT_GIVEN``; with ``brackets`` (the
     profile's ``param_style``) every query parameter is bracket-encoded as a form body is.
     """
     placed = Placed(op.path)
@@ -126,7 +125,7 @@ def place(
         if value is None:
             if name not in op.nullable:
                 continue
-        elif value is NOT_GIVEN or name in skip:
+        elif value is NOT_GIVEN:
             continue
         wire = op.wire_names.get(name, name)
         if name in op.path_params:

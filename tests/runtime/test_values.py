@@ -13,7 +13,7 @@ from support.inline_specs import api_of
 
 from generator.explorer.fields import coerce
 from generator.gateway.validate import validate
-from generator.templates.runtime import _cli_values, _placement, _values
+from generator.templates.runtime import _cli_values, _encode, _placement, _values
 
 # (type, text, the value it means, or None when it is not one)
 CASES: list[tuple[str, str, Any]] = [
@@ -284,9 +284,8 @@ def test_place_skips_what_is_not_sent() -> None:
     )  # fmt: skip
     placed = _placement.place(
         placement,
-        {"id": "a/b", "q": None, "h": True, "name": "x", "self": object(), "opts": {}},
+        {"id": "a/b", "q": None, "h": True, "name": "x", "gone": _encode.NOT_GIVEN},
         brackets=True,
-        skip=("self", "opts"),
     )
     assert placed.path == "/v/a%2Fb"
     assert placed.query == {} and placed.headers == {"X-H": "true"}
