@@ -92,6 +92,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-connections", type=int, default=_DEFAULTS.max_connections,
                    help="open client connections per process, more are closed at once "
                    "(default: %(default)s)")  # fmt: skip
+    p.add_argument("--max-connections-per-address", type=int, metavar="N",
+                   help="open client connections per process from one client address, more "
+                   "are closed at once (default: a quarter of --max-connections, at least 1)")  # fmt: skip
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow this browser origin (repeatable; default: none)")  # fmt: skip
     return p
@@ -136,19 +139,26 @@ def check(args: argparse.Namespace, settings: GatewaySettings) -> None:
     for name in ("timeout", "header_timeout", "body_timeout", "keepalive_timeout"):
         if getattr(args, name) <= 0:
             raise GeneratorError(f"--{name.replace('_', '-')} must be above zero")
+    for name in ("max_connections", "max_connections_per_address"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            raise GeneratorError(f"--{name.replace('_', '-')} must be at least 1")
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
     """The server's limits; the connection cap lowered to what the open-file limit allows
-    (each client connection may hold one upstream connection too)."""
+    (each client connection may hold one upstream connection too), and the per-address cap a
+    quarter of it unless given."""
     allowed = max(16, (_raise_open_files() - 64) // 2)
     if args.max_connections > allowed:
         print(f"gateway: --max-connections lowered to {allowed} (open-file limit)", file=sys.stderr)
+    cap = min(args.max_connections, allowed)
+    per_address = args.max_connections_per_address
     return Limits(
         header_timeout=args.header_timeout,
         body_timeout=args.body_timeout,
         keepalive_timeout=args.keepalive_timeout,
-        max_connections=min(args.max_connections, allowed),
+        max_connections=cap,
+        max_per_address=per_address if per_address is not None else max(1, cap // 4),
     )
 
 

@@ -5,8 +5,9 @@ this server is small enough to own every limit an attacker could spend:
 
 - a deadline for each request's head (``header_timeout``, from its first byte), for its body
   (``body_timeout``), and for an idle kept-alive connection (``keepalive_timeout``);
-- a cap on open connections (``max_connections``: past it a new one is closed at once) and on
-  the size of a request head;
+- a cap on open connections (``max_connections``: past it a new one is closed at once), a
+  smaller one per client address (``max_per_address``), so one address cannot hold every slot
+  while others wait, and a cap on the size of a request head;
 - a request with both ``Content-Length`` and ``Transfer-Encoding`` (RFC 9112 section 6.1), or
   anything else llhttp refuses, gets a 400 and the connection is closed;
 - a response sent before the request's body was read (a 413, a 401) is followed by a lingering
@@ -52,6 +53,7 @@ class Limits:
     body_timeout: float = 30.0  # a request body, from the end of its head
     keepalive_timeout: float = 5.0  # an idle connection, between requests
     max_connections: int = 1000
+    max_per_address: int = 250  # open connections from one client address
     max_head_bytes: int = 32 * 1024
     linger_timeout: float = 2.0  # a lingering close waits this long for more of the body
     linger_total: float = 10.0  # and no longer than this in all
@@ -76,6 +78,7 @@ class _Connection(asyncio.Protocol):
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] | None = None
+        self.address: str | None = None  # counted in ``Server.per_address`` while open
         self.url = b""
         self.headers: list[tuple[bytes, bytes]] = []
         self.head_size = 0
@@ -94,18 +97,31 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
         server = self.server
-        if len(server.connections) >= server.limits.max_connections:
+        peer = transport.get_extra_info("peername")
+        self.client = (peer[0], peer[1]) if isinstance(peer, tuple) else None
+        address = peer[0] if isinstance(peer, tuple) else ""
+        held = server.per_address.get(address, 0)
+        if (
+            len(server.connections) >= server.limits.max_connections
+            or held >= server.limits.max_per_address
+        ):
             self.transport.abort()  # type: ignore[union-attr]
             self.closed = True
             return
         server.connections.add(self)
-        peer = transport.get_extra_info("peername")
-        self.client = (peer[0], peer[1]) if isinstance(peer, tuple) else None
+        server.per_address[address] = held + 1
+        self.address = address
         self._arm(server.limits.keepalive_timeout)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        self.server.connections.discard(self)
+        server = self.server
+        server.connections.discard(self)
+        if self.address is not None:
+            held = server.per_address.pop(self.address) - 1
+            if held:
+                server.per_address[self.address] = held
+            self.address = None
         self._disarm()
         for request in (self.current, self.reading, *self.queue):
             if request is not None and request.body_event is not None:
@@ -404,6 +420,7 @@ class Server:
         self.app = app
         self.limits = limits
         self.connections: set[_Connection] = set()
+        self.per_address: dict[str, int] = {}  # open connections by client address
         self.address: tuple[str, int] | None = None
         self.log = log or _stderr
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set by serve

@@ -9,6 +9,7 @@ test runs the Stripe profile beside it.
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 import time
@@ -25,7 +26,7 @@ from support.recording_server import Recorder, Reply, recording_server
 
 pytest.importorskip("httptools", reason="the gateway extra is not installed")
 
-from generator.gateway.serve import parser
+from generator.gateway.serve import limits_from, parser
 from generator.gateway.settings import GatewaySettings
 
 pytestmark = pytest.mark.slow  # the fast lane leaves it out: real gateway processes under hostile clients
@@ -123,7 +124,8 @@ def upstream() -> Iterator[tuple[str, Recorder]]:
 @pytest.fixture(scope="module")
 def gw(demo_spec: Path, upstream: tuple[str, Recorder]) -> Iterator[Gateway]:
     limits = ["--keepalive-timeout", "0.5", "--header-timeout", "1", "--body-timeout", "1",
-              "--max-connections", "40", "--body-limit", "4096"]  # fmt: skip
+              "--max-connections", "40", "--max-connections-per-address", "40",
+              "--body-limit", "4096"]  # fmt: skip
     with gateway(_args(demo_spec, upstream[0], *limits), _env()) as process:
         yield process
 
@@ -231,6 +233,36 @@ def test_connection_cap_and_recovery(gw: Gateway, recorder: Recorder) -> None:
     response = httpx.get(f"{gw.url}/things", headers=_auth(), timeout=5)
     assert response.status_code == 200
     assert "Traceback" not in gw.stderr()
+
+
+def test_one_address_cannot_hold_every_slot(demo_spec: Path, upstream: Any) -> None:
+    """25 connections from 127.0.0.1 against 20 slots, at most 10 per address: 10 are kept,
+    the other 15 closed at once, and a call from 127.0.0.2 (loopback too, on Linux) is served
+    meanwhile; without the per-address cap 127.0.0.1 would hold all 20."""
+    limits = ["--max-connections", "20", "--max-connections-per-address", "10",
+              "--keepalive-timeout", "5"]  # fmt: skip
+    with gateway(_args(demo_spec, upstream[0], *limits), _env()) as gw:
+        sockets = [_connect(gw) for _ in range(25)]
+        try:
+            closed: set[socket.socket] = set()
+            deadline = time.monotonic() + 3
+            while len(closed) < 15 and time.monotonic() < deadline:
+                ready, _, _ = select.select([s for s in sockets if s not in closed], [], [], 0.2)
+                for sock in ready:  # readable: end of file or a reset, never data
+                    with contextlib.suppress(ConnectionResetError):
+                        assert sock.recv(1) == b""
+                    closed.add(sock)
+            assert len(closed) == 15
+            other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+            with other:
+                response = other.get(f"{gw.url}/things", headers=_auth(), timeout=5)
+            assert response.status_code == 200
+            ready, _, _ = select.select([s for s in sockets if s not in closed], [], [], 0)
+            assert ready == []  # the ten held ones are still open
+        finally:
+            for sock in sockets:
+                sock.close()
+        assert "Traceback" not in gw.stderr()
 
 
 def test_open_file_limit_is_raised(gw: Gateway) -> None:
@@ -350,6 +382,13 @@ def test_wrong_tokens_are_throttled_per_address(demo_spec: Path, upstream: Any) 
 def test_default_upstream_timeout_is_at_most_30s() -> None:
     assert GatewaySettings().timeout <= 30
     assert parser().parse_args(["--spec", "x"]).timeout <= 30
+
+
+def test_per_address_cap_defaults_to_a_quarter() -> None:
+    limits = limits_from(parser().parse_args(["--spec", "x", "--max-connections", "100"]))
+    assert (limits.max_connections, limits.max_per_address) == (100, 25)
+    given = ["--spec", "x", "--max-connections-per-address", "7"]
+    assert limits_from(parser().parse_args(given)).max_per_address == 7
 
 
 # --- 13: lingering close ------------------------------------------------------------------------
