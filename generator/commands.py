@@ -30,13 +30,11 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
+from generator.primitives import primitive
 from generator.resources import client_surface
 from generator.surface import Surface
 
 FILE = "_commands.json"
-# a raw body is given as a file whose bytes are sent as they are
-_PRIMS = {"Any": "any", "None": "none", "FileInput": "file", "RawContent": "bytes"}
-_PRIMS |= {"datetime": "str", "date": "str", "UUID": "str"}  # strings of a format
 
 
 def command_name(op: Operation, surface: Surface | None = None) -> str:
@@ -116,7 +114,7 @@ def _parameter(p: Parameter) -> dict[str, Any]:
 
 def _type(t: TypeRef) -> Any:
     if isinstance(t, Prim):
-        return _PRIMS.get(t.name, t.name)
+        return primitive(t.name).command
     if isinstance(t, Lit):
         # lenient: the API takes values beyond the listed ones (x-stripeBypassValidation)
         return {"enum": list(t.values), "open": t.open or t.lenient}

@@ -26,6 +26,7 @@ from generator.ir import (
     UnionOf,
     walk,
 )
+from generator.primitives import primitive
 
 NONE = Prim("None")
 Verdict = tuple[str, bool, str]  # (kind suffix, breaking, detail)
@@ -180,15 +181,6 @@ def _values(t: TypeRef) -> set[tuple[tuple[str, str], _Value]]:
     return {(_value_key(v), v) for u in walk(t) if isinstance(u, Lit) for v in u.values}
 
 
-_SCALARS: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "None": (type(None),),
-}
-
-
 def accepts(a: TypeRef, b: TypeRef) -> bool:
     """Whether a request parameter typed ``a`` accepts every value one typed ``b`` does (both
     in ``Index.canon`` form). TypedDicts count as alike: their keys are compared apart."""
@@ -203,8 +195,8 @@ def accepts(a: TypeRef, b: TypeRef) -> bool:
             )
         return any(accepts(m, b) for m in a.members)
     if isinstance(a, Prim):
-        kinds = _SCALARS.get(a.name)
-        if kinds is None:
+        kinds = primitive(a.name).values
+        if not kinds:
             return False
         if isinstance(b, Prim):
             return b.name == a.name or (a.name == "float" and b.name == "int")

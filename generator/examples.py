@@ -25,27 +25,9 @@ from generator.ir import (
     UnionOf,
     Value,
 )
+from generator.primitives import format_example, primitive
 
-_FORMATS: dict[str, Any] = {
-    "date-time": "2024-01-01T00:00:00Z",
-    "date": "2024-01-01",
-    "email": "jenny.rosen@example.com",
-    "uuid": "123e4567-e89b-12d3-a456-426614174000",
-}
-_SCALARS: dict[str, Any] = {
-    "str": "example",
-    "int": 1,
-    "float": 1.5,
-    "bool": True,
-    "Any": "example",
-    "None": None,
-    "bytes": b"example",
-    "FileInput": ("example.pdf", b"%PDF-1.4 example"),
-    "RawContent": b"example",
-    "datetime": "2024-01-01T00:00:00Z",
-    "date": "2024-01-01",
-    "UUID": "123e4567-e89b-12d3-a456-426614174000",
-}
+_EMAIL = "jenny.rosen@example.com"
 
 
 def example_args(api: Api, op: Operation) -> dict[str, Any]:
@@ -115,13 +97,14 @@ class Examples:
             )
             if prefix is not None:
                 return prefix + "123"
-            if lower == "email" or lower.endswith("_email"):
-                return _FORMATS["email"]
-            if fmt in _FORMATS:
-                return _FORMATS[fmt]
+            if fmt == "email" or lower == "email" or lower.endswith("_email"):
+                return _EMAIL
+            formatted = format_example(fmt)
+            if formatted is not None:
+                return formatted
         if t.name == "int" and fmt == "unix-time":
             return 1704067200  # 2024-01-01
-        return _SCALARS[t.name]
+        return primitive(t.name).example
 
 
 def _likeliest(t: UnionOf) -> TypeRef:

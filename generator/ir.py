@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from generator import primitives
+
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyEncoding = Literal["form", "json", "multipart", "raw"]
 ResponseKind = Literal["model", "binary", "text", "none", "any"]
@@ -21,25 +23,10 @@ Side = Literal["request", "response"]
 # Types ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Prim:
-    """A builtin scalar: str, int, float, bool, bytes, Any, None, the upload type FileInput, or
-    RawContent (a raw body: bytes, text or a file object); in responses also ``datetime``, ``date``
-    and ``UUID`` (strings of those formats, read leniently: a string that does not parse stays
-    ``str``)."""
+    """A builtin scalar (str, int, the upload type FileInput, a response's ``datetime``, ...):
+    its row in ``primitives.PRIMITIVES`` says what it is everywhere."""
 
-    name: Literal[
-        "str",
-        "int",
-        "float",
-        "bool",
-        "bytes",
-        "Any",
-        "None",
-        "FileInput",
-        "RawContent",
-        "datetime",
-        "date",
-        "UUID",
-    ]
+    name: primitives.Name
 
 
 @dataclass(frozen=True)

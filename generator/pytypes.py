@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.ir import ListOf, Lit, MapOf, ModelRef, ParamsRef, Prim, TypeRef, UnionOf, walk
+from generator.primitives import primitive
 
 
 def literal(value: object) -> str:
@@ -75,8 +76,6 @@ def names_in(types: Iterable[TypeRef], *, request: bool) -> set[str]:
     return spelling.names
 
 
-# Strings of these formats, read leniently by the runtime (``_models``): the value or the str.
-LENIENT = {"datetime": "DateTimeOrStr", "date": "DateOrStr", "UUID": "UUIDOrStr"}
 _BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "None", "list", "dict"})
 
 
@@ -94,7 +93,7 @@ class _Spelling:
 
     def of(self, t: TypeRef) -> str:
         if isinstance(t, Prim):
-            return self._name(LENIENT.get(t.name, t.name))
+            return self._name(primitive(t.name).annotation)
         if isinstance(t, Lit):
             # Literal cannot hold floats (PEP 586): a float value widens the type to float.
             exact = [v for v in t.values if not isinstance(v, float)]
@@ -167,7 +166,8 @@ def or_not_given(annotation: str) -> str:
 def json_types(t: TypeRef) -> set[str] | None:
     """The JSON types a value of ``t`` may have on the wire; None for any."""
     if isinstance(t, Prim):
-        return _JSON_TYPES.get(t.name)
+        json = primitive(t.name).json
+        return set(json) if json is not None else None
     if isinstance(t, Lit):
         found = {_JSON_OF_VALUE[type(v)] for v in t.values}
         return found | {"string"} if t.open else found
@@ -184,11 +184,6 @@ def json_types(t: TypeRef) -> set[str] | None:
     return found
 
 
-_JSON_TYPES: dict[str, set[str] | None] = {
-    "str": {"string"}, "datetime": {"string"}, "date": {"string"}, "UUID": {"string"},
-    "bytes": {"string"}, "FileInput": {"string"}, "int": {"integer"}, "float": {"number"},
-    "bool": {"boolean"}, "None": {"null"}, "Any": None,
-}  # fmt: skip
 _JSON_OF_VALUE = {
     str: "string",
     int: "integer",

@@ -30,12 +30,11 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
+from generator.primitives import Input, Name, primitive
 from generator.pytypes import request_type
 from generator.templates.runtime import _values  # the one value codec
 
-Kind = Literal[
-    "text", "integer", "number", "select", "checkbox", "array", "map", "group", "json", "file"
-]
+Kind = Input | Literal["select", "array", "map", "group"]
 MAX_DEPTH = 4
 
 
@@ -104,12 +103,7 @@ def _field(
         "emptyable": emptyable,
     }
     if isinstance(inner, Prim):
-        kinds: dict[str, Kind] = {"int": "integer", "float": "number", "bool": "checkbox"}
-        if inner.name in ("bytes", "FileInput", "RawContent"):
-            return Field(kind="file", **common)
-        return Field(
-            kind="json" if inner.name == "Any" else kinds.get(inner.name, "text"), **common
-        )
+        return Field(kind=primitive(inner.name).input, **common)
     if isinstance(inner, Lit) and not inner.open:
         options = tuple(_values.text(v) for v in inner.values)
         return Field(kind="select", options=options, **common)
@@ -208,11 +202,12 @@ def coerce(types: Mapping[str, ParamsType], t: TypeRef, value: Any) -> Any:
     return value
 
 
-def _prim(name: str, value: Any) -> Any:
-    if not isinstance(value, str) or name not in _values.SCALARS:
+def _prim(name: Name, value: Any) -> Any:
+    kind = primitive(name).command  # the codec's name for it
+    if not isinstance(value, str) or kind not in _values.SCALARS:
         return value
     try:
-        return _values.scalar(name, value)
+        return _values.scalar(kind, value)
     except ValueError:
         return value  # for validation to name
 

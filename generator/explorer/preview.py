@@ -28,12 +28,11 @@ from generator.gateway.forms import (
 from generator.gateway.query import read_query
 from generator.gateway.validate import validate
 from generator.ir import Api, Operation, Prim, TypeRef, UnionOf
+from generator.primitives import primitive
 from generator.snippets import snippet_for
 from generator.templates.runtime import _placement, _values
 from generator.templates.runtime._snippet import Expr
 from generator.views.placement import placement
-
-FILE_TYPES = ("bytes", "FileInput", "RawContent")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def preview(
 def is_file(t: TypeRef) -> bool:
     """Whether a parameter takes a file (alone or beside ``None``)."""
     members = t.members if isinstance(t, UnionOf) else (t,)
-    return any(isinstance(m, Prim) and m.name in FILE_TYPES for m in members)
+    return any(isinstance(m, Prim) and primitive(m.name).input == "file" for m in members)
 
 
 def _in_order(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,10 +29,10 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
+from generator.primitives import Name, primitive
 from generator.templates.runtime import _values
 
 Check = Callable[[Any], bool]  # True: certainly acceptable
-_ANYTHING = frozenset({"Any", "FileInput", "RawContent", "bytes"})
 
 
 def _always(value: Any) -> bool:
@@ -71,13 +71,14 @@ class _Compiler:
         assert isinstance(t, ModelRef)  # response-side only
         return _always
 
-    def _prim(self, name: str, stringly: bool) -> Check:
-        if name in _ANYTHING:
+    def _prim(self, name: Name, stringly: bool) -> Check:
+        kind = primitive(name).command  # the codec's name for it; files are not its to read
+        if kind not in _values.SCALARS or kind == "any":
             return _always
         fits, typed = _values.fits, _values.is_typed
         if stringly:
-            return lambda v: bool(fits(name, v)) if isinstance(v, str) else bool(typed(name, v))
-        return lambda v: bool(typed(name, v))
+            return lambda v: bool(fits(kind, v)) if isinstance(v, str) else bool(typed(kind, v))
+        return lambda v: bool(typed(kind, v))
 
     def _lit(self, t: Lit, stringly: bool) -> Check:
         if t.open or t.lenient:

@@ -26,6 +26,7 @@ from generator.ir import (
     TypeRef,
     UnionOf,
 )
+from generator.primitives import Name, primitive
 from generator.templates.runtime import _values  # the one value codec
 
 _types_cache: dict[int, tuple[Api, dict[str, ParamsType]]] = {}
@@ -116,7 +117,8 @@ class _Checker:
 
     def check(self, t: TypeRef, value: Any, where: str, *, stringly: bool) -> list[Problem]:
         if isinstance(t, Prim):
-            return [] if _prim_ok(t.name, value, stringly) else [_bad(where, _PRIM_WORDS[t.name])]
+            ok = _prim_ok(t.name, value, stringly)
+            return [] if ok else [_bad(where, primitive(t.name).words)]
         if isinstance(t, Lit):
             return self._lit(t, value, where, stringly)
         if isinstance(t, ListOf):
@@ -196,25 +198,13 @@ class _Checker:
         return [_bad(where, "a value of one of the allowed types")]
 
 
-def _prim_ok(name: str, value: Any, stringly: bool) -> bool:
-    if name in ("Any", "FileInput", "RawContent", "bytes"):
+def _prim_ok(name: Name, value: Any, stringly: bool) -> bool:
+    kind = primitive(name).command  # the codec's name for it; files are not its to read
+    if kind not in _values.SCALARS:
         return True
     if stringly and isinstance(value, str):
-        return bool(_values.fits(name, value))
-    return bool(_values.is_typed(name, value))
-
-
-_PRIM_WORDS = {
-    "str": "a string",
-    "int": "an integer",
-    "float": "a number",
-    "bool": "true or false",
-    "None": "null",
-    "Any": "anything",
-    "bytes": "a file",
-    "FileInput": "a file",
-    "RawContent": "a file",
-}
+        return bool(_values.fits(kind, value))
+    return bool(_values.is_typed(kind, value))
 
 
 def _kind_fits(t: TypeRef, value: Any) -> bool:

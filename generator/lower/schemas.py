@@ -40,6 +40,7 @@ from generator.lower.typeops import (
 )
 from generator.lower.unions import lower_union
 from generator.lower.values import spec_values
+from generator.primitives import lowered
 from generator.refs import Resolver
 from generator.text import html_to_text
 
@@ -315,20 +316,9 @@ class Schemas:
             items = node.get("items")
             item = self.lower(items, join(where, "items"), side, name + "Item", owner)
             return ListOf(self._nested(item, join(where, "items")))
-        if type_ == "string":
-            if node.get("format") == "binary":
-                return Prim("FileInput") if side == "request" else Prim("bytes")
-            if side == "response" and node.get("format") in _FORMATS:
-                return _FORMATS[node["format"]]
-            return Prim("str")
-        if type_ == "integer":
-            return Prim("int")
-        if type_ == "number":
-            return Prim("float")
-        if type_ == "boolean":
-            return Prim("bool")
-        if type_ == "null":
-            return NONE
+        prim = lowered(type_, node.get("format"), side) if isinstance(type_, str) else None
+        if prim is not None:
+            return Prim(prim)
         if type_ is not None:
             self.warn(where, f"unknown schema type {type_!r}; typed as Any")
         return ANY
@@ -484,8 +474,6 @@ class Schemas:
 
 # The keyword that keeps a property off each side.
 _ONE_SIDED: dict[str, str] = {"request": "readOnly", "response": "writeOnly"}
-# String formats responses read as Python values (leniently: a string that does not parse stays str).
-_FORMATS = {"date-time": Prim("datetime"), "date": Prim("date"), "uuid": Prim("UUID")}
 # Schema keywords that describe a value without constraining its type.
 _ANNOTATIONS = frozenset(
     {"nullable", "description", "title", "example", "examples", "default", "deprecated",
