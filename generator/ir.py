@@ -7,11 +7,20 @@ built (see ``naming``) and stored here; templates never invent or transform name
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, NamedTuple
 
-from generator import primitives
+# The type language lives in ``ir_types``; every name stays importable from here.
+from generator.ir_types import ListOf as ListOf
+from generator.ir_types import Lit as Lit
+from generator.ir_types import MapOf as MapOf
+from generator.ir_types import ModelRef as ModelRef
+from generator.ir_types import ParamsRef as ParamsRef
+from generator.ir_types import Prim as Prim
+from generator.ir_types import TypeRef as TypeRef
+from generator.ir_types import UnionOf as UnionOf
+from generator.ir_types import walk as walk
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyEncoding = Literal["form", "json", "multipart", "raw"]
@@ -20,82 +29,7 @@ Paging = Literal["list", "search"]
 Side = Literal["request", "response"]
 
 
-# Types ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Prim:
-    """A builtin scalar (str, int, the upload type FileInput, a response's ``datetime``, ...):
-    its row in ``primitives.PRIMITIVES`` says what it is everywhere."""
-
-    name: primitives.Name
-
-
-@dataclass(frozen=True)
-class Lit:
-    """A closed set of values; ``open`` adds ``| str`` so unknown values from a server still parse.
-
-    ``lenient``: the API accepts values beyond these in requests too (Stripe's
-    ``x-stripeBypassValidation``), so a gateway must not refuse them. The client's type stays
-    closed; the flag takes no part in comparisons, so it never splits otherwise equal types.
-    """
-
-    values: tuple[str | int | float | bool | None, ...]
-    open: bool = False
-    lenient: bool = field(default=False, compare=False)
-
-
-@dataclass(frozen=True)
-class ListOf:
-    item: TypeRef
-
-
-@dataclass(frozen=True)
-class MapOf:
-    value: TypeRef
-
-
-@dataclass(frozen=True)
-class UnionOf:
-    """Members in spec order. ``discriminator`` is a property whose constant value tells members
-    apart (Stripe's ``object``); ``tags`` gives each member's value then. Without one, ``matched``
-    says the model members are told apart by what a response holds (required fields present,
-    constants agreeing, value types agreeing with their fields)."""
-
-    members: tuple[TypeRef, ...]
-    discriminator: str | None = None
-    tags: tuple[str, ...] = ()
-    matched: bool = False
-
-
-@dataclass(frozen=True)
-class ModelRef:
-    """A response-side pydantic model, by its class name and the module defining it."""
-
-    name: str
-    module: str
-
-
-@dataclass(frozen=True)
-class ParamsRef:
-    """A request-side TypedDict, by its class name."""
-
-    name: str
-
-
-TypeRef = Prim | Lit | ListOf | MapOf | UnionOf | ModelRef | ParamsRef
-
-
-def walk(t: TypeRef) -> Iterator[TypeRef]:
-    """A type and every type nested in it, outermost first."""
-    yield t
-    if isinstance(t, ListOf):
-        yield from walk(t.item)
-    elif isinstance(t, MapOf):
-        yield from walk(t.value)
-    elif isinstance(t, UnionOf):
-        for member in t.members:
-            yield from walk(member)
-
-
+# Values -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Value:
     """A value the spec gives (an ``example`` or a ``default``), kept as JSON text so the IR
@@ -499,3 +433,47 @@ class Api:
     tags: tuple[Tag, ...] = ()  # the document's declared tags, in its order
     oauth: OAuth | None = None  # OAuth2 grants the client runs itself
     webhooks: Webhooks | None = None  # typed webhook events, and how deliveries are signed
+
+    # Lookups by name. Built once, on first use, into the instance's ``__dict__`` (what
+    # ``cached_property`` does, frozen or not): no field, so no part of comparisons or hashes.
+    def model(self, name: str) -> Model | None:
+        return self._lookups.models.get(name)
+
+    def alias(self, name: str) -> Alias | None:
+        return self._lookups.aliases.get(name)
+
+    def params_type(self, name: str) -> ParamsType:
+        """The TypedDict a ``ParamsRef`` names (lowering defines one for every reference)."""
+        return self._lookups.params_types[name]
+
+    def has_params_type(self, name: str) -> bool:
+        return name in self._lookups.params_types
+
+    def model_by_key(self, schema_key: str) -> Model | None:
+        return self._lookups.by_key.get(schema_key)
+
+    def operation(self, operation_id: str) -> Operation | None:
+        return self._lookups.operations.get(operation_id)
+
+    def tag(self, name: str) -> Tag | None:
+        return self._lookups.tags.get(name)
+
+    @cached_property
+    def _lookups(self) -> _Lookups:
+        return _Lookups(
+            models={m.name: m for m in self.models},
+            aliases={a.name: a for a in self.aliases},
+            params_types={p.name: p for p in self.params_types},
+            by_key={m.schema_key: m for m in self.models},
+            operations={op.operation_id: op for op in self.operations},
+            tags={t.name: t for t in self.tags},
+        )
+
+
+class _Lookups(NamedTuple):
+    models: dict[str, Model]
+    aliases: dict[str, Alias]
+    params_types: dict[str, ParamsType]
+    by_key: dict[str, Model]
+    operations: dict[str, Operation]
+    tags: dict[str, Tag]
