@@ -235,10 +235,11 @@ class _Diff:
         olds = [u.name for u in walk(before) if isinstance(u, ParamsRef)]
         news = [u.name for u in walk(after) if isinstance(u, ParamsRef)]
         for a, b in zip(olds, news, strict=False):
-            if (a, b) in self.compared or a not in self.old.params or b not in self.new.params:
+            old, new = self.old.api, self.new.api
+            if (a, b) in self.compared or not old.has_params_type(a) or not new.has_params_type(b):
                 continue
             self.compared.add((a, b))
-            o, n = self.old.params[a], self.new.params[b]
+            o, n = old.params_type(a), new.params_type(b)
             self.members(
                 "key",
                 n.name,
@@ -251,11 +252,12 @@ class _Diff:
 
     # Models ---------------------------------------------------------------------------------
     def models(self, keys: set[str] | None) -> None:
-        old, new = self.old.by_key, self.new.by_key
-        for key in sorted(old.keys() | new.keys(), key=lambda k: (new.get(k) or old[k]).name):
+        old, new = self.old.api, self.new.api
+        named = {m.schema_key: m.name for api in (old, new) for m in api.models}  # newer last
+        for key in sorted(named, key=named.__getitem__):
             if keys is not None and key not in keys:
                 continue
-            o, n = old.get(key), new.get(key)
+            o, n = old.model_by_key(key), new.model_by_key(key)
             if o is None and n is not None:
                 self.add("model.added", n.name, n.name, False, "new model", n.where)
             elif n is None and o is not None:

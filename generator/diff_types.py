@@ -33,25 +33,22 @@ Verdict = tuple[str, bool, str]  # (kind suffix, breaking, detail)
 
 
 class Index:
-    """One API's lookups, and its types in a form comparable across APIs."""
+    """One API's operations by method name (what a diff pairs them by), and its types in a
+    form comparable across APIs."""
 
     def __init__(self, api: Api) -> None:
         self.api = api
         self.ops = {op.py_name: op for op in api.operations}
-        self.models = {m.name: m for m in api.models}
-        self.by_key = {m.schema_key: m for m in api.models}
-        self.aliases = {a.name: a for a in api.aliases}
-        self.params = {p.name: p for p in api.params_types}
 
     def canon(self, t: TypeRef) -> TypeRef:
         """``t`` with its names taken out: models by component key, aliases expanded, every
         TypedDict alike (their keys are compared on their own), unions as sets, no
         discriminator machinery."""
         if isinstance(t, ModelRef):
-            if t.name in self.models:
-                return ModelRef(self.models[t.name].schema_key, "")
-            if t.name in self.aliases:
-                return self.canon(self.aliases[t.name].type)
+            if (model := self.api.model(t.name)) is not None:
+                return ModelRef(model.schema_key, "")
+            if (alias := self.api.alias(t.name)) is not None:
+                return self.canon(alias.type)
             return ModelRef(t.name, "")
         if isinstance(t, ParamsRef):
             return ParamsRef("")
@@ -78,14 +75,14 @@ class Index:
         todo = [t for op in ops if (t := op.response.type) is not None]
         while todo:
             for u in walk(todo.pop()):
-                if isinstance(u, ModelRef) and u.name in self.aliases:
-                    todo.append(self.aliases[u.name].type)
-                elif isinstance(u, ModelRef) and u.name in self.models:
-                    model = self.models[u.name]
-                    if model.schema_key not in seen:
-                        seen.add(model.schema_key)
-                        todo.extend(f.type for f in model.fields)
-                        todo.extend(t for t in (model.extra_values, model.item_type) if t)
+                if not isinstance(u, ModelRef):
+                    continue
+                if (alias := self.api.alias(u.name)) is not None:
+                    todo.append(alias.type)
+                elif (model := self.api.model(u.name)) and model.schema_key not in seen:
+                    seen.add(model.schema_key)
+                    todo.extend(f.type for f in model.fields)
+                    todo.extend(t for t in (model.extra_values, model.item_type) if t)
         return seen
 
     def spell(self, t: TypeRef, request: bool, expand: bool = False) -> str:
@@ -96,8 +93,8 @@ class Index:
         return pytypes.request_type(t) if request else pytypes.readable_type(t)
 
     def _expanded(self, t: TypeRef) -> TypeRef:
-        if isinstance(t, ModelRef) and t.name in self.aliases:
-            return self._expanded(self.aliases[t.name].type)
+        if isinstance(t, ModelRef) and (alias := self.api.alias(t.name)) is not None:
+            return self._expanded(alias.type)
         if isinstance(t, UnionOf):
             return UnionOf(tuple(self._expanded(m) for m in t.members))
         if isinstance(t, ListOf):

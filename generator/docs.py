@@ -32,7 +32,6 @@ from generator.ir import (
     Operation,
     Parameter,
     ParamsRef,
-    ParamsType,
     TypeRef,
     UnionOf,
     Value,
@@ -116,8 +115,6 @@ class _Site:
         self.api = api
         self.import_name = import_name
         self.examples = Examples(api)
-        self.params: dict[str, ParamsType] = {p.name: p for p in api.params_types}
-        self.models: dict[str, Model] = {m.name: m for m in api.models}
         self.op_page = {op.py_name: f"{DOCS}/operations/{op.py_name}.md" for op in api.operations}
         self.model_page = _model_pages(api.models)
         self.prefix_len = common_prefix_len([op.path for op in api.operations])
@@ -223,9 +220,9 @@ class _Site:
     ) -> Iterator[list[str]]:
         """Rows for the keys of every TypedDict in ``t``, under ``path`` (Python subscripts)."""
         for suffix, ref in _typed_dicts(t):
-            params = self.params.get(ref.name)
-            if params is None or ref.name in seen:  # a type inside itself: listed above
+            if not self.api.has_params_type(ref.name) or ref.name in seen:  # listed above
                 continue
+            params = self.api.params_type(ref.name)
             inner = seen | {ref.name}
             for f in params.fields:
                 key = f"{path}{suffix}[{pytypes.literal(f.wire_name)}]"
@@ -269,7 +266,7 @@ class _Site:
 
     # Pieces --------------------------------------------------------------------------------
     def _model_of(self, t: TypeRef | None) -> Model | None:
-        return self.models.get(t.name) if isinstance(t, ModelRef) else None
+        return self.api.model(t.name) if isinstance(t, ModelRef) else None
 
     def _type_with_links(self, here: str, t: TypeRef, in_table: bool = True) -> str:
         """The type as the client's models spell it, then links to the models it names."""

@@ -19,7 +19,6 @@ from generator.ir import (
     ModelRef,
     Operation,
     ParamsRef,
-    ParamsType,
     Prim,
     TypeRef,
     UnionOf,
@@ -39,7 +38,7 @@ class Examples:
     """Example values for one API (keeps its TypedDicts by name across many operations)."""
 
     def __init__(self, api: Api) -> None:
-        self.params: dict[str, ParamsType] = {p.name: p for p in api.params_types}
+        self.api = api
         self.prefixes = dict(api.profile.id_prefixes)
 
     def args(self, op: Operation) -> dict[str, Any]:
@@ -76,9 +75,9 @@ class Examples:
         return self._scalar(t, name, fmt)
 
     def _typed_dict(self, name: str, seen: frozenset[str]) -> dict[str, Any]:
-        params = self.params.get(name)
-        if params is None or name in seen:  # a type that requires itself: stop at {}
+        if not self.api.has_params_type(name) or name in seen:  # requires itself: stop at {}
             return {}
+        params = self.api.params_type(name)
         inner = seen | {name}
         # an object with no required keys gets its first one, so something reaches the wire
         chosen = [f for f in params.fields if f.required] or list(params.fields[:1])

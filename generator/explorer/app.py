@@ -58,7 +58,6 @@ class _Explorer:
     def __init__(self, api: Api, settings: GatewaySettings) -> None:
         self.api = api
         self.package = package_path(api, settings.root)
-        self.by_id = {op.operation_id: op for op in api.operations}
         self.token_required = not settings.insecure_no_client_auth
         self.unserved = _unserved(api, settings)
         self.env = _environment()
@@ -85,7 +84,7 @@ class _Explorer:
         )
 
     async def operation(self, request: Request) -> Response:
-        op = self.by_id.get(request.path_params["operation_id"])
+        op = self.api.operation(request.path_params["operation_id"])
         if op is None:
             return _page(self._not_found(), status=404)
         page = self.pages.get(op.operation_id)
@@ -144,7 +143,7 @@ class _Explorer:
 
     async def fields(self, request: Request) -> Response:
         """One top-level field's HTML, for a page that shows it when asked."""
-        op = self.by_id.get(request.path_params["operation_id"])
+        op = self.api.operation(request.path_params["operation_id"])
         key = request.path_params["key"]
         found = [f for f in operation_fields(self.api, op) if f.key == key] if op else []
         if not found:
@@ -176,7 +175,7 @@ class _Explorer:
         return Response(text, headers=headers, media_type=ASSETS[name])
 
     async def preview(self, request: Request) -> Response:
-        op = self.by_id.get(request.path_params["operation_id"])
+        op = self.api.operation(request.path_params["operation_id"])
         if op is None:
             return _json({"error": "no such operation"}, 404)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":

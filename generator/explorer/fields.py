@@ -10,7 +10,6 @@ sends plain strings and the server, which knows the types, decides what they mea
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +24,6 @@ from generator.ir import (
     ModelRef,
     Operation,
     ParamsRef,
-    ParamsType,
     Prim,
     TypeRef,
     UnionOf,
@@ -58,10 +56,9 @@ class Field:
 
 def operation_fields(api: Api, op: Operation) -> list[Field]:
     """The form's top-level fields, in the operation's parameter order (required first)."""
-    types = {t.name: t for t in api.params_types}
     return [
         _field(
-            types,
+            api,
             p.type,
             key=p.py_name,
             label=p.wire_name or "body",
@@ -77,7 +74,7 @@ def operation_fields(api: Api, op: Operation) -> list[Field]:
 
 
 def _field(
-    types: Mapping[str, ParamsType],
+    api: Api,
     t: TypeRef,
     *,
     key: str,
@@ -110,7 +107,7 @@ def _field(
     if isinstance(inner, ParamsRef) and depth < MAX_DEPTH:
         members = tuple(
             _field(
-                types,
+                api,
                 f.type,
                 key=f.wire_name,
                 label=f.wire_name,
@@ -122,13 +119,13 @@ def _field(
                 deprecated=f"'{f.wire_name}' is deprecated." if f.deprecated else None,
                 depth=depth + 1,
             )
-            for f in types[inner.name].fields
+            for f in api.params_type(inner.name).fields
         )
         return Field(kind="group", children=members, **common)
     if isinstance(inner, ListOf | MapOf) and depth < MAX_DEPTH:
         item_type = inner.item if isinstance(inner, ListOf) else inner.value
         item = _field(
-            types,
+            api,
             item_type,
             key="",
             label=f"{label} item" if isinstance(inner, ListOf) else f"{label} value",
@@ -164,7 +161,7 @@ def _members(t: TypeRef) -> list[TypeRef]:
 
 
 # From the form's values back to typed arguments -------------------------------------------
-def coerce(types: Mapping[str, ParamsType], t: TypeRef, value: Any) -> Any:
+def coerce(api: Api, t: TypeRef, value: Any) -> Any:
     """The page's value for a field of type ``t`` as the client would take it: text becomes a
     number, boolean or JSON where the type says so. A value that does not fit is returned as
     it came, for validation to name."""
@@ -181,22 +178,22 @@ def coerce(types: Mapping[str, ParamsType], t: TypeRef, value: Any) -> Any:
                 return value
         return value
     if isinstance(t, ListOf):
-        return [coerce(types, t.item, v) for v in value] if isinstance(value, list) else value
+        return [coerce(api, t.item, v) for v in value] if isinstance(value, list) else value
     if isinstance(t, MapOf):
         if isinstance(value, dict):
-            return {k: coerce(types, t.value, v) for k, v in value.items()}
+            return {k: coerce(api, t.value, v) for k, v in value.items()}
         return value
     if isinstance(t, ParamsRef):
         if not isinstance(value, dict):
             return value
-        fields = {f.wire_name: f for f in types[t.name].fields}
-        return {k: coerce(types, fields[k].type, v) if k in fields else v for k, v in value.items()}
+        fields = {f.wire_name: f for f in api.params_type(t.name).fields}
+        return {k: coerce(api, fields[k].type, v) if k in fields else v for k, v in value.items()}
     if isinstance(t, UnionOf):
         if value == "" and any(isinstance(m, Lit) and "" in m.values for m in t.members):
             return ""
         for member in t.members:
             if _fits(member, value):
-                return coerce(types, member, value)
+                return coerce(api, member, value)
         return value
     assert isinstance(t, ModelRef)
     return value

@@ -157,9 +157,8 @@ def call_options(api: Api, options: Mapping[str, Any]) -> dict[str, str]:
 
 def arguments(api: Api, op: Operation, values: Mapping[str, Any]) -> dict[str, Any]:
     """The client method's keyword arguments for the form's values, in parameter order."""
-    types = {t.name: t for t in api.params_types}
     return {
-        p.py_name: coerce(types, p.type, values[p.py_name])
+        p.py_name: coerce(api, p.type, values[p.py_name])
         for p in op.parameters
         if values.get(p.py_name) is not None
     }

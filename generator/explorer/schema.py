@@ -36,19 +36,19 @@ def response_tables(api: Api, op: Operation) -> tuple[list[Table], list[str]]:
     start = op.response.type
     if start is None:
         return [], []
-    models = {m.name: m for m in api.models}
-    queue = [t.name for t in walk(start) if isinstance(t, ModelRef) and t.name in models]
+    queue = [t.name for t in walk(start) if isinstance(t, ModelRef) and api.model(t.name)]
     seen: set[str] = set(queue)
     tables: list[Table] = []
     left: list[str] = []
     rows = 0
     while queue:
         name = queue.pop(0)
-        model = models[name]
+        model = api.model(name)
+        assert model is not None  # queued only when it is one
         if tables and rows + len(model.fields) > BUDGET:
             left.append(name)
             continue
-        table = _table(model, models)
+        table = _table(model, api)
         tables.append(table)
         rows += len(table.rows)
         for row in table.rows:
@@ -69,7 +69,7 @@ def _linked(table: Table, shown: set[str]) -> Table:
     return Table(table.name, table.description, rows)
 
 
-def _table(model: Model, models: dict[str, Model]) -> Table:
+def _table(model: Model, api: Api) -> Table:
     rows = tuple(
         Row(
             f.wire_name,
@@ -77,7 +77,7 @@ def _table(model: Model, models: dict[str, Model]) -> Table:
             first_sentence(f.description),
             tuple(
                 dict.fromkeys(
-                    t.name for t in walk(f.type) if isinstance(t, ModelRef) and t.name in models
+                    t.name for t in walk(f.type) if isinstance(t, ModelRef) and api.model(t.name)
                 )
             ),
         )

@@ -43,7 +43,7 @@ class _Compiler:
     """Closures per (type, stringly); object types compiled on first use (they may recurse)."""
 
     def __init__(self, api: Api) -> None:
-        self.types = {t.name: t for t in api.params_types}
+        self.api = api
         self.objects: dict[tuple[str, bool], Check] = {}
 
     def compile(self, t: TypeRef, stringly: bool) -> Check:
@@ -98,7 +98,7 @@ class _Compiler:
         if found is not None:
             return found
         self.objects[key] = _always  # a recursive reference while compiling: filled in below
-        t = self.types[key[0]]
+        t = self.api.params_type(key[0])
         fields = {f.wire_name: self.compile(f.type, key[1]) for f in t.fields}
         required = [f.wire_name for f in t.fields if f.required]
 

@@ -29,8 +29,6 @@ from generator.ir import (
 from generator.primitives import Name, primitive
 from generator.templates.runtime import _values  # the one value codec
 
-_types_cache: dict[int, tuple[Api, dict[str, ParamsType]]] = {}
-
 
 def validate(
     api: Api,
@@ -47,7 +45,7 @@ def validate(
     ``path`` and ``query`` hold decoded values, ``headers`` lower-case names, ``body`` the
     decoded body (``None``: none was sent) and ``form`` whether its scalars are strings.
     """
-    checker = _Checker(_params_types(api))
+    checker = _Checker(api)
     given: dict[str, Mapping[str, Any]] = {
         "path": path or {},
         "query": query or {},
@@ -103,17 +101,9 @@ def validate(
     return problems
 
 
-def _params_types(api: Api) -> dict[str, ParamsType]:
-    cached = _types_cache.get(id(api))
-    if cached is None or cached[0] is not api:
-        cached = (api, {t.name: t for t in api.params_types})
-        _types_cache[id(api)] = cached
-    return cached[1]
-
-
 class _Checker:
-    def __init__(self, types: Mapping[str, ParamsType]) -> None:
-        self.types = types
+    def __init__(self, api: Api) -> None:
+        self.api = api
 
     def check(self, t: TypeRef, value: Any, where: str, *, stringly: bool) -> list[Problem]:
         if isinstance(t, Prim):
@@ -139,7 +129,7 @@ class _Checker:
                 for p in self.check(t.value, item, _sub(where, key), stringly=stringly)
             ]
         if isinstance(t, ParamsRef):
-            return self._object(self.types[t.name], value, where, stringly)
+            return self._object(self.api.params_type(t.name), value, where, stringly)
         if isinstance(t, UnionOf):
             return self._union(t, value, where, stringly)
         assert isinstance(t, ModelRef)  # response-side only; nothing to check in a request

@@ -103,17 +103,15 @@ def webhook_view(api: Api) -> WebhookView | None:
     hooks = api.webhooks
     if hooks is None:
         return None
-    models = {m.name: m for m in api.models}
-    taken = set(models) | {a.name for a in api.aliases}
-    home = {m.name: m.module for m in api.models} | {a.name: a.module for a in api.aliases}
+    taken = {m.name for m in api.models} | {a.name for a in api.aliases}
     modules: dict[str, set[str]] = {}
     classes: list[EventClass] = []
     for event in hooks.events:
         name = pytypes.response_type(event.type)
         for used in pytypes.model_names(event.type):
-            if used in home:
-                modules.setdefault(home[used], set()).add(used)
-        model = models.get(name)
+            if (found := api.model(used) or api.alias(used)) is not None:
+                modules.setdefault(found.module, set()).add(used)
+        model = api.model(name)
         fields = model.fields if model is not None else ()
         required = tuple(f.wire_name for f in fields if f.required)
         field = next((f.py_name for f in fields if f.wire_name == hooks.type_field), None)

@@ -137,7 +137,6 @@ def test_coerce_turns_form_text_into_typed_values() -> None:
         )
     )
     op = api.operations[0]
-    types = {t.name: t for t in api.params_types}
     by_name = {p.py_name: p.type for p in op.parameters}
     cases: list[tuple[str, Any, Any]] = [
         ("count", "42", 42),
@@ -155,4 +154,4 @@ def test_coerce_turns_form_text_into_typed_values() -> None:
         ("clearable", {"n": "5"}, {"n": 5}),
     ]
     for name, given, expected in cases:
-        assert coerce(types, by_name[name], given) == expected, (name, given)
+        assert coerce(api, by_name[name], given) == expected, (name, given)

@@ -81,7 +81,7 @@ def test_a_new_row_reaches_every_consumer(monkeypatch: pytest.MonkeyPatch) -> No
     # the explorer's form
     field = next(f for f in operation_fields(api, op) if f.label == "amount")
     assert field.kind == "text"
-    assert coerce({}, decimal, "12.50") == "12.50"
+    assert coerce(api, decimal, "12.50") == "12.50"
 
 
 @pytest.mark.parametrize("name", list(PRIMITIVES))

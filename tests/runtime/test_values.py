@@ -74,7 +74,7 @@ def test_one_response_everywhere(kind: str, text: str, meant: Any) -> None:
     api = _api_with(kind)
     op = api.operations[0]
     param = op.parameters[0]
-    explorer = coerce({}, param.type, text)
+    explorer = coerce(api, param.type, text)
     gateway_ok = not validate(api, op, query={"v": text})
     assert cli == meant and type(cli) is type(meant)
     assert gateway_ok == (meant is not None)
