@@ -159,7 +159,7 @@ def _shape(model: Model) -> str:
     for f in model.fields:
         found = pytypes.json_types(f.type)
         if found is not None and not f.required:
-            found.add("null")  # the model takes null for a property it does not require
+            found = found | {"null"}  # the model takes null for a property it does not require
         types[f.wire_name] = " ".join(sorted(found)) if found is not None else ""
         if isinstance(f.type, Lit) and len(f.type.values) == 1:
             consts[f.wire_name] = pytypes.literal(f.type.values[0])
