@@ -76,6 +76,11 @@ def decode(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     """Nested values of bracket-syntax pairs. Raises ``FormError`` on ambiguous input."""
     root: dict[str, Any] = {}
     for key, value in pairs:
+        if key and "[" not in key and "]" not in key:  # a plain name: no regex needed
+            if key in root:
+                raise FormError(Problem(key, f"{key} is given more than once"))
+            root[key] = value
+            continue
         found = _KEY.match(key)
         if found is None:
             raise FormError(Problem(key, f"malformed parameter name: {key}"))

@@ -32,7 +32,7 @@ from generator.gateway.forms import (
 )
 from generator.gateway.query import read_query
 from generator.gateway.ratelimit import FailureThrottle, Limiter, LimiterUnavailable
-from generator.gateway.redact import Redactor
+from generator.gateway.redact import Redactor, Scrubber
 from generator.gateway.routing import Router
 from generator.gateway.settings import Tokens, token_id
 from generator.gateway.upstream import Origin, UpstreamClient, UpstreamError, UpstreamTimeout
@@ -349,27 +349,27 @@ class Proxy:
             secrets = self.credentials.secrets
             if secrets != redactor.secrets:
                 redactor = self._redactor = Redactor(secrets)
-        lowered = [(name.lower(), value) for name, value in upstream_headers]
-        for lower, value in lowered:
-            if lower not in _NOTED:
-                continue
-            if lower == b"connection":
-                named |= {v.strip().lower() for v in value.split(b",")}
-            elif lower == b"content-length":
-                length = int(value) if value.strip().isdigit() else None
-            elif lower == b"content-encoding" and value.strip().lower() not in _UNSCANNABLE:
-                # asked for identity; an encoded response cannot be scanned for the key
-                raise _Refusal(
-                    502, "The upstream API responded with an encoding the gateway refuses"
-                )
-            elif lower == b"request-id":
-                entry.upstream_request_id = value.decode("latin-1")
+        for name, value in upstream_headers:
+            lower = name.lower()
+            if lower in _NOTED:
+                if lower == b"connection":
+                    named |= {v.strip().lower() for v in value.split(b",")}
+                elif lower == b"content-length":
+                    length = int(value) if value.strip().isdigit() else None
+                elif lower == b"content-encoding" and value.strip().lower() not in _UNSCANNABLE:
+                    # asked for identity; an encoded response cannot be scanned for the key
+                    raise _Refusal(
+                        502, "The upstream API responded with an encoding the gateway refuses"
+                    )
+                elif lower == b"request-id":
+                    entry.upstream_request_id = value.decode("latin-1")
+            if lower not in _RESPONSE_DROP:
+                out.append((lower, value))
+        if named:
+            out = [(name, value) for name, value in out if name not in named]
         # one scan of all the values for a hint of a secret; each value scrubbed only then
-        suspect = redactor.may_hold(b"\n".join([value for _, value in lowered]))
-        for lower, value in lowered:
-            if lower in _RESPONSE_DROP or lower in named:
-                continue
-            out.append((lower, redactor.scrub(value) if suspect else value))
+        if redactor.may_hold(b"\n".join([value for _, value in out])):
+            out = [(name, redactor.scrub(value)) for name, value in out]
         if length is not None:
             if length > self.response_limit:
                 raise _Refusal(
@@ -378,7 +378,7 @@ class Proxy:
             out.append((b"content-length", b"%d" % length))
         entry.status = status
         await send({"type": "http.response.start", "status": status, "headers": out})
-        scrubber = redactor.stream()
+        scrubber: Scrubber | None = None  # made when the body comes in more than one piece
         size = 0
         while True:
             try:
@@ -393,13 +393,17 @@ class Proxy:
                 entry.error = "response over the size limit"
                 raise ResponseTooLarge(f"the response passed {self.response_limit} bytes")
             if exchange.done and not exchange.chunks:  # the last piece: one final write
-                body = scrubber.feed(chunk) + scrubber.end()
+                body = redactor.scrub(chunk) if scrubber is None else scrubber.feed(chunk)
+                if scrubber is not None:
+                    body += scrubber.end()
                 await send({"type": "http.response.body", "body": body})
                 return
+            if scrubber is None:
+                scrubber = redactor.stream()
             safe = scrubber.feed(chunk)
             if safe:
                 await send({"type": "http.response.body", "body": safe, "more_body": True})
-        await send({"type": "http.response.body", "body": scrubber.end()})
+        await send({"type": "http.response.body", "body": scrubber.end() if scrubber else b""})
 
 
 def _steered(headers: dict[bytes, bytes]) -> bool:

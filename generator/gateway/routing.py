@@ -112,8 +112,20 @@ class Router:
         for by_len in self._by_method.values():
             for routes in by_len.values():
                 routes.sort(key=lambda r: tuple(isinstance(s, _Templated) for s in r.segments))
+        # so a path without parameters is one dict lookup (the first route it would match)
+        self._literal: dict[tuple[str, str], Match] = {}
+        for method, by_len in self._by_method.items():
+            for routes in by_len.values():
+                for route in routes:
+                    parts = [s for s in route.segments if isinstance(s, str)]
+                    found = _match(route, parts) if len(parts) == len(route.segments) else None
+                    if found is not None:
+                        self._literal.setdefault((method, found.upstream_path), found)
 
     def match(self, method: str, raw_path: str) -> Match | None:
+        literal = self._literal.get((method, raw_path))
+        if literal is not None:
+            return literal
         if not raw_path.startswith("/"):  # absolute-form or asterisk-form target
             return None
         parts = raw_path.split("/")[1:]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import resource
 import signal
@@ -240,6 +241,10 @@ def _supervise(app: Any, sock: socket.socket, limits: Limits, workers: int) -> i
 
 
 def _run(app: Any, sock: socket.socket, limits: Limits) -> None:
+    # The spec's IR and the compiled validators live as long as the process: moved out of the
+    # collector's sight, a full collection no longer walks them while calls wait.
+    gc.collect()
+    gc.freeze()
     loop: asyncio.AbstractEventLoop
     try:
         import uvloop
