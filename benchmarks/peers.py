@@ -158,7 +158,9 @@ def main() -> int:
             }
             if name == next(iter(docs)):
                 header = [f"{label} {phase}" for label in row for phase in ("cold", "warm")]
-                print(f"\nCPU s / wall s per run; other busy cores at start: {other_busy_cores():.1f}")
+                print(
+                    f"\nCPU s / wall s per run; other busy cores at start: {other_busy_cores():.1f}"
+                )
                 print("| document | " + " | ".join(header) + " |")
                 print("| --- |" + " ---: |" * len(header))
             cells = [cell(run) for runs in row.values() for run in runs]

@@ -100,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
             help="ad-hoc target: a folder of template overrides, see docs/guide/templates.md"
             " (default: none)",
         )
-        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only (default: off)")
+        sub.add_argument(
+            "-q", "--quiet", action="store_true", help="print errors only (default: off)"
+        )
         if verb == "generate":
             sub.add_argument(
                 "--force",

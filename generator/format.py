@@ -17,26 +17,43 @@ import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from importlib.metadata import version
+from functools import cache as once
+from typing import TYPE_CHECKING
 
-import black
-from black.mode import TargetVersion
+# black's own record of its version (black/__init__.py reads it from there too): importlib.metadata
+# would cost 35 ms of every run, and a run whose output is cached needs the version but not black
+import _black_version  # type: ignore[import-untyped]
 
 from generator import cache
 from generator.errors import GeneratorError
 from generator.text import counted
 
-MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
-BLACK_VERSION = version("black")
-_MODE_KEY = f"black {BLACK_VERSION} py311 ll100"
+if TYPE_CHECKING:
+    import black
+
+BLACK_VERSION: str = _black_version.version
+LINE_LENGTH = 100
+_MODE_KEY = f"black {BLACK_VERSION} py311 ll{LINE_LENGTH}"
 _PARALLEL_MIN_LINES = 20_000  # below this, starting processes costs more than it saves
 CHUNK = "# -- chunk --\n"  # a line of its own in rendered text; never reaches the output
 _WRAPPER = "class _Chunk:\n"  # lets black format an indented method on its own
 
 
+@once
+def black_mode() -> black.Mode:
+    """black's settings here; black is imported on first use (a tenth of a second that a run
+    whose output is cached never spends)."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
+
+
 def format_source(path: str, text: str) -> str:
+    import black
+
     try:
-        return black.format_str(text, mode=MODE)
+        return black.format_str(text, mode=black_mode())
     except Exception as exc:  # black raises several types for code it cannot parse
         raise GeneratorError(
             f"internal error: generated code for {path} is not valid Python: {exc}"

@@ -8,13 +8,13 @@ import marshal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import cache
 from generator.config import Target
 from generator.errors import GeneratorError
+from generator.format import BLACK_VERSION
 from generator.paths import templates_root
 from generator.progress import Progress, quiet
 from generator.text import counted
@@ -232,7 +232,7 @@ def _fingerprint(target: Target) -> str:
                     digest.update(path.relative_to(target.templates).as_posix().encode())
                     digest.update(b"\0" + path.read_bytes())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    digest.update(f"black {version('black')}".encode())
+    digest.update(f"black {BLACK_VERSION}".encode())
     digest.update(_code_fingerprint().encode())
     return digest.hexdigest()
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from functools import cache
 from typing import Any
 
-import httpx
-
 from generator.ir import Api, Credential
-from generator.templates.runtime._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from generator.paths import templates_root
 
 
 def sent_as(c: Credential) -> str:
@@ -24,6 +25,24 @@ def _seconds(value: float | None) -> str:
     return "no limit" if value is None else f"{value:g} s"
 
 
+@cache
+def runtime_defaults() -> tuple[float | None, float | None, int]:
+    """The runtime's default read and connect timeouts and retries, read from ``_base_client``'s
+    source: importing it would import httpx and build the runtime's pydantic models, about a
+    fifth of a second of every generation, for three numbers (a test holds them to the import)."""
+    source = (templates_root() / "runtime" / "_base_client.py").read_text(encoding="utf-8")
+    found = {
+        m["name"]: ast.parse(m["value"], mode="eval").body
+        for m in re.finditer(r"^(?P<name>DEFAULT_\w+) = (?P<value>.+)$", source, re.MULTILINE)
+    }
+    timeout, retries = found["DEFAULT_TIMEOUT"], found["DEFAULT_MAX_RETRIES"]
+    # httpx.Timeout(all, connect=..., read=...): keywords override the positional default
+    assert isinstance(timeout, ast.Call)
+    default = ast.literal_eval(timeout.args[0]) if timeout.args else None
+    given = {k.arg: ast.literal_eval(k.value) for k in timeout.keywords}
+    return given.get("read", default), given.get("connect", default), int(ast.literal_eval(retries))
+
+
 def construct_view(api: Api, import_name: str) -> dict[str, Any]:
     """What the README's "Constructing the client" section needs, computed from the IR."""
     client = api.profile.client_class
@@ -34,7 +53,7 @@ def construct_view(api: Api, import_name: str) -> dict[str, Any]:
         example = f"{client}({', '.join(f'{c.argument}=...' for c in creds)})"
     else:
         example = f"{client}()"
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    read, connect, retries = runtime_defaults()
     paged = [op.py_name for op in api.operations if op.paging]
     return {
         "client": client,
@@ -43,9 +62,9 @@ def construct_view(api: Api, import_name: str) -> dict[str, Any]:
         "example": example,
         "credentials": [(c.argument, sent_as(c), c.env) for c in creds],
         "base_url": api.base_url,
-        "timeout": _seconds(timeout.read),
-        "connect_timeout": _seconds(timeout.connect),
-        "max_retries": DEFAULT_MAX_RETRIES,
+        "timeout": _seconds(read),
+        "connect_timeout": _seconds(connect),
+        "max_retries": retries,
         "idempotency_header": api.profile.idempotency_header,
         "headers": [(keyword, header) for keyword, header in api.profile.client_headers],
         "error_base": api.profile.error_base,

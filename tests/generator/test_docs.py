@@ -332,3 +332,17 @@ def test_package_readme_opens_with_how_to_construct_the_client(tmp_path: Path) -
         "every exception is a `BooksError`",
     ):
         assert words in flat, words
+
+
+def test_construct_section_reads_the_runtime_defaults_the_client_uses() -> None:
+    """The README's defaults are read from the runtime's source (importing it costs a fifth of a
+    second of every generation): they must be the values the imported runtime has."""
+    from generator.templates.runtime._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from generator.views.construct import runtime_defaults
+
+    read, connect, retries = runtime_defaults()
+    assert (read, connect, retries) == (
+        DEFAULT_TIMEOUT.read,
+        DEFAULT_TIMEOUT.connect,
+        DEFAULT_MAX_RETRIES,
+    )
