@@ -15,14 +15,17 @@ itself: it is what the builder reads either way.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import pydantic
-from openapi_pydantic.v3 import v3_1
 
 from generator.errors import pointer
 from generator.kinds import member_kind
+from generator.oas_models import operation_3_1
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 # The methods with a field of their own in a 3.2 path item (``additionalOperations`` may not
 # repeat them).
@@ -110,15 +113,16 @@ def validation_view(data: dict[str, Any]) -> dict[str, Any]:
     return replaced(data, changes)
 
 
-def extra_operation_errors(view: dict[str, Any]) -> Iterator[tuple[Parts, Any]]:
+def extra_operation_errors(view: dict[str, Any]) -> Iterator[tuple[Parts, ErrorDetails]]:
     """Validation errors of the operations the 3.1 models do not read (``query`` and
     ``additionalOperations``): (the operation's parts, the first error)."""
+    operation = operation_3_1()
     for item_parts, item in _path_items(view):
         for _, parts, op in path_operations(item):
             if parts[0] not in ("query", "additionalOperations"):
                 continue
             try:
-                v3_1.Operation.model_validate(op)
+                operation.model_validate(op)
             except pydantic.ValidationError as exc:
                 yield [*item_parts, *parts], exc.errors()[0]
 

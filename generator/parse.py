@@ -13,17 +13,19 @@ degraded and the document validated again, with a warning naming the pointer and
 Besides what the validator checks, an ``example`` or ``default`` that does not fit its schema's
 type is ignored, and a dangling ``$ref`` inside a response leaves that response untyped. Only a
 document whose skeleton cannot be used (not OpenAPI, no usable paths) is refused, naming the
-field. Every change is made to ``Document.data`` (which the builder reads) and recorded in
-``Document.warnings``.
+field. Every change is made to ``Document.data`` and recorded in ``Document.warnings``.
+
+The result is a ``Spec``: the only way to one is through ``parse_document``, and the lowering
+stage (``generator.lower.build_api``) takes nothing else, so no unvalidated document is lowered.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
 
 import pydantic
-from openapi_pydantic.v3 import v3_0, v3_1
 
 from generator.errors import GeneratorError, pointer
 from generator.kinds import kinds_along, member_kind
@@ -36,19 +38,89 @@ from generator.oas32 import (
     unread_keywords,
     validation_view,
 )
+from generator.oas_models import openapi_3_0, openapi_3_1, schema_3_1
 from generator.refs import walk
 
-OpenAPIDocument = v3_0.OpenAPI | v3_1.OpenAPI
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+Version = Literal["3.0", "3.1", "3.2"]
 
 # Each round degrades at least one part; a document needing more is refused as it stands.
 MAX_ROUNDS = 50
 
 
-def parse_document(doc: Document) -> OpenAPIDocument:
+@dataclass(frozen=True)
+class Spec:
+    """An OpenAPI document that validated, parts it could not use degraded (with a warning
+    each): what the lowering stage reads. Made only by ``parse_document``.
+
+    The tree stays plain data (the lowering follows ``$ref`` pointers through it and names
+    places by them); the top level, which validation has checked, reads through the typed
+    properties below."""
+
+    data: dict[str, Any]
+    file: str  # for error messages
+    version: Version
+    warnings: tuple[str, ...]  # from loading and validating (``#/pointer: message``)
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return _object(self.data.get("info"))
+
+    @property
+    def title(self) -> str:
+        return str(self.info.get("title", ""))
+
+    @property
+    def paths(self) -> dict[str, Any]:
+        return _object(self.data.get("paths"))
+
+    @property
+    def webhooks(self) -> dict[str, Any]:
+        return _object(self.data.get("webhooks"))
+
+    @property
+    def components(self) -> dict[str, Any]:
+        return _object(self.data.get("components"))
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        """``components.schemas``: the named schemas, by key."""
+        return _object(self.components.get("schemas"))
+
+    @property
+    def security_schemes(self) -> dict[str, Any]:
+        return _object(self.components.get("securitySchemes"))
+
+    @property
+    def servers(self) -> list[Any]:
+        servers = self.data.get("servers")
+        return servers if isinstance(servers, list) else []
+
+    @property
+    def tags(self) -> list[Any]:
+        tags = self.data.get("tags")
+        return tags if isinstance(tags, list) else []
+
+    @property
+    def newer(self) -> bool:
+        """OpenAPI 3.2 (``querystring``, ``additionalOperations``, tag parents ...)."""
+        return self.version == "3.2"
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def parse_document(doc: Document) -> Spec:
+    """``doc`` validated (its data repaired in place where a part was unusable, with a warning
+    each in ``doc.warnings``), as a ``Spec``; a ``GeneratorError`` when nothing usable is left."""
     data = doc.data
     file = str(doc.path)
-    model = _model(data, file)
-    newer = is_3_2(data)
+    version = _version(data, file)
+    model = openapi_3_0() if version == "3.0" else openapi_3_1()  # 3.2 through a view (oas32)
+    newer = version == "3.2"
     if newer:
         prepare(data, doc.warnings)
     masked: list[list[str | int]] = []  # schemas kept for the builder, hidden from validation
@@ -57,7 +129,7 @@ def parse_document(doc: Document) -> OpenAPIDocument:
     for _ in range(MAX_ROUNDS):
         try:
             view = validation_view(data) if newer else data
-            validated = model.model_validate(_masked(view, masked))
+            model.model_validate(_masked(view, masked))
         except pydantic.ValidationError as exc:
             errors = exc.errors()
             repaired = False
@@ -65,7 +137,7 @@ def parse_document(doc: Document) -> OpenAPIDocument:
                 for error in errors:
                     if error["type"] == "missing" and error["loc"][-1:] == ("$ref",):
                         continue  # the node is not a Reference: its other branch says why
-                    outcome = _repair(doc, model is v3_0.OpenAPI, error, masked)
+                    outcome = _repair(doc, version == "3.0", error, masked)
                     if isinstance(outcome, GeneratorError):
                         first_skip = first_skip or outcome
                     repaired = repaired or outcome is not None
@@ -85,11 +157,11 @@ def parse_document(doc: Document) -> OpenAPIDocument:
         if first_skip is not None and operations and not _count_operations(data, newer):
             raise first_skip  # nothing usable is left: say why the first one was not
         _read_values_and_responses(doc)
-        return validated
+        return Spec(data=data, file=file, version=version, warnings=tuple(doc.warnings))
     raise GeneratorError(f"more than {MAX_ROUNDS} rounds of repairs; giving up", file=file)
 
 
-def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.OpenAPI]:
+def _version(data: dict[str, Any], file: str) -> Version:
     version = data.get("openapi")
     if version is None:
         swagger = "swagger" in data
@@ -107,9 +179,11 @@ def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.Op
         )
     version = str(version)
     if version.startswith("3.0"):
-        return v3_0.OpenAPI
-    if version.startswith(("3.1", "3.2")):
-        return v3_1.OpenAPI  # 3.2 through a view (``oas32``)
+        return "3.0"
+    if version.startswith("3.1"):
+        return "3.1"
+    if version.startswith("3.2"):
+        return "3.2"
     raise GeneratorError(
         f"unsupported OpenAPI version {version!r}; OpenAPI 3.0, 3.1 or 3.2 is needed",
         file=file,
@@ -117,7 +191,7 @@ def _model(data: dict[str, Any], file: str) -> type[v3_0.OpenAPI] | type[v3_1.Op
     )
 
 
-def _refusal(data: Any, errors: list[Any], file: str) -> GeneratorError:
+def _refusal(data: object, errors: list[ErrorDetails], file: str) -> GeneratorError:
     error = _most_telling(data, errors)
     where = pointer(*_parts_in(data, error["loc"]))
     if error["type"] == "recursion_depth_exceeded":
@@ -132,7 +206,7 @@ def _refusal(data: Any, errors: list[Any], file: str) -> GeneratorError:
 
 # Repairs -------------------------------------------------------------------------------------
 def _repair(
-    doc: Document, is_3_0: bool, error: Any, masked: list[list[str | int]]
+    doc: Document, is_3_0: bool, error: ErrorDetails, masked: list[list[str | int]]
 ) -> bool | GeneratorError | None:
     """Degrade the part of the document ``error`` is about. None: nothing to degrade (the
     skeleton itself); an error: the operation it is in was skipped (the error says why).
@@ -166,7 +240,7 @@ def _repair(
 def _repair_schema(
     doc: Document,
     is_3_0: bool,
-    error: Any,
+    error: ErrorDetails,
     schema_parts: list[str | int],
     field: list[str | int],
     masked: list[list[str | int]],
@@ -205,7 +279,7 @@ def _repair_schema(
 
 
 def _skip(
-    doc: Document, item_parts: list[str | int], error: Any, rest: list[str | int]
+    doc: Document, item_parts: list[str | int], error: ErrorDetails, rest: list[str | int]
 ) -> GeneratorError:
     """Drop the operation (or path item) at ``item_parts``; the refusal it would have been."""
     parent = _at(doc.data, item_parts[:-1])
@@ -227,7 +301,7 @@ def _skip(
 
 def _valid_3_1_schema(node: dict[str, Any]) -> bool:
     try:
-        v3_1.Schema.model_validate(node)
+        schema_3_1().model_validate(node)
     except (pydantic.ValidationError, RecursionError):
         return False
     return True
@@ -285,7 +359,7 @@ def _read_values_and_responses(doc: Document) -> None:
             stack.append((node[key], [*parts, key], member_kind(kind, key), response))
 
 
-def _dangles(data: Any, ref: str) -> bool:
+def _dangles(data: object, ref: str) -> bool:
     fragment = ref[1:]
     return walk(data, fragment) is None and walk(data, unquote(fragment)) is None
 
@@ -351,7 +425,7 @@ def _count_operations(data: dict[str, Any], newer: bool) -> int:
     )
 
 
-def _most_telling(data: Any, errors: list[Any]) -> Any:
+def _most_telling(data: object, errors: list[ErrorDetails]) -> ErrorDetails:
     """The error to report among pydantic's. For a node that may be a ``Reference`` or a
     ``Schema`` (or ...), pydantic reports a failure per branch; "``$ref`` is missing" only says
     the node is not a reference. Of the rest, the deepest place is the most precise; a
@@ -360,7 +434,7 @@ def _most_telling(data: Any, errors: list[Any]) -> Any:
         if error["type"] == "recursion_depth_exceeded":
             return error
 
-    def rank(error: Any) -> tuple[bool, int]:
+    def rank(error: ErrorDetails) -> tuple[bool, int]:
         loc = error["loc"]
         wrong_branch = error["type"] == "missing" and loc[-1:] == ("$ref",)
         return wrong_branch, -len(_parts_in(data, loc))
@@ -368,7 +442,7 @@ def _most_telling(data: Any, errors: list[Any]) -> Any:
     return min(errors, key=rank)
 
 
-def _found(error: Any) -> str:
+def _found(error: ErrorDetails) -> str:
     value = error.get("input")
     if isinstance(value, str | int | float | bool) or value is None:
         text = repr(value)

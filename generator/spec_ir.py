@@ -23,10 +23,9 @@ def build_ir(
 ) -> Api:
     """A loaded spec, validated and lowered into the IR (what ``diff`` compares). Without a
     profile of its own, a spec recognised as one a built-in profile is for gets that one."""
-    parse_document(doc)
-    title = str(doc.data.get("info", {}).get("title", ""))
+    spec = parse_document(doc)
     if not profile:
-        recognised = recognise(doc.data)
+        recognised = recognise(spec.data)
         if recognised is not None:
             progress(
                 f"recognised the spec as {recognised}'s: using the built-in {recognised} profile"
@@ -34,11 +33,9 @@ def build_ir(
             profile = BUILTIN[recognised]
     return build_api(
         BuildInput(
-            data=doc.data,
-            file=str(doc.path),
+            spec=spec,
             spec_path=label,
-            profile=make_profile(profile, title),
+            profile=make_profile(profile, spec.title),
             operations=operations,
-            warnings=tuple(doc.warnings),
         )
     )

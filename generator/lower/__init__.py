@@ -11,7 +11,6 @@ The parts: ``schemas`` (schemas → types, models, TypedDicts; ``unions`` for an
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from generator.errors import join
 from generator.ir import Api, Operation, Profile, SecurityScheme, Tag
@@ -26,7 +25,7 @@ from generator.lower.schemas import Schemas
 from generator.lower.security import Security
 from generator.lower.shared_types import rename, shared_names
 from generator.lower.webhooks import webhooks
-from generator.oas32 import is_3_2
+from generator.parse import Spec
 from generator.text import html_to_text
 
 __all__ = ["BuildInput", "build_api", "normalize_operation_id"]
@@ -34,18 +33,17 @@ __all__ = ["BuildInput", "build_api", "normalize_operation_id"]
 
 @dataclass(frozen=True)
 class BuildInput:
-    data: dict[str, Any]
-    file: str  # for error messages
+    spec: Spec  # validated: ``generator.parse.parse_document`` makes it
     spec_path: str  # relative to the project root, for headers
     profile: Profile
     operations: tuple[str, ...] = ()  # filter by operation ID; empty means all
-    warnings: tuple[str, ...] = ()  # from reading the document (``Document.warnings``)
 
 
 def build_api(inp: BuildInput) -> Api:
-    s = Schemas(inp.data, inp.file, inp.profile)
+    spec = inp.spec
+    s = Schemas(spec, inp.profile)
     s.name_components()
-    ops = operations(s, inp.operations, inp.file)
+    ops = operations(s, inp.operations, spec.file)
     if not inp.operations:
         s.model_queue.extend(sorted(s.components))
         s.name_component_aliases()
@@ -55,29 +53,28 @@ def build_api(inp: BuildInput) -> Api:
     s.drain_models()
     ops = with_paging(s, ops)
     ops, params = rename(shared_names(s), ops, list(s.params.values()))
-    info = inp.data.get("info", {})
-    servers = server_urls(inp.data.get("servers"))
+    servers = server_urls(spec.servers)
     base_url = servers[0] if servers else ""
     all_servers = [base_url] if base_url else []
     for op in ops:
         if op.server and op.server not in all_servers:
             all_servers.append(op.server)
-    tags = _tags(inp.data, s)
+    tags = _tags(spec, s)
     return Api(
-        title=str(info.get("title", "")),
-        version=str(info.get("version", "")),
-        description=html_to_text(str(info.get("description", ""))),
+        title=spec.title,
+        version=str(spec.info.get("version", "")),
+        description=html_to_text(str(spec.info.get("description", ""))),
         spec_path=inp.spec_path,
         base_url=base_url,
         servers=tuple(all_servers),
-        security=_security(inp.data),
+        security=_security(spec),
         operations=tuple(ops),
         models=tuple(sorted(s.models.values(), key=lambda m: (m.module, m.name))),
         aliases=tuple(s.aliases),
         params_types=tuple(params),
         profile=inp.profile,
         # a place lowered twice warns once
-        warnings=tuple(dict.fromkeys([*inp.warnings, *s.warnings])),
+        warnings=tuple(dict.fromkeys([*spec.warnings, *s.warnings])),
         credentials=security.credentials,
         default_security=security.alternatives(security.default),
         oauth=security.oauth,
@@ -111,16 +108,13 @@ def with_paging(s: Schemas, ops: list[Operation]) -> list[Operation]:
     return done
 
 
-def _tags(data: dict[str, Any], s: Schemas) -> tuple[Tag, ...]:
+def _tags(spec: Spec, s: Schemas) -> tuple[Tag, ...]:
     """The declared tags; a 3.2 document's parent, summary and kind with them. A parent that
     is not a declared tag, or one that leads back to the tag, is dropped with a warning.
     """
-    raw = data.get("tags")
-    if not isinstance(raw, list):
-        return ()
-    newer = is_3_2(data)
+    newer = spec.newer
     tags: list[Tag] = []
-    for node in raw:
+    for node in spec.tags:
         if not isinstance(node, dict) or "name" not in node:
             continue
         parent = node.get("parent") if newer else None
@@ -159,8 +153,8 @@ def _tags(data: dict[str, Any], s: Schemas) -> tuple[Tag, ...]:
     return tuple(tags)
 
 
-def _security(data: dict[str, Any]) -> tuple[SecurityScheme, ...]:
-    schemes = (data.get("components") or {}).get("securitySchemes") or {}
+def _security(spec: Spec) -> tuple[SecurityScheme, ...]:
+    schemes = spec.security_schemes
     return tuple(
         SecurityScheme(
             key=str(k),

@@ -17,7 +17,7 @@ from generator.lower.responses import error_responses, response
 from generator.lower.schemas import Schemas
 from generator.lower.spec_examples import response_examples
 from generator.lower.streams import stream_response
-from generator.oas32 import is_3_2, path_operations
+from generator.oas32 import path_operations
 from generator.text import html_to_text
 
 
@@ -33,8 +33,8 @@ def operations(s: Schemas, wanted_ids: tuple[str, ...], file: str) -> list[Opera
     found: set[str] = set()
     known: list[str] = []
     raw: list[tuple[str, str, list[str | int], dict[str, Any], dict[str, Any]]] = []
-    paths = s.data.get("paths") or {}
-    newer = is_3_2(s.data)
+    paths = s.spec.paths
+    newer = s.spec.newer
     for path in sorted(paths):
         item, _ = s.resolver.deref(paths[path], join("/paths", path))
         for method, parts, op in path_operations(item, newer):
@@ -100,7 +100,7 @@ def _operation(
     params = name_parameters(params)
     params.sort(key=lambda p: not p.required)  # stable: spec order within each group
     servers = server_urls(op.get("servers") or item.get("servers"))
-    base = server_urls(s.data.get("servers"))
+    base = server_urls(s.spec.servers)
     server = servers[0] if servers and (not base or servers[0] != base[0]) else None
     clean, fixed_query = split_path_key(path)
     success = response(s, op, where, type_prefix, raw)
@@ -218,7 +218,7 @@ def spec_operation(s: Schemas, op: Operation) -> dict[str, Any]:
     or ``/paths/<key>/additionalOperations/<method>``, the key as written (``op.path`` has no
     ``?query`` or ``#fragment``), the path item possibly a ``$ref``."""
     _, _, key, *rest = [unescape(p) for p in op.where.split("/")]
-    node: Any = s.resolver.deref((s.data.get("paths") or {}).get(key) or {}, "")[0]
+    node: Any = s.resolver.deref(s.spec.paths.get(key) or {}, "")[0]
     for part in rest:
         node = node.get(part) if isinstance(node, dict) else None
     found, _ = s.resolver.deref(node, op.where) if isinstance(node, dict) else ({}, "")

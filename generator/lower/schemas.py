@@ -40,6 +40,7 @@ from generator.lower.typeops import (
 )
 from generator.lower.unions import lower_union
 from generator.lower.values import spec_values
+from generator.parse import Spec
 from generator.primitives import lowered
 from generator.refs import Resolver
 from generator.text import html_to_text
@@ -50,10 +51,10 @@ MAX_TYPE_NESTING = 64
 
 
 class Schemas:
-    def __init__(self, data: dict[str, Any], file: str, profile: Profile) -> None:
-        self.data = data
+    def __init__(self, spec: Spec, profile: Profile) -> None:
+        self.spec = spec
         self.profile = profile
-        self.resolver = Resolver(data, file)
+        self.resolver = Resolver(spec.data, spec.file)
         self.warnings: list[str] = []
         self.class_names: set[str] = {
             *PACKAGE_NAMES,
@@ -87,7 +88,7 @@ class Schemas:
 
     # Components --------------------------------------------------------------------------
     def name_components(self) -> None:
-        schemas = self.data.get("components", {}).get("schemas", {}) or {}
+        schemas = self.spec.schemas
         keys = sorted(schemas)
         names = naming.uniquify([naming.class_name(k) for k in keys], self.class_names)
         modules = naming.uniquify([naming.module_name(k, "model") for k in keys], fold_case=True)

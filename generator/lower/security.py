@@ -28,6 +28,7 @@ from generator.errors import join
 from generator.ir import Credential, OAuth, OAuthFlow, Operation
 from generator.lower.operations import spec_operation
 from generator.lower.schemas import Schemas
+from generator.parse import Spec
 from generator.text import html_to_text
 
 # Constructor keywords a credential argument must not take.
@@ -44,7 +45,7 @@ class Security:
         self.s = s
         profile = s.profile
         renames = dict(profile.credentials)
-        raw = (s.data.get("components") or {}).get("securitySchemes") or {}
+        raw = s.spec.security_schemes
         if not raw:
             # A spec that declares no scheme at all (often one that forgot to) keeps a bearer
             # ``api_key``, as every client had before schemes were read: for APIs that need a
@@ -134,10 +135,10 @@ class Security:
         )
 
     def _default(self) -> Any:
-        data = self.s.data
+        data = self.s.spec.data
         if "security" in data:
             return data.get("security")
-        if any(isinstance(op, dict) and "security" in op for op in _operations(data)):
+        if any(isinstance(op, dict) and "security" in op for op in _operations(self.s.spec)):
             return None  # requirements exist, just none at the top: nothing by default
         return [{key: []} for key in self.slots]
 
@@ -253,10 +254,5 @@ def _describe(node: dict[str, Any]) -> str:
     return f"http {node.get('scheme', '?')}" if kind == "http" else kind
 
 
-def _operations(data: dict[str, Any]) -> list[Any]:
-    return [
-        op
-        for item in (data.get("paths") or {}).values()
-        if isinstance(item, dict)
-        for op in item.values()
-    ]
+def _operations(spec: Spec) -> list[Any]:
+    return [op for item in spec.paths.values() if isinstance(item, dict) for op in item.values()]

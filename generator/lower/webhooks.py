@@ -26,8 +26,7 @@ def webhooks(s: Schemas) -> Webhooks | None:
     profile = s.profile
     field = profile.webhook_type_field
     events: list[WebhookEvent] = []
-    section = s.data.get("webhooks")
-    section = section if isinstance(section, dict) else {}
+    section = s.spec.webhooks
     for key in sorted(section, key=str):
         found = _payload(s, section[key], join("/webhooks", str(key)))
         if found is None:
@@ -40,7 +39,7 @@ def webhooks(s: Schemas) -> Webhooks | None:
         events.append(WebhookEvent(str(key), type_, _values(s, schema, where, field), description))
     if profile.webhook_event:
         where = join("/components/schemas", profile.webhook_event)
-        node = (s.data.get("components") or {}).get("schemas", {}).get(profile.webhook_event)
+        node = s.spec.schemas.get(profile.webhook_event)
         if not isinstance(node, dict):
             s.warn(where, f"the profile's webhook_event {profile.webhook_event!r} is not a schema")
         else:

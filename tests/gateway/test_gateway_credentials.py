@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from support.inline_specs import api_of
+from support.inline_specs import api_of, valid_spec
 from support.paths import SHARED
 from support.processes import gateway
 from support.recording_server import Recorder, recording_server
@@ -68,7 +68,7 @@ def _schemes_api() -> Api:
             }
         },
     }
-    return build_api(BuildInput(data, "s.yaml", "s.yaml", make_profile({}, "Schemes API")))
+    return build_api(BuildInput(valid_spec(data), "s.yaml", make_profile({}, "Schemes API")))
 
 
 SCHEMES = _schemes_api()

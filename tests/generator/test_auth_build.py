@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.inline_specs import valid_spec
 
 from generator.config import make_profile
 from generator.errors import GeneratorError
@@ -25,7 +26,9 @@ def _api(schemes: dict[str, Any], extra: dict[str, Any] | None = None, **profile
         "components": {"securitySchemes": schemes, "schemas": {}},
         **(extra or {}),
     }
-    return build_api(BuildInput(data, "f.yaml", "f.yaml", make_profile(profile, "Flows API")))
+    return build_api(
+        BuildInput(valid_spec(data, "f.yaml"), "f.yaml", make_profile(profile, "Flows API"))
+    )
 
 
 def test_flows_become_grants_with_their_keywords() -> None:

@@ -13,7 +13,7 @@ import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.inline_specs import api_of, form_op
+from support.inline_specs import api_of, form_op, valid_spec
 
 from generator import cache, format
 from generator.config import make_profile
@@ -169,7 +169,7 @@ def test_operation_descriptors_are_rendered_as_black_writes_them() -> None:
             },
         },
     }
-    api = build_api(BuildInput(data, "s.yaml", "spec/s.yaml", make_profile({}, "Demo API")))
+    api = build_api(BuildInput(valid_spec(data), "spec/s.yaml", make_profile({}, "Demo API")))
     text = render_package(api, "demo")["_operations.py"]
     for keyword in ("wire_names={", "responses={", "errors={", "security=(", "credentials={"):
         assert keyword in text, keyword  # the layouts under test are there

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from generator.errors import GeneratorError
 from generator.load import load_document
-from generator.parse import parse_document
+from generator.lower import build_api
+from generator.parse import Spec, parse_document
 
 MINIMAL = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n"
 
@@ -67,7 +73,10 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_openapi_3_0_and_3_1_parse(tmp_path: Path, version: str) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(MINIMAL.replace("3.0.3", version))
-    assert parse_document(load_document(path)).openapi == version
+    spec = parse_document(load_document(path))
+    assert spec.data["openapi"] == version
+    assert spec.version == version[:3]
+    assert (spec.title, spec.paths, spec.schemas) == ("T", {}, {})
 
 
 def test_swagger_2_is_refused_with_its_version(tmp_path: Path) -> None:
@@ -83,3 +92,62 @@ def test_invalid_document_error_points_at_the_place(tmp_path: Path) -> None:
     with pytest.raises(GeneratorError) as caught:
         parse_document(load_document(path))
     assert caught.value.where == "/paths/~1x/get/responses"
+
+
+def test_only_parsing_makes_the_spec_the_builder_takes() -> None:
+    """``build_api`` takes a ``Spec`` (mypy holds every caller to it), and the one place in the
+    generator that constructs a ``Spec`` is ``parse_document``, after validation."""
+    assert build_api.__annotations__["inp"] == "BuildInput"
+    from generator.lower import BuildInput
+
+    assert BuildInput.__annotations__["spec"] == "Spec"
+    makers = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == Spec.__name__
+            ):
+                makers.append(path.relative_to(ROOT).as_posix())
+    assert makers == ["generator/parse.py"]
+    assert "return Spec(" in (ROOT / "generator" / "parse.py").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "loaded", "left_out"),
+    [("3.0.3", "v3_0", "v3_1"), ("3.1.0", "v3_1", "v3_0")],
+)
+def test_parsing_imports_only_the_models_of_the_documents_version(
+    tmp_path: Path, version: str, loaded: str, left_out: str
+) -> None:
+    """openapi-pydantic's package builds the 3.0 and 3.1 models together; parsing loads only
+    the version a document needs, and a plain import of the package afterwards still works.
+    """
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL.replace("3.0.3", version))
+    code = f"""
+        import sys
+        from pathlib import Path
+        from generator.load import load_document
+        from generator.parse import parse_document
+        parse_document(load_document(Path({str(path)!r})))
+        models = sorted(m for m in sys.modules if m.startswith("openapi_pydantic"))
+        assert "openapi_pydantic.v3.{loaded}" in models, models
+        assert "openapi_pydantic.v3.{left_out}" not in models, models
+        assert "openapi_pydantic" not in models, models  # the package __init__ never ran
+        import openapi_pydantic
+        from openapi_pydantic.v3 import v3_0, v3_1
+        assert openapi_pydantic.OpenAPI is v3_1.OpenAPI
+        v3_0.OpenAPI.model_validate({{"openapi": "3.0.3", "info": {{"title": "T", "version": "1"}}, "paths": {{}}}})
+        print("ok")
+    """
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"GENERATOR_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.stdout.strip() == "ok", run.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.inline_specs import valid_spec
 from support.paging_server import SPEC
 
 from generator.config import make_profile
@@ -15,7 +16,9 @@ from generator.lower import BuildInput, build_api
 
 
 def _api(spec: dict[str, Any], profile: dict[str, Any] | None = None) -> Api:
-    return build_api(BuildInput(spec, "s.json", "s.json", make_profile(profile or {}, "Demo")))
+    return build_api(
+        BuildInput(valid_spec(spec, "s.json"), "s.json", make_profile(profile or {}, "Demo"))
+    )
 
 
 def _op(api: Api, op_id: str) -> Operation:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from generator.config import make_profile
 from generator.ir import Api
+from generator.load import Document
 from generator.lower import BuildInput, build_api
+from generator.parse import Spec, parse_document
+
+
+def valid_spec(data: dict[str, Any], file: str = "s.yaml") -> Spec:
+    """``data`` validated as ``generate`` validates a loaded file (repairs and warnings too):
+    the only way to a ``Spec`` the builder takes."""
+    return parse_document(Document(path=Path(file), data=data, sha256=""))
 
 
 def api_of(
@@ -19,7 +28,7 @@ def api_of(
         "paths": paths,
         "components": {"schemas": schemas or {}},
     }
-    return build_api(BuildInput(data, "s.yaml", "spec/s.yaml", make_profile({}, "Demo API"), ops))
+    return build_api(BuildInput(valid_spec(data), "spec/s.yaml", make_profile({}, "Demo API"), ops))
 
 
 def form_op(
