@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any, get_args
 
@@ -95,6 +96,10 @@ def test_every_row_is_one_the_runtime_and_the_package_know(name: str) -> None:
     # a name the generated code imports is one the import table places and no model may take
     if row.annotation not in ("str", "int", "float", "bool", "bytes", "None"):
         assert row.annotation in SOURCES
+        home = SOURCES[row.annotation]
+        if home.startswith("._"):  # the runtime defines it
+            runtime = importlib.import_module(f"generator.templates.runtime{home}")
+            assert hasattr(runtime, row.annotation), (home, row.annotation)
         assert row.annotation in MODEL_MODULE_NAMES or row.annotation in ("FileInput", "RawContent")
     if row.json is not None:
         assert pytypes.json_types(Prim(row.name)) == set(row.json)
