@@ -45,14 +45,15 @@ def build_api(inp: BuildInput) -> Api:
     s.name_components()
     ops = operations(s, inp.operations, spec.file)
     if not inp.operations:
-        s.model_queue.extend(sorted(s.components))
+        s.registry.queue_components()
         s.name_component_aliases()
     security = Security(s)
     ops = [replace(op, security=security.of(op)) for op in ops]
     hooks = webhooks(s)
     s.drain_models()
     ops = with_paging(s, ops)
-    ops, params = rename(shared_names(s), ops, list(s.params.values()))
+    registry = s.registry
+    ops, params = rename(shared_names(registry), ops, list(registry.params.values()))
     servers = server_urls(spec.servers)
     base_url = servers[0] if servers else ""
     all_servers = [base_url] if base_url else []
@@ -69,12 +70,12 @@ def build_api(inp: BuildInput) -> Api:
         servers=tuple(all_servers),
         security=_security(spec),
         operations=tuple(ops),
-        models=tuple(sorted(s.models.values(), key=lambda m: (m.module, m.name))),
-        aliases=tuple(s.aliases),
+        models=tuple(sorted(registry.models.values(), key=lambda m: (m.module, m.name))),
+        aliases=tuple(registry.aliases),
         params_types=tuple(params),
         profile=inp.profile,
         # a place lowered twice warns once
-        warnings=tuple(dict.fromkeys([*spec.warnings, *s.warnings])),
+        warnings=tuple(dict.fromkeys([*spec.warnings, *registry.warnings])),
         credentials=security.credentials,
         default_security=security.alternatives(security.default),
         oauth=security.oauth,
@@ -85,7 +86,7 @@ def build_api(inp: BuildInput) -> Api:
 
 def with_paging(s: Schemas, ops: list[Operation]) -> list[Operation]:
     """Each operation with how it pages (models are all built by now)."""
-    types = Types(s.models, {a.name: a for a in s.aliases})
+    types = Types(s.registry.models, {a.name: a for a in s.registry.aliases})
     configured = {op_id: dict(pairs) for op_id, pairs in s.profile.paging}
     configured |= {normalize_operation_id(k): v for k, v in configured.items()}
     done = []

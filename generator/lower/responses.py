@@ -126,7 +126,7 @@ def _json_response(
     type_ = s.lower(schema, swhere, "response", name, module)
     if type_ == ANY:
         return MediaResponse(media, "any", ANY), (None, None)
-    model = s.models.get(type_.name) if isinstance(type_, ModelRef) else None
+    model = s.registry.models.get(type_.name) if isinstance(type_, ModelRef) else None
     page = (model.paging, model.item_type) if model else (None, None)
     return MediaResponse(media, "model", named(s, type_, name, module)), page
 
@@ -136,10 +136,9 @@ def named(s: Schemas, type_: TypeRef, name: str, module: str) -> ModelRef:
     ...), so the runtime can load what it reads a response or a streamed item as by name."""
     if isinstance(type_, ModelRef):
         return type_
-    (alias,) = naming.uniquify([naming.class_name(name)], s.class_names)
-    s.class_names.add(alias)
+    alias = s.registry.claim(naming.class_name(name))
     deps = tuple(sorted({r.name for r in model_refs(type_)}))
-    s.aliases.append(Alias(name=alias, module=module, type=type_, deps=deps))
+    s.registry.add_alias(Alias(name=alias, module=module, type=type_, deps=deps))
     return ModelRef(alias, module)
 
 

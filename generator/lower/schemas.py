@@ -1,7 +1,8 @@
 """Schemas → IR types: component models, inline models, request TypedDicts and type lowering.
 
-``Schemas`` holds what lowering accumulates (named components, models, aliases, TypedDicts,
-cycle guards, warnings); the operation builders call ``lower`` on it for every schema they meet.
+``Schemas`` lowers one document's schemas: the operation builders call ``lower`` on it for
+every schema they meet. What it names and builds goes to its ``registry`` (``lower.registry``),
+through the registry's methods; the cycle guards of a lowering in progress stay here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from generator.ir import (
     Side,
     TypeRef,
 )
-from generator.lower.reserved import BUILTIN_CLASS_NAMES, MODEL_MODULE_NAMES, PACKAGE_NAMES
+from generator.lower.registry import Registry
+from generator.lower.reserved import MODEL_MODULE_NAMES
 from generator.lower.typeops import (
     ANY,
     NONE,
@@ -55,52 +57,24 @@ class Schemas:
         self.spec = spec
         self.profile = profile
         self.resolver = Resolver(spec.data, spec.file)
-        self.warnings: list[str] = []
-        self.class_names: set[str] = {
-            *PACKAGE_NAMES,
-            *BUILTIN_CLASS_NAMES,
-            profile.client_class,
-            profile.async_client_class,
-            profile.error_base,
-            *(cls for _, cls in profile.status_errors),
-            *(cls for _, cls in profile.error_types),
-        }
-        # Component schemas that become models: pointer -> (class name, module)
-        self.components: dict[str, tuple[str, str]] = {}
-        self.component_aliases: dict[str, tuple[str, str]] = {}
-        self.component_by_name: dict[str, str] = {}  # model class name -> pointer
-        self.models: dict[str, Model] = {}  # by class name
-        self.model_queue: list[str] = []  # component pointers still to build
-        self.inline_models: dict[tuple[Any, ...], ModelRef] = {}
-        self.aliases: list[Alias] = []
-        self.params: dict[str, ParamsType] = {}  # by class name
-        self.inline_params: dict[tuple[Any, ...], ParamsRef] = {}
-        self.params_owners: dict[str, set[str]] = {}  # inline request type -> operations using it
-        self.params_titles: dict[str, str] = {}  # inline request type -> its schema's title
-        self.component_params: dict[str, ParamsRef] = {}
-        self.inlining: set[str] = set()  # non-model refs being lowered (cycle guard)
-        self.inline_objects: set[str] = set()  # inline objects being lowered (cycle guard)
-        # (property pointer, "readOnly"/"writeOnly"): properties left out of one side
-        self.one_sided: set[tuple[str, str]] = set()
+        self.registry = Registry(profile)
+        self._inlining: set[str] = set()  # non-model refs being lowered (cycle guard)
+        self._inline_objects: set[str] = set()  # inline objects being lowered (cycle guard)
 
     def warn(self, where: str, message: str) -> None:
-        self.warnings.append(f"#{where}: {message}")
+        self.registry.warn(where, message)
 
     # Components --------------------------------------------------------------------------
     def name_components(self) -> None:
         schemas = self.spec.schemas
         keys = sorted(schemas)
-        names = naming.uniquify([naming.class_name(k) for k in keys], self.class_names)
+        names = self.registry.claim_all([naming.class_name(k) for k in keys])
         modules = naming.uniquify([naming.module_name(k, "model") for k in keys], fold_case=True)
         for key, name, module in zip(keys, names, modules, strict=True):
             where = join("/components/schemas", key)
             # Objects become models; anything else (a union, an enum) a named type alias.
-            if self.is_object(schemas[key], where):
-                self.components[where] = (name, module)
-                self.component_by_name[name] = where
-            else:
-                self.component_aliases[where] = (name, module)
-            self.class_names.add(name)
+            model = self.is_object(schemas[key], where)
+            self.registry.add_component(where, (name, module), model=model)
 
     def is_object(self, node: Any, where: str, seen: frozenset[str] = frozenset()) -> bool:
         node, where = self.resolver.deref(node, where)
@@ -118,32 +92,28 @@ class Schemas:
         return False
 
     def drain_models(self) -> None:
-        while self.model_queue:
-            where = self.model_queue.pop(0)
-            name, module = self.components[where]
-            if name in self.models:
+        while (where := self.registry.next_queued()) is not None:
+            name, module = self.registry.components[where]
+            if name in self.registry.models:
                 continue
             node = self.component(where)
-            self.models[name] = self._model(
-                node, where, name, module, schema_key=where.rsplit("/", 1)[1]
-            )
+            key = where.rsplit("/", 1)[1]
+            self.registry.add_model(self._model(node, where, name, module, schema_key=key))
 
     def name_component_aliases(self) -> None:
-        for where, (name, module) in sorted(self.component_aliases.items()):
+        for where, (name, module) in sorted(self.registry.component_aliases.items()):
             node = self.resolver.target("#" + where, where)[0]
             type_ = self.lower(node, where, "response", name, module)
             deps = tuple(sorted({r.name for r in model_refs(type_)}))
-            self.aliases.append(Alias(name=name, module=module, type=type_, deps=deps))
+            self.registry.add_alias(Alias(name=name, module=module, type=type_, deps=deps))
 
     def component(self, where: str) -> Any:
         """The component schema at pointer ``where``, with any ``$ref`` chain followed."""
         return self.resolver.deref(self.resolver.target("#" + where, where)[0], where)[0]
 
     def model_ref(self, where: str) -> ModelRef:
-        name, module = self.components[where]
-        if name not in self.models and where not in self.model_queue:
-            self.model_queue.append(where)
-        return ModelRef(name, module)
+        self.registry.queue(where)
+        return ModelRef(*self.registry.components[where])
 
     # Models ------------------------------------------------------------------------------
     def _model(
@@ -226,7 +196,6 @@ class Schemas:
                 if self._marked(schema, pwhere, other):
                     del props[wire]
                     required.discard(wire)
-                    self.one_sided.add((pwhere, other))
         return [(w, s, p) for w, (s, p) in props.items()], required
 
     def _marked(self, schema: Any, where: str, keyword: str) -> bool:
@@ -267,20 +236,20 @@ class Schemas:
         self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
     ) -> TypeRef:
         target, twhere = self.resolver.target(node["$ref"], where)
-        if twhere in self.components:
+        if twhere in self.registry.components:
             if side == "response":
                 # A component object that is itself nullable (Plaid's PlaidError): X | None
                 ref = self.model_ref(twhere)
                 return with_none(ref) if _is_nullable(self.component(twhere)) else ref
             return self._component_params(twhere)
-        if twhere in self.inlining:
+        if twhere in self._inlining:
             self.warn(where, "recursive schema that is not an object; typed as Any at the cycle")
             return ANY
-        self.inlining.add(twhere)
+        self._inlining.add(twhere)
         try:
             return self.lower(target, twhere, side, name, owner)
         finally:
-            self.inlining.discard(twhere)
+            self._inlining.discard(twhere)
 
     def _lower_inline(
         self, node: dict[str, Any], where: str, side: Side, name: str, owner: str
@@ -380,23 +349,22 @@ class Schemas:
             return MapOf(ANY)
         name = name or "Object"
         # allOf copies a component's properties inline; one of them may hold that allOf again.
-        if where in self.inline_objects:
+        if where in self._inline_objects:
             self.warn(
                 where, "an inline object that contains itself (through allOf); typed Any here"
             )
             return ANY
-        self.inline_objects.add(where)
+        self._inline_objects.add(where)
         try:
             if side == "request":
                 return self._inline_params(node, where, name, owner)
             model = self._model(node, where, naming.class_name(name), owner, schema_key=where)
             key = ("model", model.fields, model.extra_values)
-            found = self.inline_models.get(key)
+            found = self.registry.inline_model(key)
             if found is not None:
                 return found
-            (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
-            self.class_names.add(class_name)
-            self.models[class_name] = Model(
+            class_name = self.registry.claim(naming.class_name(name))
+            inline = Model(
                 name=class_name,
                 module=owner,
                 schema_key=model.schema_key,
@@ -408,11 +376,9 @@ class Schemas:
                 paging=model.paging,
                 item_type=model.item_type,
             )
-            ref = ModelRef(class_name, owner)
-            self.inline_models[key] = ref
-            return ref
+            return self.registry.add_inline_model(key, inline)
         finally:
-            self.inline_objects.discard(where)
+            self._inline_objects.discard(where)
 
     # Request-side TypedDicts -------------------------------------------------------------
     def _params_fields(
@@ -435,32 +401,28 @@ class Schemas:
     def _inline_params(self, node: dict[str, Any], where: str, name: str, owner: str) -> ParamsRef:
         fields = self._params_fields(node, where, name, owner)
         key = tuple((f.wire_name, f.type, f.required) for f in fields)
-        found = self.inline_params.get(key)
+        found = self.registry.inline_params(key, owner)
         if found is not None:
-            self.params_owners[found.name].add(owner)
             return found
-        (class_name,) = naming.uniquify([naming.class_name(name)], self.class_names)
-        self.class_names.add(class_name)
-        self.params[class_name] = params_type(class_name, where, owner, fields)
-        ref = ParamsRef(class_name)
-        self.inline_params[key] = ref
-        self.params_owners[class_name] = {owner}
-        if isinstance(node.get("title"), str) and node["title"].strip():
-            self.params_titles[class_name] = node["title"]
-        return ref
+        class_name = self.registry.claim(naming.class_name(name))
+        title = node.get("title")
+        return self.registry.add_inline_params(
+            key,
+            params_type(class_name, where, owner, fields),
+            title if isinstance(title, str) and title.strip() else None,
+        )
 
     def _component_params(self, where: str) -> ParamsRef:
-        found = self.component_params.get(where)
+        found = self.registry.component_params(where)
         if found is not None:
             return found
-        model_name, module = self.components[where]
-        (class_name,) = naming.uniquify([model_name + "Params"], self.class_names)
-        self.class_names.add(class_name)
+        model_name, module = self.registry.components[where]
+        class_name = self.registry.claim(model_name + "Params")
         ref = ParamsRef(class_name)
-        self.component_params[where] = ref  # before the fields: a schema may refer to itself
+        self.registry.reserve_component_params(where, ref)  # a schema may refer to itself
         node = self.component(where)
         fields = self._params_fields(node, where, class_name, module)
-        self.params[class_name] = params_type(class_name, where, module, fields)
+        self.registry.add_params(params_type(class_name, where, module, fields))
         return ref
 
     def description(self, node: Any, where: str) -> str:

@@ -14,16 +14,16 @@ from dataclasses import replace
 
 from generator import naming
 from generator.ir import ListOf, MapOf, Operation, ParamsRef, ParamsType, TypeRef, UnionOf
-from generator.lower.schemas import Schemas
+from generator.lower.registry import Registry
 
 
-def shared_names(s: Schemas) -> dict[str, str]:
+def shared_names(registry: Registry) -> dict[str, str]:
     """Old name -> new name of the shared inline types that have a title."""
-    taken = set(s.class_names)
+    taken = set(registry.taken)
     renamed: dict[str, str] = {}
-    for name in s.params:
-        title = s.params_titles.get(name)
-        if title is None or len(s.params_owners.get(name, ())) < 2:
+    for name in registry.params:
+        title = registry.params_title(name)
+        if title is None or len(registry.params_owners(name)) < 2:
             continue
         wanted = naming.class_name(title)
         if wanted == name or wanted in taken:  # a model or another type has it: no "_2" names

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.errors import join
 from generator.ir import ModelRef, Side, TypeRef, UnionOf
+from generator.lower.registry import Registry
 from generator.lower.typeops import NONE, union
+from generator.refs import Resolver
 
-if TYPE_CHECKING:
-    from generator.lower.schemas import Schemas
+
+class Lowering(Protocol):
+    """What unions need of the schema lowering (``schemas.Schemas`` is one): lowering each
+    member, and reading a component model's properties to find its constant."""
+
+    registry: Registry
+    resolver: Resolver
+
+    def lower(self, node: Any, where: str, side: Side, name: str, owner: str) -> TypeRef: ...
+
+    def component(self, where: str) -> Any: ...
+
+    def object_properties(
+        self, node: dict[str, Any], where: str
+    ) -> tuple[list[tuple[str, Any, str]], set[str]]: ...
 
 
 def lower_union(
-    s: Schemas, node: dict[str, Any], key: str, where: str, side: Side, name: str, owner: str
+    s: Lowering, node: dict[str, Any], key: str, where: str, side: Side, name: str, owner: str
 ) -> TypeRef:
     members = node[key]
     needs_name = [i for i, m in enumerate(members) if _needs_name(m, join(where, key, i))]
@@ -35,7 +50,7 @@ def _needs_name(member: Any, where: str) -> bool:
     return "properties" in member or "allOf" in member or member.get("type") in ("object", "array")
 
 
-def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
+def discriminate(s: Lowering, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     """Tell the model members apart by a property with one constant value per model
     (Stripe's ``object``, or the spec's ``discriminator``: its ``mapping``, else each member's
     constant, else its schema name). Other members (an expandable field's ID string, None) stay
@@ -54,7 +69,7 @@ def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     for member in refs:
         tag = mapped.get(member.name) or _constant_of(s, member, prop)
         if tag is None and declared:  # implicit mapping: the schema's own name
-            where = s.component_by_name.get(member.name)
+            where = s.registry.pointer_of(member.name)
             tag = where.rsplit("/", 1)[1] if where else None
         if tag is None or tag in tags:
             # No property tells them apart: a response is matched to the member it fits.
@@ -68,21 +83,21 @@ def discriminate(s: Schemas, found: UnionOf, node: dict[str, Any]) -> UnionOf:
     return UnionOf((*head, tagged, *([NONE] if NONE in others else [])))
 
 
-def _mapping(s: Schemas, discriminator: dict[str, Any]) -> dict[str, str]:
+def _mapping(s: Lowering, discriminator: dict[str, Any]) -> dict[str, str]:
     """Model class name -> its one value in the discriminator's ``mapping``. A model named by
     two values is left out (a tag is one value), and so is a target that is no component."""
     mapping = discriminator.get("mapping")
     found: dict[str, list[str]] = {}
     for value, target in (mapping if isinstance(mapping, dict) else {}).items():
         ref = str(target) if str(target).startswith("#") else f"#/components/schemas/{target}"
-        model = s.components.get(ref[1:])
+        model = s.registry.components.get(ref[1:])
         if model is not None:
             found.setdefault(model[0], []).append(str(value))
     return {name: values[0] for name, values in found.items() if len(values) == 1}
 
 
-def _constant_of(s: Schemas, ref: ModelRef, prop: str) -> str | None:
-    where = s.component_by_name.get(ref.name)
+def _constant_of(s: Lowering, ref: ModelRef, prop: str) -> str | None:
+    where = s.registry.pointer_of(ref.name)
     if where is None:  # an inline model: no constant to go by
         return None
     node = s.component(where)

@@ -1,8 +1,9 @@
 """No import cycles in ``generator/`` (the runtime package included), counting imports made inside
 functions: a cycle hidden by a late import is still a cycle.
 
-Imports under ``if TYPE_CHECKING:`` are left out: they never run, so they cannot make an import
-order matter; they only name a type for an annotation.
+Imports under ``if TYPE_CHECKING:`` count too: they never run, but two modules that name each
+other's types are one design split in two files (``lower.schemas`` and ``lower.unions`` were;
+unions now states what it needs as a ``Protocol``).
 """
 
 from __future__ import annotations
@@ -30,30 +31,10 @@ def module_files(package_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _is_type_checking_block(node: ast.AST) -> bool:
-    if not isinstance(node, ast.If):
-        return False
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
-    """Every import statement, at any depth (functions, classes, try blocks), except those in
-    an ``if TYPE_CHECKING:`` block."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            found.append(node)
-        elif _is_type_checking_block(node):
-            assert isinstance(node, ast.If)
-            stack.extend(node.orelse)
-        else:
-            stack.extend(ast.iter_child_nodes(node))
-    return found
+    """Every import statement, at any depth (functions, classes, try blocks, ``if
+    TYPE_CHECKING:``)."""
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
 
 
 def import_graph(package_dir: Path) -> dict[str, set[str]]:
@@ -142,7 +123,9 @@ def test_a_cycle_through_a_function_level_import_is_found(tmp_path: Path) -> Non
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import x\n"
     )
     (pkg / "e.py").write_text("import pkg.d\n")
+    (pkg / "f.py").write_text("import pkg.d\n")
+    (pkg / "a.py").write_text("from pkg import b\nfrom pkg import f\n")
     graph = import_graph(pkg)
     assert graph["pkg.e"] == {"pkg.d"}
-    assert graph["pkg.d"] == set()  # only a type annotation's import
-    assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.sub.c"]]
+    assert graph["pkg.d"] == {"pkg.a"}  # a type annotation's import counts
+    assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.d", "pkg.f", "pkg.sub.c"]]
