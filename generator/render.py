@@ -25,6 +25,7 @@ from generator.resources import client_surface, render_resources, resource_modul
 from generator.views.auth import auth_keywords, webhook_view
 from generator.views.calls import call_statement
 from generator.views.descriptors import config_arguments, descriptors
+from generator.views.docstrings import docstring
 from generator.views.errors import error_view
 from generator.views.modules import model_modules, params_modules
 from generator.views.package import PackageView, model_index, package_view, resource_imports
@@ -153,38 +154,6 @@ def credential_doc(c: Credential) -> str:
 
 
 # Filters -----------------------------------------------------------------------------------
-def docstring(text: str, indent: str = "") -> str:
-    """Text made safe inside a triple-double-quoted (non-raw) docstring, lines indented.
-
-    Backslashes are doubled and ``\"\"\"`` escaped, so the text can neither end the string
-    nor start an escape; characters Python source cannot hold as they are (NUL and other
-    control characters) or that editors take for line breaks (U+2028/U+2029) become escapes,
-    lone surrogates the text ``\\udxxx``; a ``"`` at the very end is escaped, as it would run
-    into the closing quotes.
-    """
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(_docstring_char(c) for c in text)
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    out = ("\n" + indent).join(lines).replace("\n" + indent + "\n", "\n\n")
-    body = out[:-1]
-    if out.endswith('"') and (len(body) - len(body.rstrip("\\"))) % 2 == 0:  # not escaped yet
-        out = body + '\\"'
-    return out
-
-
-def _docstring_char(c: str) -> str:
-    if c in "\n\t":
-        return c
-    code = ord(c)
-    if code < 0x20 or code == 0x7F:
-        return f"\\x{code:02x}"
-    if code in (0x2028, 0x2029):
-        return f"\\u{code:04x}"
-    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (JSON allows it): not even escaped, since
-        return f"\\\\u{code:04x}"  # a class docstring must encode as UTF-8; shown as text
-    return c
-
-
 def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader(overrides),

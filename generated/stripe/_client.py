@@ -31,7 +31,8 @@ class StripeClient(SyncBaseClient):
             all calls, e.g. a gateway or a local mock.
         server_urls: Replacement per spec server URL, for finer control than ``base_url``.
         stripe_account: Sent as the ``Stripe-Account`` header.
-        stripe_version: Sent as the ``Stripe-Version`` header; defaults to the API version the client was generated from, ``2024-06-20``.
+        stripe_version: Sent as the ``Stripe-Version`` header; defaults to the API version the
+            client was generated from, ``2024-06-20``.
         timeout: Seconds, or an ``httpx.Timeout`` for connect and read separately.
         max_retries: Retries after connection errors, timeouts, 409, 429 and 5xx responses.
         http_client: An ``httpx.Client`` of your own (proxies, mTLS, transports); it is
@@ -85,16 +86,23 @@ class StripeClient(SyncBaseClient):
     ) -> AccountLink:
         """Create an account link
 
-        Creates a single-use link that sends a connected account's user to a Stripe-hosted flow, where they provide the information Stripe needs to activate the account.
+        Creates a single-use link that sends a connected account's user to a Stripe-hosted flow,
+        where they provide the information Stripe needs to activate the account.
 
         Args:
             account: ID of the connected account the link is for.
-            type: Which flow the link opens: `account_onboarding` for the first collection of details, `account_update` to change details later.
-            refresh_url: Where Stripe sends the user when the link has expired, was already visited or is otherwise invalid. Your page there should create a fresh account link and redirect to it.
-            return_url: Where Stripe sends the user when they leave or finish the flow. Reaching it does not mean every requirement was met.
+            type: Which flow the link opens: `account_onboarding` for the first collection of
+                details, `account_update` to change details later.
+            refresh_url: Where Stripe sends the user when the link has expired, was already visited
+                or is otherwise invalid. Your page there should create a fresh account link and
+                redirect to it.
+            return_url: Where Stripe sends the user when they leave or finish the flow. Reaching it
+                does not mean every requirement was met.
             expand: Fields of the response to expand.
-            collection_options: Which requirements to collect from the user, and whether to include future requirements.
-            collect: Deprecated: use `collection_options` instead. Which requirements to collect: `currently_due` or `eventually_due`.
+            collection_options: Which requirements to collect from the user, and whether to include
+                future requirements.
+            collect: Deprecated: use `collection_options` instead. Which requirements to collect:
+                `currently_due` or `eventually_due`.
         """
         return self._call(
             _ops.POST_ACCOUNT_LINKS,

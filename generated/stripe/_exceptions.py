@@ -25,7 +25,8 @@ class IdempotencyError(APIStatusError):
 
 
 class InvalidRequestError(APIStatusError):
-    """Raised for HTTP 400 or HTTP 404, or for an error body whose ``type`` is ``invalid_request_error``."""
+    """Raised for HTTP 400 or HTTP 404, or for an error body whose ``type`` is
+    ``invalid_request_error``."""
 
 
 # Error status ("404", "4XX", "default") -> the class raised for it.

@@ -10,7 +10,8 @@ class RequestOptions(_BaseRequestOptions, total=False):
     """Per-call settings: pass as ``request_options={...}`` to any method."""
 
     idempotency_key: str
-    """Sent as ``Idempotency-Key`` (calls other than GET, HEAD and OPTIONS) instead of a generated one, on every retry."""
+    """Sent as ``Idempotency-Key`` (calls other than GET, HEAD and OPTIONS) instead of a generated
+    one, on every retry."""
     stripe_account: str
     """Sent as the ``Stripe-Account`` header for this call."""
     stripe_version: str

@@ -36,7 +36,7 @@ from generator import naming, pipeline
 from generator.config import make_target
 from generator.errors import pointer
 from generator.ir import Api, Model, Operation
-from generator.render import docstring
+from generator.views.docstrings import docstring
 from generator.write import write_package
 
 pytestmark = pytest.mark.slow  # the fast lane leaves it out: generates and imports many random specs

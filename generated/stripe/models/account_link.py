@@ -7,7 +7,8 @@ from .._models import REQUIRED, BaseObject
 
 
 class AccountLink(BaseObject):
-    """A single-use URL that takes a connected account's user through a Stripe-hosted onboarding or update flow."""
+    """A single-use URL that takes a connected account's user through a Stripe-hosted onboarding or
+    update flow."""
 
     object: Literal["account_link"] | str = REQUIRED
     """Kind of object; always `account_link`."""

@@ -12,7 +12,8 @@ class ApiErrors(BaseObject):
     type: Literal["api_error", "card_error", "idempotency_error", "invalid_request_error"] | str = (
         REQUIRED
     )
-    """Category of the error: `api_error`, `card_error`, `idempotency_error` or `invalid_request_error`."""
+    """Category of the error: `api_error`, `card_error`, `idempotency_error` or
+    `invalid_request_error`."""
 
     code: str | None = None
     """A short machine-readable code for errors that can be handled in code."""

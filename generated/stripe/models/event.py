@@ -7,7 +7,9 @@ from .._models import REQUIRED, BaseObject
 
 
 class Event(BaseObject):
-    """Something that happened in the account (a charge succeeded, an invoice was paid): the object a webhook delivery carries, its `type` naming what happened and `data.object` holding the resource as it was then."""
+    """Something that happened in the account (a charge succeeded, an invoice was paid): the object
+    a webhook delivery carries, its `type` naming what happened and `data.object` holding the
+    resource as it was then."""
 
     id: str = REQUIRED
     """Unique identifier for the event."""

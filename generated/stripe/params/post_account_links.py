@@ -6,6 +6,7 @@ from typing import Literal, Required, TypedDict
 
 class PostAccountLinksCollectionOptions(TypedDict, total=False):
     fields: Required[Literal["currently_due", "eventually_due"]]
-    """`currently_due` collects what is due now; `eventually_due` also collects what will be due later."""
+    """`currently_due` collects what is due now; `eventually_due` also collects what will be due
+    later."""
     future_requirements: Literal["include", "omit"]
     """Whether to also collect requirements that take effect in the future."""
