@@ -10,8 +10,8 @@ cold and warm (it keeps no cache, so its warm run is a second cold one; ``--over
 ``--baseline REF``, the generator as committed at REF runs the same two steps first, so a change
 is measured against what it replaces under the same machine load.
 
-Figures are the CPU seconds (user + system) of each process tree and its wall seconds, and the
-peak RSS of its largest process; everything runs through the shim of ``run.py`` (exact
+Figures are the CPU seconds (user + system) of each process tree, its wall seconds and the
+peak RSS of its largest process (printed in the table); everything runs through the shim of ``run.py`` (exact
 ``wait4`` figures) on a snapshot of the generator (edits made meanwhile cannot leak in).
 openapi-python-client 0.29.1 runs from its own venv under ``$OCG_BENCH_HOME`` with
 ``literal_enums: true`` and its ruff post-hooks, as ``run.py generate`` runs it; a document it
@@ -113,10 +113,14 @@ def cold_and_warm(run: Callable[[Path, Path], Run], work: Path) -> tuple[Run, Ru
     return run(work / "out", work / "cache"), run(work / "out", work / "cache")
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def cell(run: Run) -> str:
     if run.returncode != 0:
         return "fails"
-    return f"{run.cpu_s:.2f} / {run.wall:.2f}"
+    return f"{run.cpu_s:.2f} / {run.wall:.2f} / {run.max_rss_mb:.0f}"
 
 
 def main() -> int:
@@ -159,12 +163,14 @@ def main() -> int:
             if name == next(iter(docs)):
                 header = [f"{label} {phase}" for label in row for phase in ("cold", "warm")]
                 print(
-                    f"\nCPU s / wall s per run; other busy cores at start: {other_busy_cores():.1f}"
+                    "\nCPU s / wall s / peak RSS MB (largest process) per run; other busy cores"
+                    f" at start: {other_busy_cores():.1f}; load average {_load()}"
                 )
                 print("| document | " + " | ".join(header) + " |")
                 print("| --- |" + " ---: |" * len(header))
             cells = [cell(run) for runs in row.values() for run in runs]
             print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+        print(f"load average at the end: {_load()}")
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2) + "\n")
         ctx.close()
