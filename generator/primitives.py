@@ -44,6 +44,7 @@ class Primitive:
     schema: tuple[str, str | None] | None  # (JSON Schema type, format) lowered to it
     side: _Side | None  # the one side that schema lowers to it on; None: both
     annotation: str  # how the client spells it (response strings of a format read leniently)
+    home: str | None  # where generated code imports the annotation from; None: a builtin
     json: frozenset[str] | None  # JSON types of its values on the wire; None: any
     values: tuple[type, ...]  # Python classes an enum value may be to fit it; (): none compares
     example: object  # a realistic value (snippets, docs)
@@ -53,6 +54,7 @@ class Primitive:
 
 
 _STRING = frozenset({"string"})
+
 _FILE = ("example.pdf", b"%PDF-1.4 example")
 
 
@@ -67,11 +69,16 @@ def _row(
     input: Input = "text",
     values: tuple[type, ...] = (),
     side: _Side | None = None,
+    home: str | None = None,
 ) -> tuple[Name, Primitive]:
-    row = Primitive(name, schema, side, annotation, json, values, example, command, words, input)
+    row = Primitive(
+        name, schema, side, annotation, home, json, values, example, command, words, input
+    )
     return name, row
 
 
+# Columns: name, schema, annotation, json, example, command, words; then input, values, side
+# and home where they are not the first row's.
 PRIMITIVES: dict[Name, Primitive] = dict(
     [
         _row("str", ("string", None), "str", _STRING, "example", "str", "a string",
@@ -84,19 +91,21 @@ PRIMITIVES: dict[Name, Primitive] = dict(
              "true or false", "checkbox", (bool,)),
         _row("None", ("null", None), "None", frozenset({"null"}), None, "none", "null",
              values=(type(None),)),
-        _row("Any", None, "Any", None, "example", "any", "anything", "json"),
+        _row("Any", None, "Any", None, "example", "any", "anything", "json", home="typing"),
         _row("bytes", ("string", "binary"), "bytes", _STRING, b"example", "bytes", "a file",
              "file", side="response"),
         _row("FileInput", ("string", "binary"), "FileInput", _STRING, _FILE, "file", "a file",
-             "file", side="request"),
+             "file", side="request", home="._base_client"),
         # a raw request body (bytes, text or a file object), sent as given
-        _row("RawContent", None, "RawContent", None, b"example", "bytes", "a file", "file"),
+        _row("RawContent", None, "RawContent", None, b"example", "bytes", "a file", "file",
+             home="._encode"),
         _row("datetime", ("string", "date-time"), "DateTimeOrStr", _STRING,
-             "2024-01-01T00:00:00Z", "str", "a string", side="response"),
+             "2024-01-01T00:00:00Z", "str", "a string", side="response", home="._models"),
         _row("date", ("string", "date"), "DateOrStr", _STRING, "2024-01-01", "str", "a string",
-             side="response"),
+             side="response", home="._models"),
         _row("UUID", ("string", "uuid"), "UUIDOrStr", _STRING,
-             "123e4567-e89b-12d3-a456-426614174000", "str", "a string", side="response"),
+             "123e4567-e89b-12d3-a456-426614174000", "str", "a string", side="response",
+             home="._models"),
     ]
 )  # fmt: skip
 

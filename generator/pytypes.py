@@ -76,7 +76,7 @@ def names_in(types: Iterable[TypeRef], *, request: bool) -> set[str]:
     return spelling.names
 
 
-_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "None", "list", "dict"})
+_BUILTINS = frozenset({"list", "dict"})
 
 
 class _Spelling:
@@ -93,7 +93,8 @@ class _Spelling:
 
     def of(self, t: TypeRef) -> str:
         if isinstance(t, Prim):
-            return self._name(primitive(t.name).annotation)
+            row = primitive(t.name)
+            return row.annotation if row.home is None else self._name(row.annotation)
         if isinstance(t, Lit):
             # Literal cannot hold floats (PEP 586): a float value widens the type to float.
             exact = [v for v in t.values if not isinstance(v, float)]

@@ -19,6 +19,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from generator.primitives import PRIMITIVES
+
 LINE_LENGTH = 88  # ruff's default: a user's project checks the package with it
 
 # Where a name the templates print comes from, when it is not a model or TypedDict of the
@@ -28,7 +30,6 @@ SOURCES: dict[str, str] = {
         (
             "TYPE_CHECKING",
             "Annotated",
-            "Any",
             "Literal",
             "Required",
             "TypedDict",
@@ -46,19 +47,18 @@ SOURCES: dict[str, str] = {
             "OTHER",
             "REQUIRED",
             "BaseObject",
-            "DateOrStr",
-            "DateTimeOrStr",
             "Shape",
             "UnknownObject",
-            "UUIDOrStr",
             "match_by",
             "tag_by",
         ),
         "._models",
     ),
     **dict.fromkeys(("ListObject", "SearchResult"), "._pagination"),
-    **dict.fromkeys(("FileInput", "RawResponse"), "._base_client"),
-    **dict.fromkeys(("NOT_GIVEN", "NotGiven", "RawContent"), "._encode"),
+    **dict.fromkeys(("RawResponse",), "._base_client"),
+    **dict.fromkeys(("NOT_GIVEN", "NotGiven"), "._encode"),
+    # the primitives' annotations: Any, FileInput, RawContent, the lenient DateTimeOrStr, ...
+    **{p.annotation: p.home for p in PRIMITIVES.values() if p.home is not None},
     **dict.fromkeys(
         ("AsyncTokenProvider", "OAuthConfig", "TokenError", "TokenProvider"), "._oauth"
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import json
 from typing import Any, get_args
@@ -28,6 +29,7 @@ DECIMAL: Any = Primitive(
     schema=("string", "decimal"),
     side=None,
     annotation="str",
+    home=None,
     json=frozenset({"string"}),
     values=(str,),
     example="12.50",
@@ -94,12 +96,13 @@ def test_every_row_is_one_the_runtime_and_the_package_know(name: str) -> None:
     if row.command in _values.SCALARS:
         assert _values.fits(row.command, _values.text(row.example))
     # a name the generated code imports is one the import table places and no model may take
-    if row.annotation not in ("str", "int", "float", "bool", "bytes", "None"):
-        assert row.annotation in SOURCES
-        home = SOURCES[row.annotation]
-        if home.startswith("._"):  # the runtime defines it
-            runtime = importlib.import_module(f"generator.templates.runtime{home}")
-            assert hasattr(runtime, row.annotation), (home, row.annotation)
+    if row.home is None:
+        assert row.annotation == "None" or hasattr(builtins, row.annotation)
+    else:
+        assert SOURCES[row.annotation] == row.home
+        if row.home.startswith("._"):  # the runtime defines it
+            runtime = importlib.import_module(f"generator.templates.runtime{row.home}")
+            assert hasattr(runtime, row.annotation), (row.home, row.annotation)
         assert row.annotation in MODEL_MODULE_NAMES or row.annotation in ("FileInput", "RawContent")
     if row.json is not None:
         assert pytypes.json_types(Prim(row.name)) == set(row.json)
