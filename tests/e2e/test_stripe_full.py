@@ -128,7 +128,7 @@ def _sample(t: TypeRef, api: Api) -> Any:
         member = next(m for m in t.members if m != Prim("None") and m != Lit(("",)))
         return _sample(member, api)
     if isinstance(t, ParamsRef):
-        params = next(p for p in api.params_types if p.name == t.name)
+        params = api.params_type(t.name)
         fields = [f for f in params.fields if f.required] or list(params.fields[:1])
         return {f.wire_name: _sample(f.type, api) for f in fields}
     assert not isinstance(t, ModelRef)
