@@ -12,7 +12,7 @@ MAX_REF_HOPS = 64
 _KINDS = {str: "string", int: "number", float: "number", list: "list", type(None): "null"}
 
 
-def walk(data: Any, fragment: str) -> tuple[Any, str] | None:
+def walk(data: object, fragment: str) -> tuple[Any, str] | None:
     """The node at JSON pointer ``fragment`` in ``data`` and its normalized pointer, or None."""
     node: Any = data
     parts: list[str | int] = []
@@ -34,7 +34,7 @@ class Resolver:
         self.data = data
         self.file = file
 
-    def target(self, ref: Any, where: str) -> tuple[Any, str]:
+    def target(self, ref: object, where: str) -> tuple[Any, str]:
         """The node a ``$ref`` at ``where`` points to, and that node's pointer.
 
         ``where`` is the node holding the ``$ref``; errors name the ``$ref`` itself and the
@@ -75,7 +75,7 @@ class Resolver:
             )
         return found
 
-    def deref(self, node: Any, where: str) -> tuple[Any, str]:
+    def deref(self, node: object, where: str) -> tuple[Any, str]:
         """Follow ``$ref`` chains until a node that is not a reference.
 
         Every place that holds a reference (a schema, parameter, request body, response, path

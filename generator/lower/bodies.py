@@ -7,6 +7,7 @@ Of the media types an operation offers, the most structured one is used: JSON (a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
@@ -51,6 +52,18 @@ def choose_media(content: dict[str, Any]) -> tuple[str, BodyEncoding] | None:
     return (media[0], "raw") if media else None
 
 
+@dataclass(frozen=True)
+class _Chosen:
+    """The media type a request body is sent as, with what the spec says of it there."""
+
+    body: dict[str, Any]  # the request body object
+    media: str  # as the spec spells it
+    encoding: BodyEncoding
+    node: dict[str, Any]  # its media type object
+    where: str  # that object's pointer
+    bodyless: bool  # form fields of a GET, HEAD or DELETE: sent in the query string
+
+
 def body(
     s: Schemas,
     op: dict[str, Any],
@@ -66,6 +79,30 @@ def body(
     A GET, HEAD or DELETE sends no body: form fields declared on one (Stripe declares an
     empty form body on every GET, and fields on some DELETEs) go in the query string, as
     Stripe's own libraries send them (bracket style)."""
+    chosen = _choose(s, op, method, where)
+    if chosen is None:
+        return None
+    params += _parameters(s, chosen, prefix, owner)
+    if chosen.bodyless:
+        return None
+    items = chosen.node.get("itemSchema")
+    return Body(
+        media_type=chosen.media,
+        encoding=chosen.encoding,
+        required=bool(chosen.body.get("required")),
+        alternatives=tuple(str(m) for m in chosen.body.get("content") or {} if m != chosen.media),
+        examples=media_examples(s, chosen.node, chosen.where),
+        item_type=(
+            None
+            if items is None
+            else s.lower(
+                items, join(chosen.where, "itemSchema"), "request", prefix + "BodyItem", owner
+            )
+        ),
+    )
+
+
+def _choose(s: Schemas, op: dict[str, Any], method: str, where: str) -> _Chosen | None:
     if "requestBody" not in op:
         return None
     node, bwhere = s.resolver.deref(op["requestBody"], join(where, "requestBody"))
@@ -78,89 +115,76 @@ def body(
     # a media type object may be a $ref to components.mediaTypes (OpenAPI 3.2)
     media_node, cwhere = s.resolver.deref(content[media], join(bwhere, "content", media))
     media_node = media_node if isinstance(media_node, dict) else {}
-    schema = media_node.get("schema")
-    snode, swhere = s.resolver.deref(schema, join(cwhere, "schema")) if schema else ({}, cwhere)
-    required_body = bool(node.get("required"))
     bodyless = method in ("get", "head", "delete") and encoding == "form"
-    location: Location = "query" if bodyless else "body"
-    description = html_to_text(str(node.get("description", "")))
-    if encoding == "raw":
-        params.append(
-            Parameter(
-                py_name="body",
-                wire_name="",
-                location="body",
-                type=Prim("RawContent"),
-                required=required_body,
-                description=description,
-                description_source=str(node.get("description", "")),
-                **spec_values(s.resolver, (media_node, cwhere), (schema, join(cwhere, "schema"))),
-            )
-        )
-    elif isinstance(snode, dict) and s.is_object(snode, swhere):
-        encodings = media_node.get("encoding") or {}
-        props, required = s.object_properties(snode, swhere, "request")
-        for wire, pschema, pwhere in props:
-            if not wire:  # the runtime reads an empty wire name as "the whole body"
-                s.warn(
-                    pwhere,
-                    "a body property with an empty name is not supported; skipped",
-                )
-                continue
-            type_ = s.lower(pschema, pwhere, "request", prefix + naming.pascal(wire), owner)
-            params.append(
-                Parameter(
-                    py_name=wire,
-                    wire_name=wire,
-                    location=location,
-                    type=type_,
-                    required=required_body and wire in required,
-                    description=s.description(pschema, pwhere),
-                    description_source=s.prose(pschema, pwhere),
-                    deprecated=deprecation(s, pschema, pwhere, wire),
-                    **spec_values(s.resolver, (pschema, pwhere)),
-                    # as Stripe's libraries send them: see the docstring
-                    style="deepObject" if bodyless else "",
-                    explode=bodyless,
-                    nullable=encoding == "json" and has_none(type_),
-                    part_type=(
-                        _part_type(s, encodings.get(wire), pschema, pwhere)
-                        if encoding == "multipart"
-                        else None
-                    ),
-                )
-            )
-    else:
-        params.append(
-            Parameter(
-                py_name="body",
-                wire_name="",
-                location="body",
-                type=s.lower(schema, join(cwhere, "schema"), "request", prefix + "Body", owner),
-                required=required_body,
-                description=description,
-                description_source=str(node.get("description", "")),
-                **spec_values(s.resolver, (media_node, cwhere), (schema, join(cwhere, "schema"))),
-            )
-        )
-    if bodyless:
-        return None
-    items = media_node.get("itemSchema")
-    return Body(
-        media_type=media,
-        encoding=encoding,
-        required=required_body,
-        alternatives=tuple(str(m) for m in content if m != media),
-        examples=media_examples(s, media_node, cwhere),
-        item_type=(
-            None
-            if items is None
-            else s.lower(items, join(cwhere, "itemSchema"), "request", prefix + "BodyItem", owner)
-        ),
+    return _Chosen(node, media, encoding, media_node, cwhere, bodyless)
+
+
+def _parameters(s: Schemas, chosen: _Chosen, prefix: str, owner: str) -> list[Parameter]:
+    """An object body's properties, one keyword each; any other body one ``body`` keyword."""
+    schema = chosen.node.get("schema")
+    schema_at = join(chosen.where, "schema")
+    snode, swhere = s.resolver.deref(schema, schema_at) if schema else ({}, chosen.where)
+    if chosen.encoding != "raw" and isinstance(snode, dict) and s.is_object(snode, swhere):
+        return _property_parameters(s, chosen, snode, swhere, prefix, owner)
+    type_ = (
+        Prim("RawContent")
+        if chosen.encoding == "raw"
+        else s.lower(schema, schema_at, "request", prefix + "Body", owner)
     )
+    prose = str(chosen.body.get("description", ""))
+    return [
+        Parameter(
+            py_name="body",
+            wire_name="",
+            location="body",
+            type=type_,
+            required=bool(chosen.body.get("required")),
+            description=html_to_text(prose),
+            description_source=prose,
+            **spec_values(s.resolver, (chosen.node, chosen.where), (schema, schema_at)),
+        )
+    ]
 
 
-def _part_type(s: Schemas, encoding: Any, schema: Any, where: str) -> str | None:
+def _property_parameters(
+    s: Schemas, chosen: _Chosen, snode: dict[str, Any], swhere: str, prefix: str, owner: str
+) -> list[Parameter]:
+    encodings = chosen.node.get("encoding") or {}
+    location: Location = "query" if chosen.bodyless else "body"
+    required_body = bool(chosen.body.get("required"))
+    props, required = s.object_properties(snode, swhere, "request")
+    params: list[Parameter] = []
+    for wire, pschema, pwhere in props:
+        if not wire:  # the runtime reads an empty wire name as "the whole body"
+            s.warn(pwhere, "a body property with an empty name is not supported; skipped")
+            continue
+        type_ = s.lower(pschema, pwhere, "request", prefix + naming.pascal(wire), owner)
+        params.append(
+            Parameter(
+                py_name=wire,
+                wire_name=wire,
+                location=location,
+                type=type_,
+                required=required_body and wire in required,
+                description=s.description(pschema, pwhere),
+                description_source=s.prose(pschema, pwhere),
+                deprecated=deprecation(s, pschema, pwhere, wire),
+                **spec_values(s.resolver, (pschema, pwhere)),
+                # as Stripe's libraries send them: see ``body``'s docstring
+                style="deepObject" if chosen.bodyless else "",
+                explode=chosen.bodyless,
+                nullable=chosen.encoding == "json" and has_none(type_),
+                part_type=(
+                    _part_type(s, encodings.get(wire), pschema, pwhere)
+                    if chosen.encoding == "multipart"
+                    else None
+                ),
+            )
+        )
+    return params
+
+
+def _part_type(s: Schemas, encoding: object, schema: object, where: str) -> str | None:
     """A multipart part's content type: the spec's ``encoding.contentType``, else JSON for an
     object (OpenAPI's default) unless the encoding gives it a form style (Stripe's brackets).
     """

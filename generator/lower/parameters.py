@@ -137,7 +137,7 @@ def serialization(s: Schemas, pnode: dict[str, Any], where: str, location: str) 
     return str(style), explode is True
 
 
-def deprecation(s: Schemas, node: Any, where: str, wire: str) -> str | None:
+def deprecation(s: Schemas, node: object, where: str, wire: str) -> str | None:
     if not isinstance(node, dict) or not node.get("deprecated"):
         return None
     reason = re.sub(

@@ -76,7 +76,7 @@ class Schemas:
             model = self.is_object(schemas[key], where)
             self.registry.add_component(where, (name, module), model=model)
 
-    def is_object(self, node: Any, where: str, seen: frozenset[str] = frozenset()) -> bool:
+    def is_object(self, node: object, where: str, seen: frozenset[str] = frozenset()) -> bool:
         node, where = self.resolver.deref(node, where)
         if not isinstance(node, dict):
             return False
@@ -198,7 +198,7 @@ class Schemas:
                     required.discard(wire)
         return [(w, s, p) for w, (s, p) in props.items()], required
 
-    def _marked(self, schema: Any, where: str, keyword: str) -> bool:
+    def _marked(self, schema: object, where: str, keyword: str) -> bool:
         """Whether a property schema says ``keyword: true`` (``readOnly``/``writeOnly``): on
         itself, beside its ``$ref`` or on what it refers to, or on an ``allOf`` member."""
         for _ in range(8):  # a $ref chain; Resolver.deref reports cycles elsewhere
@@ -217,7 +217,7 @@ class Schemas:
         return False
 
     # Types -------------------------------------------------------------------------------
-    def lower(self, node: Any, where: str, side: Side, name: str, owner: str) -> TypeRef:
+    def lower(self, node: object, where: str, side: Side, name: str, owner: str) -> TypeRef:
         """The Python type for a schema. ``name`` and ``owner`` name an inline object type
         (a model or TypedDict) should this schema be one."""
         if node is True or node == {} or node is None:
@@ -425,10 +425,10 @@ class Schemas:
         self.registry.add_params(params_type(class_name, where, module, fields))
         return ref
 
-    def description(self, node: Any, where: str) -> str:
+    def description(self, node: object, where: str) -> str:
         return html_to_text(self.prose(node, where))
 
-    def prose(self, node: Any, where: str) -> str:
+    def prose(self, node: object, where: str) -> str:
         """The description as the spec writes it (a ``$ref``'s target's when it has none)."""
         if isinstance(node, dict) and "$ref" in node and "description" not in node:
             node, _ = self.resolver.deref(node, where)
@@ -444,7 +444,7 @@ _ANNOTATIONS = frozenset(
 )  # fmt: skip
 
 
-def _is_nullable(node: Any) -> bool:
+def _is_nullable(node: object) -> bool:
     """``nullable: true`` (3.0) or a type list with "null" (3.1)."""
     if not isinstance(node, dict):
         return False
@@ -452,7 +452,7 @@ def _is_nullable(node: Any) -> bool:
     return node.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
 
 
-def _annotates_only(member: Any) -> bool:
+def _annotates_only(member: object) -> bool:
     return isinstance(member, dict) and all(
         k in _ANNOTATIONS or str(k).startswith("x-") for k in member
     )

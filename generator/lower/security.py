@@ -21,6 +21,7 @@ scheme at all gets a bearer ``api_key`` (read from the profile's ``api_key_env``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from generator import naming
@@ -38,6 +39,8 @@ CONSTRUCTOR_NAMES = frozenset(
 NO_SCHEME = ""  # the key of the scheme assumed when a spec declares none
 Kind = Literal["bearer", "basic", "header", "query", "cookie"]
 Slot = tuple[Kind, str]  # what is sent: (kind, wire name or basic part)
+# Per slot: preferred argument name, the name it is sent under, its schemes, its description.
+_SlotFacts = tuple[dict[Slot, str], dict[Slot, str], dict[Slot, list[str]], dict[Slot, str]]
 
 
 class Security:
@@ -53,29 +56,7 @@ class Security:
             raw = {NO_SCHEME: {"type": "http", "scheme": "bearer"}}
             renames.setdefault(NO_SCHEME, "api_key")
         self.slots: dict[str, tuple[Slot, ...]] = {}  # usable scheme key -> what it sends
-        wanted: dict[Slot, str] = {}  # slot -> preferred argument name
-        wire: dict[Slot, str] = {}  # slot -> the name it is sent under, as the spec spells it
-        schemes_of: dict[Slot, list[str]] = {}
-        descriptions: dict[Slot, str] = {}
-        for key in sorted(raw, key=str):
-            node, where = s.resolver.deref(raw[key], join("/components/securitySchemes", str(key)))
-            if not isinstance(node, dict) or renames.get(str(key)) == "":
-                continue
-            found = _slots(node)
-            if not found:
-                s.warn(where, f"security scheme {key!r} ({_describe(node)}) is not supported: "
-                       "its credentials are never sent")  # fmt: skip
-                continue
-            self.slots[str(key)] = tuple(slot for slot, _, _ in found)
-            for slot, name, default in found:
-                rename = renames.get(str(key))
-                if slot not in wanted or rename:
-                    wanted[slot] = rename if rename and slot[0] != "basic" else default
-                wire.setdefault(slot, name)
-                schemes_of.setdefault(slot, [])
-                if key != NO_SCHEME:
-                    schemes_of[slot].append(str(key))
-                descriptions.setdefault(slot, html_to_text(str(node.get("description", ""))))
+        wanted, wire, schemes_of, descriptions = self._read_schemes(raw, renames)
         self.default = self._default()
         order = list(
             dict.fromkeys(slot for alt in self._slot_alternatives(self.default) for slot in alt)
@@ -102,6 +83,35 @@ class Security:
             )
             for slot in order
         )
+
+    def _read_schemes(self, raw: dict[Any, Any], renames: dict[str, str]) -> _SlotFacts:
+        """Fill ``slots`` from the usable schemes; for each slot its preferred argument name,
+        the name it is sent under, the schemes that send it and its description."""
+        s = self.s
+        wanted: dict[Slot, str] = {}  # slot -> preferred argument name
+        wire: dict[Slot, str] = {}  # slot -> the name it is sent under, as the spec spells it
+        schemes_of: dict[Slot, list[str]] = {}
+        descriptions: dict[Slot, str] = {}
+        for key in sorted(raw, key=str):
+            node, where = s.resolver.deref(raw[key], join("/components/securitySchemes", str(key)))
+            if not isinstance(node, dict) or renames.get(str(key)) == "":
+                continue
+            found = _slots(node)
+            if not found:
+                s.warn(where, f"security scheme {key!r} ({_describe(node)}) is not supported: "
+                       "its credentials are never sent")  # fmt: skip
+                continue
+            self.slots[str(key)] = tuple(slot for slot, _, _ in found)
+            for slot, name, default in found:
+                rename = renames.get(str(key))
+                if slot not in wanted or rename:
+                    wanted[slot] = rename if rename and slot[0] != "basic" else default
+                wire.setdefault(slot, name)
+                schemes_of.setdefault(slot, [])
+                if key != NO_SCHEME:
+                    schemes_of[slot].append(str(key))
+                descriptions.setdefault(slot, html_to_text(str(node.get("description", ""))))
+        return wanted, wire, schemes_of, descriptions
 
     def _oauth(self, raw: dict[Any, Any], renames: dict[str, str]) -> OAuth | None:
         flows: list[OAuthFlow] = []
@@ -216,7 +226,9 @@ def _runs_grants(raw: dict[Any, Any]) -> bool:
     )
 
 
-def _grants(scheme: str, flows: Any, where: str, warn: Any) -> list[OAuthFlow]:
+def _grants(
+    scheme: str, flows: object, where: str, warn: Callable[[str, str], None]
+) -> list[OAuthFlow]:
     """The grants of one scheme's ``flows`` the client can run, in a fixed order."""
     found: list[OAuthFlow] = []
     if not isinstance(flows, dict):

@@ -18,7 +18,7 @@ class Lowering(Protocol):
     registry: Registry
     resolver: Resolver
 
-    def lower(self, node: Any, where: str, side: Side, name: str, owner: str) -> TypeRef: ...
+    def lower(self, node: object, where: str, side: Side, name: str, owner: str) -> TypeRef: ...
 
     def component(self, where: str) -> Any: ...
 
@@ -44,7 +44,7 @@ def lower_union(
     return type_
 
 
-def _needs_name(member: Any, where: str) -> bool:
+def _needs_name(member: object, where: str) -> bool:
     if not isinstance(member, dict) or "$ref" in member:
         return False
     return "properties" in member or "allOf" in member or member.get("type") in ("object", "array")

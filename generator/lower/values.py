@@ -43,6 +43,6 @@ def _example(node: dict[str, Any]) -> Value | None:
     return None
 
 
-def _value(data: Any) -> Value:
+def _value(data: object) -> Value:
     # default=str: YAML reads an unquoted 2024-01-01 as a date, which JSON cannot hold
     return Value(json.dumps(data, default=str, ensure_ascii=False))

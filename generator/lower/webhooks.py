@@ -63,7 +63,7 @@ def webhooks(s: Schemas) -> Webhooks | None:
     )
 
 
-def _payload(s: Schemas, raw: Any, where: str) -> tuple[Any, str, str] | None:
+def _payload(s: Schemas, raw: object, where: str) -> tuple[Any, str, str] | None:
     """(schema, its pointer, description) of a webhook's JSON request body."""
     item, where = s.resolver.deref(raw, where)
     if not isinstance(item, dict):
@@ -86,7 +86,7 @@ def _payload(s: Schemas, raw: Any, where: str) -> tuple[Any, str, str] | None:
     return None
 
 
-def _values(s: Schemas, schema: Any, where: str, field: str) -> tuple[str, ...]:
+def _values(s: Schemas, schema: object, where: str, field: str) -> tuple[str, ...]:
     """The values the type field may hold: its ``const`` or ``enum`` (strings only)."""
     node, nwhere = s.resolver.deref(schema, where)
     if not isinstance(node, dict):
