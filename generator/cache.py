@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from contextlib import suppress
 from pathlib import Path
 
 
@@ -24,13 +25,21 @@ def read(path: Path) -> bytes | None:
 
 def write_quietly(target: Path, blob: bytes) -> None:
     """A cache is an optimisation: failing to write one must never fail generation."""
+    write(target, blob)
+
+
+def write(target: Path, blob: bytes) -> bool:
+    """Whether ``blob`` could be written (atomically: a reader sees the old or the new)."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob)
         tmp.replace(target)
     except OSError:
-        pass
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return False
+    return True
 
 
 class Pack:
