@@ -36,4 +36,4 @@ def call_statement(
 
 
 _PAD = " " * 8  # a method body's indentation
-_WIDTH = 100  # black's line length (format.MODE)
+_WIDTH = 100  # black's line length (format.LINE_LENGTH)

@@ -9,7 +9,7 @@ import black
 import pytest
 from support.inline_specs import api_of
 
-from generator.format import MODE
+from generator.format import black_mode
 from generator.ir import Operation, Parameter, Prim
 from generator.views.calls import call_statement
 
@@ -34,7 +34,7 @@ def test_the_call_is_laid_out_as_black_writes_it(
     op = _op(const, names, "request_options_2")
     line = call_statement(op, op.parameters, receiver, prefix)
     source = f"class C:\n    {prefix}def m(self):\n{line}\n"
-    assert black.format_str(source, mode=MODE) == source
+    assert black.format_str(source, mode=black_mode()) == source
     compile(source, "<call>", "exec")
     assert "request_options_2" in line and "locals" not in line
     assert all(f'"{n}": {n}' in line for n in names)
