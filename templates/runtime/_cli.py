@@ -461,7 +461,7 @@ class _Command:
         descriptor = getattr(operations, self.op["const"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            prepared = client._prepare(descriptor, args)
+            prepared = client._prepare(descriptor, args, None)
         kwargs = client._request_kwargs(prepared)
         request = client._http.build_request(prepared.method, prepared.url, **kwargs)
         client.close()
