@@ -18,7 +18,7 @@ from support.inline_specs import api_of, form_op, valid_spec
 from generator import cache, format
 from generator.config import make_profile
 from generator.lower import BuildInput, build_api
-from generator.render import RUNTIME_FILES, header, render_package
+from generator.render import RUNTIME_FILES, CompiledTemplates, header, render_package
 
 
 def test_runtime_files_are_tidy_and_formatted_already() -> None:
@@ -109,6 +109,8 @@ def test_each_template_is_compiled_once_per_run(monkeypatch: pytest.MonkeyPatch)
         return original(self, source, name, *a, **k)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    # compiled templates kept from earlier runs would hide the compile step: start from none
+    monkeypatch.setattr(CompiledTemplates, "load_bytecode", lambda self, bucket: None)
     paths = {
         f"/things{i}": form_op({"name": {"type": "string"}, "n": {"type": "integer"}})
         for i in range(3)
