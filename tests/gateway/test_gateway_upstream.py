@@ -226,7 +226,7 @@ def test_a_replayable_request_is_sent_again_once() -> None:
     assert len(connections) == 2
 
 
-def test_bytes_after_an_response_are_never_the_next_response() -> None:
+def test_bytes_after_a_response_are_never_the_next_response() -> None:
     """Finding 6: an upstream that sends more than its response's length; the extra bytes
     ("HTTP/1.1 200 ... evil") must not be read as the next request's response."""
     evil = OK + b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"

@@ -127,7 +127,7 @@ def test_a_broken_skeleton_is_refused_naming_the_field(tmp_path: Path) -> None:
     assert "version" in caught.value.message or "Field required" in caught.value.message
 
 
-def test_a_dangling_ref_in_an_response_leaves_that_response_untyped(tmp_path: Path) -> None:
+def test_a_dangling_ref_in_a_response_leaves_that_response_untyped(tmp_path: Path) -> None:
     responses = {
         **ok({"$ref": "#/components/schemas/Nope"}),
         "404": {"$ref": "#/components/responses/Gone"},

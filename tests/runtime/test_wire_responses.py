@@ -151,7 +151,7 @@ def test_json_binary_and_text_responses_come_back_as_model_bytes_and_str(
         assert client.put_thing() is None
 
 
-def test_an_response_in_an_undeclared_media_type_raises(
+def test_a_response_in_an_undeclared_media_type_raises(
     media: ModuleType, server: tuple[str, Recorder]
 ) -> None:
     url, recorder = server
