@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from generator.errors import GeneratorError
 from generator.ir import Api, Operation, Pagination
 
 
@@ -76,10 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.summary:
         print("| document | paged | styles | list-shaped, not paged | why not |")
         print("| --- | --- | --- | --- | --- |")
+    failed = 0
     for spec in args.specs:
-        api = _api(spec)
+        try:
+            api = _api(spec)
+        except GeneratorError as exc:  # one unreadable document does not stop the report
+            print(f"paging_report: {exc}", file=sys.stderr)
+            failed = 2
+            continue
         print(summary_row(spec.name, api) if args.summary else table(spec.name, api))
-    return 0
+    return failed
 
 
 if __name__ == "__main__":
