@@ -37,6 +37,11 @@ from generator.views.paging import method_type
 RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
+    "_client_base.py",
+    "_descriptors.py",
+    "_request.py",
+    "_responses.py",
+    "_retries.py",
     "_encode.py",
     "_errors.py",
     "_models.py",

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ._cli_output import print_result
+from ._cli_output import describe_request, error_line, one_line, print_result
 from ._cli_values import (
     SCALARS,
     Type,
@@ -44,8 +44,6 @@ from ._cli_values import (
 from ._snippet import Expr, snippet
 
 _GENERAL = ("--base-url", "--dry-run", "--print-snippet", "--help", "--all")
-_MASK = "****"
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
 def main(package: str, argv: Sequence[str] | None = None) -> int:
@@ -436,7 +434,10 @@ class _Command:
         module = importlib.import_module(package)
         client = getattr(module, self.api["client"])(base_url=base_url)
         if general["dry_run"]:
-            sys.stdout.write(self._describe(package, client, values))
+            operations = importlib.import_module(f"{package}._operations")
+            descriptor = getattr(operations, self.op["const"])
+            envs = self.api["credential_envs"]
+            sys.stdout.write(describe_request(client, descriptor, values, envs))
             return 0
         errors = importlib.import_module(f"{package}._errors")
         try:
@@ -444,48 +445,17 @@ class _Command:
                 warnings.simplefilter("always", DeprecationWarning)
                 result = getattr(client, self.op["method"])(**values)
             for w in caught:
-                sys.stderr.write(f"warning: {_one_line(str(w.message))}\n")
+                sys.stderr.write(f"warning: {one_line(str(w.message))}\n")
             # pages after the first and streamed items are fetched while printing
             print_result(result, every=bool(general.get("all")))
         except errors.ClientError as exc:
             for w in caught:
-                sys.stderr.write(f"warning: {_one_line(str(w.message))}\n")
-            sys.stderr.write(f"error: {_error_line(exc)}\n")
+                sys.stderr.write(f"warning: {one_line(str(w.message))}\n")
+            sys.stderr.write(f"error: {error_line(exc)}\n")
             return 1
         finally:
             client.close()
         return 0
-
-    def _describe(self, package: str, client: Any, args: Mapping[str, Any]) -> str:
-        """The request the call would send, secrets masked; nothing is sent."""
-        operations = importlib.import_module(f"{package}._operations")
-        descriptor = getattr(operations, self.op["const"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            prepared = client._prepare(descriptor, args, None)
-        kwargs = client._request_kwargs(prepared)
-        request = client._http.build_request(prepared.method, prepared.url, **kwargs)
-        client.close()
-        secrets = [os.environ.get(env, "") for env in self.api["credential_envs"]]
-        secrets = [s for s in secrets if len(s) >= 4]  # shorter ones would mask everything
-        lines = [f"{request.method} {_mask(str(request.url), secrets)}"]
-        for (
-            raw_name,
-            raw_value,
-        ) in request.headers.raw:  # as sent, in their own spelling
-            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
-            if name.lower() in _SECRET_HEADERS or _mask(value, secrets) != value:
-                scheme, _, rest = value.partition(" ")
-                value = f"{scheme} {_MASK}" if rest else _MASK
-            lines.append(f"{name}: {value}")
-        body = request.read()
-        if body:
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = f"<{len(body)} bytes>"
-            lines += ["", _mask(text, secrets)]
-        return "\n".join(lines) + "\n"
 
 
 # Output -----------------------------------------------------------------------------------
@@ -498,28 +468,3 @@ def _snippet_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _snippet_value(v) for k, v in value.items()}
     return value
-
-
-def _mask(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, _MASK)
-    return text
-
-
-def _one_line(text: str) -> str:
-    return "".join(c if c.isprintable() else " " for c in text)
-
-
-def _error_line(exc: Any) -> str:
-    """``HTTP 400 BadRequestError: message (param p, code c, request id r)``."""
-    status = getattr(exc, "status_code", None)
-    headline = f"{type(exc).__name__}: {_one_line(str(exc))}"
-    if status is None:
-        return headline + " (no response from the server)"
-    details = []
-    if getattr(exc, "param", None):
-        details.append(f"param {exc.param}")
-    if getattr(exc, "code", None):
-        details.append(f"code {exc.code}")
-    details.append(f"request id {getattr(exc, 'request_id', None) or '-'}")
-    return f"HTTP {status} {headline} ({', '.join(details)})"

@@ -313,8 +313,8 @@ def test_delete_sends_its_parameters_in_the_query(stripe_2023: Generated) -> Non
 def test_full_client_retries_with_one_idempotency_key(
     stripe_2023: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runtime = importlib.import_module("stripe_2023._base_client")
-    monkeypatch.setattr(runtime, "INITIAL_RETRY_DELAY", 0.001)
+    retries = importlib.import_module("stripe_2023._retries")
+    monkeypatch.setattr(retries, "INITIAL_RETRY_DELAY", 0.001)
     customer = {"id": "cus_1", "object": "customer"}
     with fault_server() as server:
         server.script(Reset(), Response(503), Response(200, body=customer))

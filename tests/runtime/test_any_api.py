@@ -233,8 +233,8 @@ def test_no_stripe_names_in_another_apis_package(pets: ModuleType) -> None:
 # Retries that never repeat a write ----------------------------------------------------------
 @pytest.fixture
 def faults(pets: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultServer]:
-    monkeypatch.setattr(pets._base_client, "INITIAL_RETRY_DELAY", 0.002)
-    monkeypatch.setattr(pets._base_client, "MAX_RETRY_DELAY", 0.01)
+    monkeypatch.setattr(pets._retries, "INITIAL_RETRY_DELAY", 0.002)
+    monkeypatch.setattr(pets._retries, "MAX_RETRY_DELAY", 0.01)
     with fault_server() as server:
         yield server
 

@@ -50,6 +50,7 @@ from generated.stripe import (
     StripeError,
 )
 from generated.stripe import _base_client as runtime
+from generated.stripe import _retries as retries
 
 pytestmark = pytest.mark.slow  # the fast lane leaves it out: retries with real back-off against a fault server
 
@@ -66,8 +67,8 @@ def faults() -> Iterator[FaultServer]:
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runtime, "INITIAL_RETRY_DELAY", 0.002)
-    monkeypatch.setattr(runtime, "MAX_RETRY_DELAY", 0.01)
+    monkeypatch.setattr(retries, "INITIAL_RETRY_DELAY", 0.002)
+    monkeypatch.setattr(retries, "MAX_RETRY_DELAY", 0.01)
 
 
 def post_link(
@@ -179,7 +180,7 @@ def test_retry_after_is_honoured(faults: FaultServer, kind: str) -> None:
 def test_retry_after_is_capped(
     faults: FaultServer, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runtime, "MAX_RETRY_AFTER", 0.05)
+    monkeypatch.setattr(retries, "MAX_RETRY_AFTER", 0.05)
     faults.script(Response(503, {"Retry-After": "3600"}))
     assert isinstance(post_link(kind, faults.url), AccountLink)
     first, second = faults.requests
@@ -188,7 +189,7 @@ def test_retry_after_is_capped(
 
 def test_retry_after_as_an_http_date_and_nonsense() -> None:
     def delay(value: str) -> float:
-        return runtime._delay(0, httpx.Response(503, headers={"Retry-After": value}))
+        return retries.backoff(0, httpx.Response(503, headers={"Retry-After": value}))
 
     in_3s = email.utils.formatdate(time.time() + 3, usegmt=True)
     assert 1.5 < delay(in_3s) <= 3.0  # whole seconds on the wire
@@ -444,8 +445,8 @@ def things(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 
 @pytest.fixture
 def fast_things(things: ModuleType, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    monkeypatch.setattr(things._base_client, "INITIAL_RETRY_DELAY", 0.002)
-    monkeypatch.setattr(things._base_client, "MAX_RETRY_DELAY", 0.01)
+    monkeypatch.setattr(things._retries, "INITIAL_RETRY_DELAY", 0.002)
+    monkeypatch.setattr(things._retries, "MAX_RETRY_DELAY", 0.01)
     return things
 
 
