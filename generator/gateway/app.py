@@ -64,6 +64,25 @@ def create_app(settings: GatewaySettings) -> Any:
         api, paths = settings.api, tuple(op.path for op in settings.api.operations)
     else:
         api, paths = _build(settings)
+    proxy = _proxy(api, paths, settings)
+    site = _site(api, settings, proxy)
+    root_is_page = not any(op.method == "GET" and op.path == "/" for op in api.operations)
+    app: Any = GatewayApp(proxy, site, root_is_page)
+    if settings.cors_origins:
+        app = CORSMiddleware(
+            app,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=sorted({op.method for op in api.operations}),
+            allow_headers=["authorization", "content-type", *sorted(proxy.passed)],
+            expose_headers=["request-id"],
+        )
+        app.proxy = proxy
+        app.state = site.state
+    return app
+
+
+def _proxy(api: Api, paths: tuple[str, ...], settings: GatewaySettings) -> Proxy:
+    """The forwarding app, with its credentials and client tokens checked first."""
     targets = upstreams(api, settings)
     credentials = UpstreamCredentials.from_env(
         api,
@@ -98,6 +117,12 @@ def create_app(settings: GatewaySettings) -> Any:
         throttle=FailureThrottle() if tokens.digests else None,
         log=AccessLog(settings.access_log),
     )
+    return proxy
+
+
+def _site(api: Api, settings: GatewaySettings, proxy: Proxy) -> Starlette:
+    """The gateway's own pages (health, explorer or index) on Starlette; every other path goes
+    to ``proxy``, which also serves as the router's default."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -124,18 +149,7 @@ def create_app(settings: GatewaySettings) -> Any:
     site.router.redirect_slashes = False  # it would build absolute URLs from the Host header
     site.router.default = proxy
     site.state.gateway = proxy
-    app: Any = GatewayApp(proxy, site, root_is_page)
-    if settings.cors_origins:
-        app = CORSMiddleware(
-            app,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=sorted({op.method for op in api.operations}),
-            allow_headers=["authorization", "content-type", *sorted(proxy.passed)],
-            expose_headers=["request-id"],
-        )
-        app.proxy = proxy
-        app.state = site.state
-    return app
+    return site
 
 
 def build(settings: GatewaySettings) -> Api:

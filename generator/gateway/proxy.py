@@ -195,20 +195,45 @@ class Proxy:
             await self._limit(key)
         raw_body = await self._read_body(headers, receive)
         try:
-            query, forwarded = read_query(scope["query_string"].decode("latin-1"), op, self.brackets)
+            query, forwarded = read_query(
+                scope["query_string"].decode("latin-1"), op, self.brackets
+            )
         except FormError as exc:
             raise _malformed("query", exc) from None
         body_value, out_body, content_type = _body(op, raw_body, headers.get(b"content-type", b""))
+        self._check(op, match.path_params, query, headers, body_value)
+        passed = [(n, v) for n, v in headers.items() if n in self._passed_bytes]
+        try:  # the one place credentials are added (gateway.credentials decides which)
+            passed, forwarded = await self.credentials.add(op, passed, forwarded)
+        except CredentialsUnavailable:
+            raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
+        method = scope["method"]
+        origin, data, replayable = self._request(
+            op, method, match.upstream_path, headers, passed, forwarded, out_body, content_type
+        )
+        await self._forward(origin, data, method, replayable, send, entry)
+        if entry.status == 401:
+            self.credentials.refused(op)
+
+    def _check(
+        self,
+        op: Operation,
+        path: Any,
+        query: Any,
+        headers: dict[bytes, bytes],
+        body: Any,
+    ) -> None:
+        """Refuses (400, every problem named) a request the operation's validators reject."""
         problems = self.validators.check(
             op,
-            path=match.path_params,
+            path=path,
             query=query,
             headers=(
                 {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
                 if self.validators.reads_headers(op)
                 else {}
             ),
-            body=body_value,
+            body=body,
             form=op.body is None or op.body.encoding in ("form", "multipart"),
         )
         if problems:
@@ -220,16 +245,24 @@ class Proxy:
                 param=first.param,
                 problems=problems,
             )
-        passed = [(n, v) for n, v in headers.items() if n in self._passed_bytes]
-        try:  # the one place credentials are added (gateway.credentials decides which)
-            passed, forwarded = await self.credentials.add(op, passed, forwarded)
-        except CredentialsUnavailable:
-            raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
+
+    def _request(
+        self,
+        op: Operation,
+        method: str,
+        upstream_path: str,
+        headers: dict[bytes, bytes],
+        passed: Headers,
+        forwarded: str,
+        out_body: bytes,
+        content_type: bytes,
+    ) -> tuple[Origin, bytes, bool]:
+        """The upstream's origin, the whole request to write to it, and whether it may be
+        sent twice (idempotent by method, or carrying an idempotency key, ours if need be)."""
         origin, host, base = self.origins[op.server]
-        target = base + match.upstream_path
+        target = base + upstream_path
         if forwarded:
             target += "?" + forwarded
-        method = scope["method"]
         lines = [b"%s %s HTTP/1.1" % (method.encode(), target.encode("ascii")), b"host: " + host]
         lines += [name + b": " + value for name, value in passed]
         replayable = method in _IDEMPOTENT
@@ -251,9 +284,7 @@ class Proxy:
         if head.count(b"\n") != breaks or head.count(b"\r") != breaks:
             raise _Refusal(400, "A header value holds a line break")
         data = head + b"\r\n\r\n" + out_body
-        await self._forward(origin, data, method, replayable, send, entry)
-        if entry.status == 401:
-            self.credentials.refused(op)
+        return origin, data, replayable
 
     async def _limit(self, key: str) -> None:
         assert self.limiter is not None
@@ -341,6 +372,42 @@ class Proxy:
     async def _response(
         self, status: int, upstream_headers: Headers, exchange: Any, send: Send, entry: Entry
     ) -> None:
+        out, redactor = self._response_headers(upstream_headers, entry)
+        entry.status = status
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        scrubber: Scrubber | None = None  # made when the body comes in more than one piece
+        size = 0
+        while True:
+            try:
+                chunk = await exchange.read()
+            except UpstreamError as exc:
+                entry.error = str(exc)
+                raise ResponseTooLarge("the upstream failed mid-response") from None
+            if chunk is None:
+                break
+            size += len(chunk)
+            if size > self.response_limit:
+                entry.error = "response over the size limit"
+                raise ResponseTooLarge(f"the response passed {self.response_limit} bytes")
+            if exchange.done and not exchange.chunks:  # the last piece: one final write
+                body = redactor.scrub(chunk) if scrubber is None else scrubber.feed(chunk)
+                if scrubber is not None:
+                    body += scrubber.end()
+                await send({"type": "http.response.body", "body": body})
+                return
+            if scrubber is None:
+                scrubber = redactor.stream()
+            safe = scrubber.feed(chunk)
+            if safe:
+                await send({"type": "http.response.body", "body": safe, "more_body": True})
+        await send({"type": "http.response.body", "body": scrubber.end() if scrubber else b""})
+
+    def _response_headers(
+        self, upstream_headers: Headers, entry: Entry
+    ) -> tuple[Headers, Redactor]:
+        """The upstream's headers as the client gets them (hop-by-hop and cookies dropped,
+        any spelling of a secret scrubbed, the length checked against the cap), and the
+        redactor for the body. Refuses an encoded or oversized response (502)."""
         out: Headers = []
         named: set[bytes] = set()
         length: int | None = None
@@ -376,34 +443,7 @@ class Proxy:
                     502, "The upstream API's response is larger than the gateway passes on"
                 )
             out.append((b"content-length", b"%d" % length))
-        entry.status = status
-        await send({"type": "http.response.start", "status": status, "headers": out})
-        scrubber: Scrubber | None = None  # made when the body comes in more than one piece
-        size = 0
-        while True:
-            try:
-                chunk = await exchange.read()
-            except UpstreamError as exc:
-                entry.error = str(exc)
-                raise ResponseTooLarge("the upstream failed mid-response") from None
-            if chunk is None:
-                break
-            size += len(chunk)
-            if size > self.response_limit:
-                entry.error = "response over the size limit"
-                raise ResponseTooLarge(f"the response passed {self.response_limit} bytes")
-            if exchange.done and not exchange.chunks:  # the last piece: one final write
-                body = redactor.scrub(chunk) if scrubber is None else scrubber.feed(chunk)
-                if scrubber is not None:
-                    body += scrubber.end()
-                await send({"type": "http.response.body", "body": body})
-                return
-            if scrubber is None:
-                scrubber = redactor.stream()
-            safe = scrubber.feed(chunk)
-            if safe:
-                await send({"type": "http.response.body", "body": safe, "more_body": True})
-        await send({"type": "http.response.body", "body": scrubber.end() if scrubber else b""})
+        return out, redactor
 
 
 def _steered(headers: dict[bytes, bytes]) -> bool:

@@ -51,53 +51,75 @@ def validate(
         "query": query or {},
         "header": {k.lower(): v for k, v in (headers or {}).items()},
     }
-    problems: list[Problem] = []
+    problems = _body_problems(checker, operation, body, form, given)
+    for location, values in given.items():
+        problems += _location_problems(checker, operation, location, values, form)
+    return problems
+
+
+def _body_problems(
+    checker: _Checker,
+    operation: Operation,
+    body: Any,
+    form: bool,
+    given: dict[str, Mapping[str, Any]],
+) -> list[Problem]:
+    """Problems with the body as a whole; an object body's properties go into ``given["body"]``
+    to be checked as parameters."""
     whole = next(
         (p for p in operation.parameters if p.location == "body" and not p.wire_name),
         None,
     )
     if operation.body is None and body not in (None, {}):
-        problems.append(Problem(None, "this operation takes no request body"))
-    elif whole is not None:
+        return [Problem(None, "this operation takes no request body")]
+    if whole is not None:
         if body is None and whole.required:
-            problems.append(Problem(None, "a request body is required", "parameter_missing"))
-        elif body is not None:
-            problems += checker.check(whole.type, body, "", stringly=form)
+            return [Problem(None, "a request body is required", "parameter_missing")]
+        if body is not None:
+            return checker.check(whole.type, body, "", stringly=form)
     elif operation.body is not None:
         if body is not None and not isinstance(body, dict):
-            problems.append(Problem(None, "the request body must be an object"))
-        else:
-            given["body"] = body or {}
-    for location, values in given.items():
-        params = [p for p in operation.parameters if p.location == location and p.wire_name]
-        by_name = {
-            (p.wire_name.lower() if location == "header" else p.wire_name): p for p in params
-        }
-        for name, param in by_name.items():
-            if name not in values:
-                if param.required:
-                    problems.append(
-                        Problem(
-                            param.wire_name,
-                            f"missing required parameter: {param.wire_name}",
-                            "parameter_missing",
-                        )
+            return [Problem(None, "the request body must be an object")]
+        given["body"] = body or {}
+    return []
+
+
+def _location_problems(
+    checker: _Checker,
+    operation: Operation,
+    location: str,
+    values: Mapping[str, Any],
+    form: bool,
+) -> list[Problem]:
+    """Problems with the parameters of one location: missing, invalid, unknown."""
+    problems: list[Problem] = []
+    params = [p for p in operation.parameters if p.location == location and p.wire_name]
+    by_name = {(p.wire_name.lower() if location == "header" else p.wire_name): p for p in params}
+    for name, param in by_name.items():
+        if name not in values:
+            if param.required:
+                problems.append(
+                    Problem(
+                        param.wire_name,
+                        f"missing required parameter: {param.wire_name}",
+                        "parameter_missing",
                     )
-                continue
-            problems += checker.check(
-                param.type,
-                values[name],
-                param.wire_name,
-                stringly=location != "body" or form,
-            )
-        if location in ("query", "body"):
-            # the query a path key carries (``?beta=true``) is the operation's own
-            fixed = {k for k, _ in parse_qsl(operation.fixed_query)} if location == "query" else ()
-            problems += [
-                Problem(name, f"unknown parameter: {name}", "parameter_unknown")
-                for name in values
-                if name not in by_name and name not in fixed
-            ]
+                )
+            continue
+        problems += checker.check(
+            param.type,
+            values[name],
+            param.wire_name,
+            stringly=location != "body" or form,
+        )
+    if location in ("query", "body"):
+        # the query a path key carries (``?beta=true``) is the operation's own
+        fixed = {k for k, _ in parse_qsl(operation.fixed_query)} if location == "query" else ()
+        problems += [
+            Problem(name, f"unknown parameter: {name}", "parameter_unknown")
+            for name in values
+            if name not in by_name and name not in fixed
+        ]
     return problems
 
 
