@@ -41,6 +41,11 @@ class BaseObject(BaseModel):
         defer_build=True,
         protected_namespaces=(),
         arbitrary_types_allowed=False,
+        # Reading JSON, pydantic can reuse one str object per repeated string. Keys repeat on
+        # every item of a list; values (ids, names, timestamps) mostly do not, and caching them
+        # costs a lookup each for nothing: "keys" made parsing a page of 100 items ~20 % faster
+        # (benchmarks/paging.py). Only which str objects are shared changes, never a value.
+        cache_strings="keys",
     )
 
 
