@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     PlainSerializer,
     PlainValidator,
+    PydanticUserError,
     TypeAdapter,
     ValidationError,
 )
@@ -255,7 +256,7 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
         fast: Callable[[bytes], Any] = target.model_validate_json
         slow: Callable[[Any], Any] = target.model_validate
     else:
-        adapter = TypeAdapter(target)
+        adapter = _adapter(target)
         fast, slow = adapter.validate_json, adapter.validate_python
 
     def parse(content: bytes) -> Any:
@@ -290,6 +291,15 @@ def lenient_parser(target: Any, log: logging.Logger) -> Callable[[bytes], Any]:
         return sent  # nothing typed could be made of it: the plain JSON, still a result
 
     return parse
+
+
+def _adapter(target: Any) -> TypeAdapter[Any]:
+    """A TypeAdapter reading JSON strings as BaseObject does (a list of models: a page of a
+    top-level array); a type with a config of its own keeps it, as pydantic requires."""
+    try:
+        return TypeAdapter(target, config=ConfigDict(cache_strings="keys"))
+    except PydanticUserError:
+        return TypeAdapter(target)
 
 
 def _json_kind(value: Any) -> str:
