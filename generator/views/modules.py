@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator import pytypes
+from generator.format import LINE_LENGTH
 from generator.ir import (
     Alias,
     Api,
@@ -22,6 +23,7 @@ from generator.ir import (
 from generator.views.imports import SOURCES, Imports
 
 _PAGE_BASES = {"list": "ListObject", "search": "SearchResult"}
+_INDENT = 4  # a field's line in its class body
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class ModuleView:
     bases: dict[str, str] = field(default_factory=dict)  # model -> its base class
     # model or TypedDict -> (the line declaring each field or key, its description)
     lines: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # model -> indexes of the fields that start a piece black formats on its own (format.CHUNK)
+    pieces_at: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 class _Lines:
@@ -56,8 +60,10 @@ class _Lines:
         value = "REQUIRED" if f.required else "None"
         self.names |= {value} - {"None"}
         if f.py_name != f.wire_name:
-            value = f"Field({value}, alias={pytypes.literal(f.wire_name)})"
             self.names.add("Field")
+            return _field_call(
+                f.py_name, annotation, f"{value}, alias={pytypes.literal(f.wire_name)}"
+            )
         return f"{f.py_name}: {annotation} = {value}"
 
     def params_key(self, p: ParamsType, f: ParamsField) -> str:
@@ -71,6 +77,20 @@ class _Lines:
         if p.identifiers_only:
             return f"{f.wire_name}: {annotation}"
         return f"{pytypes.literal(f.wire_name)}: {pytypes.literal(annotation)}"
+
+
+def _field_call(name: str, annotation: str, arguments: str) -> str:
+    """``name: annotation = Field(arguments)``, split as black splits it when the line is too long
+    for a class body and its head and arguments each fit: black then leaves the module as it is
+    and formats it in one pass instead of two. Black ignores line breaks inside brackets (this
+    adds no trailing comma), so a layout that guesses wrong still formats to the same bytes."""
+    head = f"{name}: {annotation} = Field("
+    line = f"{head}{arguments})"
+    if _INDENT + len(line) <= LINE_LENGTH:
+        return line
+    if _INDENT + len(head) > LINE_LENGTH or 2 * _INDENT + len(arguments) > LINE_LENGTH:
+        return line
+    return f"{head}\n{' ' * 2 * _INDENT}{arguments}\n{' ' * _INDENT})"
 
 
 def model_homes(api: Api) -> dict[str, str]:
@@ -121,9 +141,20 @@ def model_modules(api: Api) -> list[ModuleView]:
                 shapes=here,
                 bases=bases,
                 lines=lines,
+                pieces_at={model: _pieces_at(fields) for model, fields in lines.items()},
             )
         )
     return views
+
+
+def _pieces_at(fields: list[tuple[str, str]]) -> frozenset[int]:
+    """Where a model's fields are cut into pieces for black: around each field whose line is
+    too long. black rewrites such a line, and formats any text it changed a second time; a
+    model module in one piece was formatted twice whole for one long field, now only the
+    field's own piece is. Never before the first field (its blank line after the class line is
+    black's to decide), and never elsewhere: each piece costs black a call."""
+    long = [any(_INDENT + len(x) > LINE_LENGTH for x in line.split("\n")) for line, _ in fields]
+    return frozenset(i for i in range(1, len(fields)) if long[i] or long[i - 1])
 
 
 def _other_names(models: list[Model], aliases: list[Alias]) -> set[str]:
