@@ -69,7 +69,7 @@ def _load_and_build(target: Target, progress: Progress) -> tuple[Document, Api]:
 def produce(target: Target, progress: Progress = quiet) -> Output:
     """Everything ``generate`` would write for a target, in memory."""
     from generator.format import format_files
-    from generator.render import RUNTIME_FILES, manifest
+    from generator.render import PREFORMATTED, manifest
 
     started = time.monotonic()
 
@@ -86,7 +86,7 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
     # The runtime files are copied verbatim from sources that are black-formatted already
     # (tests/generator/test_format.py holds them to it): formatting would not change a byte,
     # and they are over half the lines of a small package.
-    verbatim = {path: rendered.pop(path) for path in RUNTIME_FILES}
+    verbatim = {path: rendered.pop(path) for path in PREFORMATTED}
     pack = cache.Pack(_pack_path(target))
     files = rendered
     if target.distribution:

@@ -18,8 +18,8 @@ from ._errors import (
     AuthenticationError,
     PermissionDeniedError,
     RateLimitError,
+    StripeError,
 )
-from ._errors import ClientError as StripeError
 from ._exceptions import APIError, CardError, IdempotencyError, InvalidRequestError
 from ._models import UnknownObject
 from ._options import RequestOptions

@@ -60,3 +60,25 @@ def _status_words(status: str) -> str:
     if status == "default":
         return "any other error status"
     return f"HTTP {status.lower() if 'X' in status else status}"
+
+
+_RUNTIME_BASE = "ClientError"
+_BASE_LINE = f"class {_RUNTIME_BASE}(Exception):\n"
+_FIRST_SUBCLASS = f"class APIStatusError({_RUNTIME_BASE}):\n"
+
+
+def errors_module(source: str, base: str) -> str:
+    """The runtime's ``_errors.py`` with its base class defined under the API's name ``base``
+    (``class StripeError(Exception)``), so tracebacks and ``type(exc).__name__`` show it, and
+    ``ClientError`` kept as an alias: the name every other runtime module imports it by.
+
+    The runtime is otherwise copied verbatim; this one class is named per package because a
+    class's name is fixed where it is defined (an alias in ``__init__`` would not change it)."""
+    if base == _RUNTIME_BASE:
+        return source
+    if source.count(_BASE_LINE) != 1 or source.count(_FIRST_SUBCLASS) != 1:
+        raise ValueError("the runtime's _errors.py no longer defines its base class as expected")
+    source = source.replace(_BASE_LINE, f"class {base}(Exception):\n")
+    alias = f"# The runtime's own name for {base}, which its modules import.\n"
+    alias += f"{_RUNTIME_BASE} = {base}\n\n\n"
+    return source.replace(_FIRST_SUBCLASS, alias + _FIRST_SUBCLASS)

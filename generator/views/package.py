@@ -156,7 +156,7 @@ def _init_imports(api: Api, errors: ErrorView, encode_exports: tuple[str, ...]) 
     top.add("._client", profile.client_class)
     top.add("._options", "RequestOptions")
     top.add("._errors", *errors.runtime)
-    top.add("._errors", "ClientError", alias=profile.error_base)
+    top.add("._errors", profile.error_base)  # the base class, defined under its public name
     if errors.extra:
         top.add("._exceptions", *(name for name, _ in errors.extra))
     # re-exported for type checkers (``X as X``); loaded on first use by ``__getattr__``

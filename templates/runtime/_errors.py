@@ -1,7 +1,9 @@
 """Exceptions raised by the client.
 
-Every error is a ``ClientError`` (exported under the API's own name, e.g. ``PetShopError``). An
-respond with an error status raises an ``APIStatusError`` subclass picked by the status (the
+Every error is a ``ClientError``: a generated package defines that class under the API's own
+name (``class PetShopError``, see the generator's ``views.errors.errors_module``), and keeps
+``ClientError`` as the alias the rest of the runtime imports. A response with an error status
+raises an ``APIStatusError`` subclass picked by the status (the
 table comes from the generated ``_exceptions.py``: the standard one below, or the API
 profile's), or by the error body's ``type`` where the profile maps types to classes (Stripe).
 ``body`` is the error model the spec declares for that status when the body fits it, else the
@@ -15,7 +17,7 @@ from typing import Any
 
 
 class ClientError(Exception):
-    """Base of every error this client raises (exported under the API's own name)."""
+    """Base of every error this client raises (named after the API in a generated package)."""
 
     def __init__(
         self,

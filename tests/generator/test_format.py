@@ -19,6 +19,7 @@ from generator import cache, format
 from generator.config import make_profile
 from generator.lower import BuildInput, build_api
 from generator.render import RUNTIME_FILES, CompiledTemplates, header, render_package
+from generator.views.errors import errors_module
 
 
 def test_runtime_files_are_tidy_and_formatted_already() -> None:
@@ -28,11 +29,20 @@ def test_runtime_files_are_tidy_and_formatted_already() -> None:
     head = header('specs/a b/ü "quoted" {x}.yaml')
     runtime = Path(format.__file__).parent.parent / "templates" / "runtime"
     files = {name: head + "\n" + (runtime / name).read_text() for name in RUNTIME_FILES}
+    errors = (runtime / "_errors.py").read_text()
+    files["_errors.py"] = head + "\n" + errors_module(errors, "PetShopError")  # renamed base
     assert format.format_files(files) == files
     ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F,I"]
     paths = [str(runtime / name) for name in RUNTIME_FILES]
     result = subprocess.run([*ruff, *paths], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+    renamed = subprocess.run(
+        [*ruff, "--stdin-filename", "_errors.py", "-"],
+        input=files["_errors.py"],
+        capture_output=True,
+        text=True,
+    )
+    assert renamed.returncode == 0, renamed.stdout
 
 
 def _pieces() -> list[str]:

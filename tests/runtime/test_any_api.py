@@ -205,6 +205,27 @@ def test_an_error_body_of_another_model_is_typed_by_its_status(
     assert str(info.value) == "name must not be empty"
 
 
+def test_a_raised_error_names_the_api_s_classes(
+    pets: ModuleType, server: tuple[str, Recorder]
+) -> None:
+    """The base class is defined as ``PetShopError``, not exported under it: a traceback, the
+    CLI's error line and ``repr`` name the classes a user can import and catch."""
+    url, recorder = server
+    recorder.replies.append(Reply(404, {"code": 404, "message": "no such pet"}))
+    with _client(pets, url) as client, pytest.raises(pets.PetShopError) as info:
+        client.get_pet(pet_id=7)
+    error = info.value
+    assert type(error).__name__ == "NotFoundError"
+    names = [cls.__name__ for cls in type(error).__mro__]
+    assert names == ["NotFoundError", "APIStatusError", "PetShopError", "Exception",
+                     "BaseException", "object"]  # fmt: skip
+    assert (pets.PetShopError.__module__, pets.PetShopError.__qualname__) == (
+        "pet_shop._errors",
+        "PetShopError",
+    )
+    assert repr(error).startswith("NotFoundError(message='no such pet'")
+
+
 def test_an_error_body_that_fits_no_model_stays_raw(
     pets: ModuleType, server: tuple[str, Recorder]
 ) -> None:
