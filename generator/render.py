@@ -19,20 +19,18 @@ import jinja2
 
 from generator import TOOL, __version__, cache, commands, naming, pytypes
 from generator.docs import cell, code, prose, render_docs
-from generator.ir import (
-    Api,
-    Credential,
-)
+from generator.ir import Api
 from generator.overrides import loader
 from generator.paths import templates_root
 from generator.resources import client_surface, render_resources, resource_modules
-from generator.views.auth import auth_keywords, webhook_view
+from generator.views.auth import webhook_view
 from generator.views.calls import call_statement
+from generator.views.client import client_view, credential_doc
 from generator.views.descriptors import config_arguments, descriptors
 from generator.views.docstrings import docstring
 from generator.views.errors import error_view, errors_module
 from generator.views.modules import model_modules, params_modules
-from generator.views.package import PackageView, model_index, package_view, resource_imports
+from generator.views.package import model_index, package_view, resource_imports
 from generator.views.paging import method_type
 
 RUNTIME_FILES = (
@@ -99,7 +97,7 @@ def render_package(
 
     emit("__init__.py", "__init__.py.jinja")
     for path, is_async in (("_client.py", False), ("_async_client.py", True)):
-        emit(path, "_client.py.jinja", **_client_view(api, package, is_async))
+        emit(path, "_client.py.jinja", **client_view(api, package, is_async))
     emit(
         "_operations.py",
         "_operations.py.jinja",
@@ -130,19 +128,6 @@ def render_package(
     return files
 
 
-def _client_view(api: Api, package: PackageView, is_async: bool) -> dict[str, Any]:
-    """What ``_client.py.jinja`` lays out for the sync or the async client."""
-    profile = api.profile
-    return {
-        "cls": profile.async_client_class if is_async else profile.client_class,
-        "base": "AsyncBaseClient" if is_async else "SyncBaseClient",
-        "http": "httpx.AsyncClient" if is_async else "httpx.Client",
-        "prefix": "async " if is_async else "",
-        "auth_kw": auth_keywords(api, is_async=is_async),
-        "imports": package.async_client_imports if is_async else package.client_imports,
-    }
-
-
 def manifest(api: Api, spec_sha256: str) -> str:
     """The one place that records the spec's hash and the generator version, so a spec edit
     changes only this file and the files it really affects."""
@@ -152,20 +137,6 @@ def manifest(api: Api, spec_sha256: str) -> str:
         "spec_sha256": spec_sha256,
     }
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
-# Views -------------------------------------------------------------------------------------
-def credential_doc(c: Credential) -> str:
-    """What a credential argument's docstring says: how it is sent, where it falls back to."""
-    if c.kind == "bearer":
-        how = "Sent as a bearer token (``Authorization: Bearer ...``)"
-    elif c.kind == "basic":
-        how = f"The {'user name' if c.name == 'username' else 'password'} for HTTP basic auth"
-    elif c.kind == "query":
-        how = f"Sent as the ``{c.name}`` query parameter (masked in logs)"
-    else:
-        how = f"Sent as the ``{c.name}`` {c.kind}"
-    return f"{how}; defaults to the ``{c.env}`` environment variable."
 
 
 # Filters -----------------------------------------------------------------------------------

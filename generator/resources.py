@@ -16,6 +16,7 @@ import jinja2
 from generator import naming
 from generator.ir import Api, Operation
 from generator.surface import Method, Namespace, Surface, build_surface
+from generator.views.methods import resource_method
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,41 @@ def render_resources(
     template = env.get_template("resources_module.py.jinja")
     for module in resource_modules(surface, context["api"]):
         files[f"resources/{module.name}.py"] = template.render(
-            **context, imports=imports_for(module), module=module
+            **context,
+            imports=imports_for(module),
+            module=module,
+            classes=resource_classes(module, context["api"]),
         )
     return files
+
+
+@dataclass(frozen=True)
+class ClassView:
+    """One class of a resource module as ``resources_module.py.jinja`` lays it out."""
+
+    name: str
+    doc: str  # the docstring's text
+    client: str  # the client class its constructor takes
+    children: tuple[tuple[str, str], ...]  # (attribute, class name) of each child namespace
+    methods: tuple[str, ...]  # each method's source
+
+
+def resource_classes(module: ResourceModule, api: Api) -> list[ClassView]:
+    """The module's sync classes, then its async ones ("Async" before each class name)."""
+    views = []
+    for prefix, cls_prefix, client in (
+        ("", "", api.profile.client_class),
+        ("async ", "Async", api.profile.async_client_class),
+    ):
+        for c in module.classes:
+            also = ", ".join(f"``.{attr}``" for attr, _ in c.children)
+            views.append(
+                ClassView(
+                    name=cls_prefix + c.name,
+                    doc=f"``client.{c.access}``" + (f": also {also}" if also else "") + ".",
+                    client=client,
+                    children=tuple((attr, cls_prefix + child) for attr, child in c.children),
+                    methods=tuple(resource_method(m, prefix) for m in c.methods),
+                )
+            )
+    return views
