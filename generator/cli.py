@@ -51,55 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
     for verb, (text, description) in VERBS.items():
         sub = verbs.add_parser(verb, help=text, description=description)
-        sub.add_argument(
-            "--spec",
-            type=Path,
-            help="ad-hoc target: the OpenAPI document (default: none, the configured targets)",
-        )
-        sub.add_argument(
-            "--out",
-            type=Path,
-            help="ad-hoc target: the folder to write the package in (default: none)",
-        )
-        sub.add_argument(
-            "--package",
-            help="ad-hoc target: the package name, written to OUT/PACKAGE (default: none)",
-        )
-        sub.add_argument(
-            "--operation",
-            action="append",
-            default=[],
-            metavar="ID",
-            help="only this operation (repeatable; matches ignoring case and '_'; default:"
-            " every operation)",
-        )
-        sub.add_argument(
-            "--profile",
-            help="ad-hoc target: a built-in profile or one from [tool.generator.profiles]"
-            " (default: the built-in one the spec is recognised for, else none)",
-        )
-        sub.add_argument(
-            "--import-name",
-            default="",
-            metavar="MODULE",
-            help="ad-hoc target: how code imports the package, for its docs (default: PACKAGE)",
-        )
-        sub.add_argument(
-            "--distribution",
-            nargs="?",
-            const=True,
-            default=False,
-            metavar="NAME",
-            help="ad-hoc target: write an installable project (pyproject.toml, README.md) in the"
-            " package folder, named NAME (default: off; NAME defaults to the package's name)",
-        )
-        sub.add_argument(
-            "--templates",
-            type=Path,
-            metavar="DIR",
-            help="ad-hoc target: a folder of template overrides, see docs/guide/templates.md"
-            " (default: none)",
-        )
+        _target_arguments(sub)
         sub.add_argument(
             "-q", "--quiet", action="store_true", help="print errors only (default: off)"
         )
@@ -114,6 +66,59 @@ def _parser() -> argparse.ArgumentParser:
     # Parsed by generator.gateway.serve (see main): listed here for --help only.
     verbs.add_parser("gateway", help="serve the credential-injecting gateway (gateway --help)")
     return parser
+
+
+def _target_arguments(sub: argparse.ArgumentParser) -> None:
+    """The options every verb takes to name an ad-hoc target (or narrow the configured ones)."""
+    sub.add_argument(
+        "--spec",
+        type=Path,
+        help="ad-hoc target: the OpenAPI document (default: none, the configured targets)",
+    )
+    sub.add_argument(
+        "--out",
+        type=Path,
+        help="ad-hoc target: the folder to write the package in (default: none)",
+    )
+    sub.add_argument(
+        "--package",
+        help="ad-hoc target: the package name, written to OUT/PACKAGE (default: none)",
+    )
+    sub.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this operation (repeatable; matches ignoring case and '_'; default:"
+        " every operation)",
+    )
+    sub.add_argument(
+        "--profile",
+        help="ad-hoc target: a built-in profile or one from [tool.generator.profiles]"
+        " (default: the built-in one the spec is recognised for, else none)",
+    )
+    sub.add_argument(
+        "--import-name",
+        default="",
+        metavar="MODULE",
+        help="ad-hoc target: how code imports the package, for its docs (default: PACKAGE)",
+    )
+    sub.add_argument(
+        "--distribution",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="NAME",
+        help="ad-hoc target: write an installable project (pyproject.toml, README.md) in the"
+        " package folder, named NAME (default: off; NAME defaults to the package's name)",
+    )
+    sub.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="ad-hoc target: a folder of template overrides, see docs/guide/templates.md"
+        " (default: none)",
+    )
 
 
 def _targets(args: argparse.Namespace) -> list[Target]:

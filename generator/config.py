@@ -244,33 +244,12 @@ def check_profile_keys(raw: dict[str, Any], where: str, file: str | None = None)
 def make_profile(raw: dict[str, Any], title: str) -> Profile:
     """Complete a profile: anything it does not say is derived from the API's title."""
     check_profile_keys(raw, "the profile")
-    base = naming.pascal(
-        " ".join(w for w in naming.words(title) if w.lower() not in {"api", "rest"})
-    )
-    base = base or "Api"
-    if not base[0].isalpha():  # "2fa API": a class name cannot start with a digit
-        base = "Api" + base
+    _check_choices(raw)
+    base = _class_stem(title)
     client = str(raw.get("client_class", f"{base}Client"))
-    for argument in raw.get("client_headers", {}):
-        if naming.identifier(str(argument)) != argument:
-            raise GeneratorError(f"profile client_headers key {argument!r} is not a usable keyword")
     param_style = raw.get("param_style")
-    if param_style not in (None, "brackets"):
-        raise GeneratorError(
-            f"profile param_style {param_style!r} is not one of: 'brackets' (or leave it out)"
-        )
     client_auth = raw.get("oauth_client_auth", "basic")
-    if client_auth not in ("basic", "body"):
-        raise GeneratorError(
-            f"profile oauth_client_auth {client_auth!r} is not one of: 'basic' (HTTP basic, "
-            "the default), 'body' (client_id and client_secret in the form)"
-        )
     webhook_scheme = raw.get("webhook_scheme", "standard")
-    if webhook_scheme not in ("standard", "stripe"):
-        raise GeneratorError(
-            f"profile webhook_scheme {webhook_scheme!r} is not one of: 'standard' (Standard "
-            "Webhooks, the default), 'stripe' (Stripe-Signature)"
-        )
     return Profile(
         client_class=client,
         async_client_class=str(raw.get("async_client_class", "Async" + client)),
@@ -302,6 +281,41 @@ def make_profile(raw: dict[str, Any], title: str) -> Profile:
         webhook_type_field=str(raw.get("webhook_type_field", "type")),
         **_surface(raw),
     )
+
+
+def _class_stem(title: str) -> str:
+    """What the API's class names start with: its title in Pascal case without "API"/"REST"."""
+    base = naming.pascal(
+        " ".join(w for w in naming.words(title) if w.lower() not in {"api", "rest"})
+    )
+    base = base or "Api"
+    if not base[0].isalpha():  # "2fa API": a class name cannot start with a digit
+        base = "Api" + base
+    return base
+
+
+def _check_choices(raw: dict[str, Any]) -> None:
+    """The profile's keywords are identifiers and its enumerated settings known values."""
+    for argument in raw.get("client_headers", {}):
+        if naming.identifier(str(argument)) != argument:
+            raise GeneratorError(f"profile client_headers key {argument!r} is not a usable keyword")
+    param_style = raw.get("param_style")
+    if param_style not in (None, "brackets"):
+        raise GeneratorError(
+            f"profile param_style {param_style!r} is not one of: 'brackets' (or leave it out)"
+        )
+    client_auth = raw.get("oauth_client_auth", "basic")
+    if client_auth not in ("basic", "body"):
+        raise GeneratorError(
+            f"profile oauth_client_auth {client_auth!r} is not one of: 'basic' (HTTP basic, "
+            "the default), 'body' (client_id and client_secret in the form)"
+        )
+    webhook_scheme = raw.get("webhook_scheme", "standard")
+    if webhook_scheme not in ("standard", "stripe"):
+        raise GeneratorError(
+            f"profile webhook_scheme {webhook_scheme!r} is not one of: 'standard' (Standard "
+            "Webhooks, the default), 'stripe' (Stripe-Signature)"
+        )
 
 
 PAGING_KEYS = (

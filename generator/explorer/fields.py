@@ -105,40 +105,51 @@ def _field(
         options = tuple(_values.text(v) for v in inner.values)
         return Field(kind="select", options=options, **common)
     if isinstance(inner, ParamsRef) and depth < MAX_DEPTH:
-        members = tuple(
-            _field(
-                api,
-                f.type,
-                key=f.wire_name,
-                label=f.wire_name,
-                param=f"{param}[{f.wire_name}]" if param else f.wire_name,
-                required=f.required,
-                description=f.description_source,
-                location=location,
-                # a nested field's own description says what replaces it
-                deprecated=f"'{f.wire_name}' is deprecated." if f.deprecated else None,
-                depth=depth + 1,
-            )
-            for f in api.params_type(inner.name).fields
-        )
+        members = _group_members(api, inner, param, location, depth)
         return Field(kind="group", children=members, **common)
     if isinstance(inner, ListOf | MapOf) and depth < MAX_DEPTH:
-        item_type = inner.item if isinstance(inner, ListOf) else inner.value
-        item = _field(
-            api,
-            item_type,
-            key="",
-            label=f"{label} item" if isinstance(inner, ListOf) else f"{label} value",
-            param=f"{param}[]",
-            required=True,
-            description="",
-            location=location,
-            depth=depth + 1,
-        )
+        item = _item(api, inner, label, param, location, depth)
         return Field(kind="array" if isinstance(inner, ListOf) else "map", item=item, **common)
     if isinstance(inner, Lit | UnionOf) and all(isinstance(m, Prim | Lit) for m in _members(inner)):
         return Field(kind="text", **common)  # scalars of several kinds: typed as text
     return Field(kind="json", **common)
+
+
+def _group_members(
+    api: Api, t: ParamsRef, param: str, location: str, depth: int
+) -> tuple[Field, ...]:
+    """A nested object's fields, keyed and named by their wire names."""
+    return tuple(
+        _field(
+            api,
+            f.type,
+            key=f.wire_name,
+            label=f.wire_name,
+            param=f"{param}[{f.wire_name}]" if param else f.wire_name,
+            required=f.required,
+            description=f.description_source,
+            location=location,
+            # a nested field's own description says what replaces it
+            deprecated=f"'{f.wire_name}' is deprecated." if f.deprecated else None,
+            depth=depth + 1,
+        )
+        for f in api.params_type(t.name).fields
+    )
+
+
+def _item(api: Api, t: ListOf | MapOf, label: str, param: str, location: str, depth: int) -> Field:
+    """The one field a list's items or a map's values are entered in, repeated by the page."""
+    return _field(
+        api,
+        t.item if isinstance(t, ListOf) else t.value,
+        key="",
+        label=f"{label} item" if isinstance(t, ListOf) else f"{label} value",
+        param=f"{param}[]",
+        required=True,
+        description="",
+        location=location,
+        depth=depth + 1,
+    )
 
 
 def _dom_id(location: str, name: str) -> str:

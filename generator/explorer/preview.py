@@ -81,12 +81,7 @@ def preview(
     per-call headers by keyword (the profile's client headers, ``idempotency_key``); ``token``
     whether the gateway wants its token (curl then sends it)."""
     args = arguments(api, op, values)
-    # A file field holds the chosen file's name: the page itself sends the file
-    files = {
-        p.py_name: args.pop(p.py_name)
-        for p in op.parameters
-        if is_file(p.type) and isinstance(args.get(p.py_name), str)
-    }
+    files = _take_files(op, args)
     request = _request(api, op, args, files)
     problems = list(request.problems)
     problems += _check(api, op, request)
@@ -127,6 +122,16 @@ def preview(
         files={k: wires[k] for k in files} if request.parts is not None else {},
         raw=next(iter(files), None) if request.parts is None and files else None,
     )
+
+
+def _take_files(op: Operation, args: dict[str, Any]) -> dict[str, str]:
+    """The file fields, taken out of ``args``: each holds the chosen file's name, and the page
+    itself sends the file."""
+    return {
+        p.py_name: args.pop(p.py_name)
+        for p in op.parameters
+        if is_file(p.type) and isinstance(args.get(p.py_name), str)
+    }
 
 
 def is_file(t: TypeRef) -> bool:
