@@ -21,19 +21,26 @@ from typing import Any, Self, TypeVar, cast
 import httpx
 
 from ._client_base import ClientBase
-from ._descriptors import (
-    ClientConfig as ClientConfig,  # generated code imports these from here
-)
-from ._descriptors import Operation as Operation
-from ._descriptors import RequestOptions as RequestOptions
+from ._descriptors import ClientConfig, Operation, RequestOptions
 from ._oauth import AsyncTokens, ProvidedTokens, SyncTokens
 from ._paging import AsyncPage, SyncPage
-from ._request import FileInput as FileInput
-from ._request import request_kwargs
-from ._responses import RawRequest, raw_request, raw_result
-from ._responses import RawResponse as RawResponse
+from ._request import FileInput, request_kwargs
+from ._responses import RawRequest, RawResponse, raw_request, raw_result
 from ._retries import sleep
 from ._streaming import AsyncStream, AsyncStreamedResponse, Stream, StreamedResponse
+
+# generated code imports the descriptors and these two types from here
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncBaseClient",
+    "ClientConfig",
+    "FileInput",
+    "Operation",
+    "RawResponse",
+    "RequestOptions",
+    "SyncBaseClient",
+]
 
 T = TypeVar("T")
 
