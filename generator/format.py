@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from functools import cache as once
 from typing import TYPE_CHECKING
@@ -36,6 +37,20 @@ _MODE_KEY = f"black {BLACK_VERSION} py311 ll{LINE_LENGTH}"
 _PARALLEL_MIN_LINES = 20_000  # below this, starting processes costs more than it saves
 CHUNK = "# -- chunk --\n"  # a line of its own in rendered text; never reaches the output
 _WRAPPER = "class _Chunk:\n"  # lets black format an indented method on its own
+# What black rewrites on a line that fits: a magic trailing comma (it explodes the brackets), an
+# escaped quote (it may swap the quotes), a float exponent's "+" (it drops it), a comment without
+# its space. Matches inside strings or docstrings only send a piece to black needlessly.
+_TRIPLE_QUOTED = re.compile(r'"""((?:[^"\\]|\\.|"(?!""))*)"""', re.DOTALL)
+# A one-item tuple's comma is not magic to black: ("api_key",) stays as it is (a call's is); the
+# comma becomes a space so the line keeps its length.
+_ONE_TUPLE = re.compile(r'(?<![\w\])])\(("[^"\\\n]*"|[\w.]+),\)')
+# Stands in for text black would change: a tab, which _BLACK_WOULD_TOUCH always finds.
+_TOUCHED = "\t"
+_DEF = re.compile(r"(?:class |def |async def |@)")
+_TWO_BLANK = re.compile(r"([^\n]*)\n\n\n([^\n]*)")
+_TOO_FEW_BEFORE_DEF = re.compile(r"(?:[^\n]\n|[^\n]\n\n)(?:class |def |async def |@)")
+_BLANK_AFTER_DEF = re.compile(r"^ *(?:async )?def [^\n]*:\n\n|\) -> [^\n]*:\n\n", re.MULTILINE)
+_BLACK_WOULD_TOUCH = re.compile(r",[ \t]*[)\]}]|\\['\"]|\de\+|#[^ \n]|\t|[ \t]\n")
 
 
 @once
@@ -59,6 +74,67 @@ def format_source(path: str, text: str) -> str:
         ) from None
 
 
+def needs_black(piece: str) -> bool:
+    """False for a piece black leaves as it is, so the run need not pay for black on it.
+
+    Templates lay code out as black writes it, and the renderers print names, literals and
+    docstrings in black's spelling (pytypes, views.docstrings); what black still changes in
+    such text is lines past the line length and the few spellings ``_BLACK_WOULD_TOUCH``
+    lists. Black never rewraps a comment or the inside of a triple-quoted string: a multi-line
+    one counts by its last line (black moves the closing quotes off a line they overfill), a
+    one-line one standing alone not at all. Non-ASCII text is measured in UTF-8 bytes, never
+    fewer than black's columns. The corpus digests (tests/e2e/test_output_digests.py) and
+    black-stability checks over random specs hold this rule to black's own output."""
+    code = _ONE_TUPLE.sub(r"(\1 )", _TRIPLE_QUOTED.sub(_stand_in, piece))
+    if _BLACK_WOULD_TOUCH.search(code) or not _blank_lines_as_black_puts_them(code):
+        return True
+    lines = code.splitlines() if code.isascii() else code.encode().decode("latin-1").splitlines()
+    return any(len(line) > LINE_LENGTH and not line.lstrip().startswith("#") for line in lines)
+
+
+def _blank_lines_as_black_puts_them(code: str) -> bool:
+    """Black's blank lines: none at the start or after the end, at most two in a row, two only
+    where a top-level class, def or decorator follows or a top-level block has just ended, and
+    two before every top-level class, def and decorator (a comment before one sends the piece to
+    black, as does a blank line after a def's colon)."""
+    if code.startswith("\n") or code.endswith("\n\n") or "\n\n\n\n" in code:
+        return False
+    if _TOO_FEW_BEFORE_DEF.search(code) or _BLANK_AFTER_DEF.search(code):
+        return False
+    for match in _TWO_BLANK.finditer(code):
+        before, after = match.group(1), match.group(2)
+        if after.startswith(" ") or not (before.startswith(" ") or _DEF.match(after)):
+            return False
+    return True
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    """A triple-quoted string as black sees it: its text out of sight, its width kept where black
+    would move or split around it, or ``_TOUCHED`` where black would change the text itself
+    (spaces or a quote at either end, trailing spaces, lines indented unlike the statement)."""
+    content = match.group(1)
+    text, start, end = match.string, match.start(), match.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    if content[:1].isspace() or content.startswith('"') or content.endswith('"'):
+        return _TOUCHED
+    *lines, last = content.split("\n")
+    width = len(last) if last.isascii() else len(last.encode())
+    if not lines:  # one line: black strips it, never splits it
+        if content[-1:].isspace():
+            return _TOUCHED
+        alone = not text[line_start:start].strip() and text[end : end + 1] == "\n"
+        return '""""""' if alone else '"""' + "x" * width + '"""'
+    indent = len(text[line_start:start]) - len(text[line_start:start].lstrip(" "))
+    rest = [line for line in (*lines[1:], last) if line.strip()]
+    if not rest or any(line[-1:].isspace() for line in lines):
+        return _TOUCHED  # black joins a docstring with one line of text, strips line ends
+    if last[-1:].isspace() and last != " " * indent:
+        return _TOUCHED  # closing quotes on a line of their own sit at the statement's indent
+    if min(len(line) - len(line.lstrip(" ")) for line in rest) != indent:
+        return _TOUCHED  # black re-indents a docstring's lines to the statement's indent
+    return '"""\n' + "x" * width + '"""'  # black checks the closing line only
+
+
 def format_piece(path: str, text: str) -> str:
     """Format one piece: a whole module, or an indented method wrapped in a class for black."""
     if not text.startswith("    "):
@@ -70,8 +146,12 @@ def format_files(
     files: dict[str, str],
     progress: Callable[[str], None] = lambda _: None,
     pack: cache.Pack | None = None,
+    *,
+    laid_out: bool = False,
 ) -> dict[str, str]:
-    """Every ``.py`` file formatted, piece by piece; ``pack`` holds pieces formatted before."""
+    """Every ``.py`` file formatted, piece by piece; ``pack`` holds pieces formatted before.
+    ``laid_out``: the text comes from the built-in templates, which lay code out as black does,
+    so only the pieces ``needs_black`` picks go to black (never for a user's templates)."""
     out = dict(files)
     pieces: dict[str, list[str]] = {}  # path -> its pieces, as rendered
     formatted: dict[str, str] = {}  # piece text -> formatted text
@@ -82,6 +162,9 @@ def format_files(
         pieces[path] = text.split(CHUNK)
         for piece in pieces[path]:
             if piece in formatted or piece in pending:
+                continue
+            if laid_out and not needs_black(piece):
+                formatted[piece] = piece
                 continue
             key = hashlib.sha256(f"{_MODE_KEY}\0{piece}".encode()).hexdigest()
             hit = pack.get(key) if pack is not None else None

@@ -95,7 +95,8 @@ def produce(target: Target, progress: Progress = quiet) -> Output:
         files.update(project_files(api, target.package, target.distribution))
     files[MANIFEST] = manifest(api, doc.sha256)
     step(f"rendered {counted(len(files) + len(verbatim), 'file')}")
-    files = format_files(files, step, pack)
+    # the built-in templates lay code out as black does: black sees only what it would change
+    files = format_files(files, step, pack, laid_out=not target.templates)
     pack.save()
     files = with_file_list({**files, **verbatim})
     step("formatted")

@@ -14,6 +14,9 @@ LINE_LENGTH = 100  # black's setting for generated code (generator/format.py hol
 _CLOSING = len('"""')
 # Markdown that is not a paragraph's running text: left as written, never joined or split.
 _KEPT = re.compile(r"\s|[|#>]|```|~~~")
+# What a docstring cannot hold as it is: control characters but tab and newline, DEL, the
+# Unicode line and paragraph separators (editors break lines there), lone surrogates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ud800-\udfff]")
 # A word that would read as a block marker (list item, heading, quote, table row) if it began a
 # continuation line.
 _MARKER = re.compile(r"[-*+#>|=]|\d+[.)]$")
@@ -34,7 +37,7 @@ def docstring(text: str, indent: str = "", at: int | None = None, closing: bool 
     stay as written, and a word longer than a line stays whole.
     """
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(_docstring_char(c) for c in text)
+    text = _UNSAFE.sub(_escaped, text)
     lines = [line.rstrip() for line in text.strip().splitlines()]
     if at is not None:
         lines = _wrapped(lines, at, len(indent), _CLOSING if closing else 0)
@@ -46,17 +49,15 @@ def docstring(text: str, indent: str = "", at: int | None = None, closing: bool 
     return out
 
 
-def _docstring_char(c: str) -> str:
-    if c in "\n\t":
-        return c
-    code = ord(c)
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
     if code < 0x20 or code == 0x7F:
         return f"\\x{code:02x}"
     if code in (0x2028, 0x2029):
         return f"\\u{code:04x}"
-    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (JSON allows it): not even escaped, since
-        return f"\\\\u{code:04x}"  # a class docstring must encode as UTF-8; shown as text
-    return c
+    # a lone surrogate (JSON allows it): not even escaped, since a class docstring must encode
+    # as UTF-8; shown as text
+    return f"\\\\u{code:04x}"
 
 
 def _wrapped(lines: list[str], at: int, indent: int, closing: int) -> list[str]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+import black
 import httpx
 import pydantic
 import pytest
@@ -35,6 +36,7 @@ from hypothesis import strategies as st
 from generator import naming, pipeline
 from generator.config import make_target
 from generator.errors import pointer
+from generator.format import black_mode
 from generator.ir import Api, Model, Operation
 from generator.views.docstrings import docstring
 from generator.write import write_package
@@ -316,7 +318,9 @@ def test_random_specs_generate_working_packages(
     output = pipeline.produce(target)
     for path, text in output.files.items():
         if path.endswith(".py"):
-            ast.parse(text, filename=path)  # compiles (black has parsed it too)
+            ast.parse(text, filename=path)  # compiles
+            # as black writes it, though black saw only the pieces format.needs_black sent it
+            assert black.format_str(text, mode=black_mode()) == text, path
     write_package(target.package_dir, output.files)
     try:
         check_package(package, output.api, spec)
