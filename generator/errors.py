@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 
 def pointer(*parts: str | int) -> str:
     """Build a JSON pointer (RFC 6901) from raw path parts."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "".join([_segment(p) for p in parts])
+
+
+@cache  # the same keys recur across a spec: a big one builds pointers by the hundred thousand
+def _segment(part: str | int) -> str:
+    return "/" + str(part).replace("~", "~0").replace("/", "~1")
 
 
 def unescape(part: str) -> str:

@@ -43,11 +43,18 @@ _WRAPPER = "class _Chunk:\n"  # lets black format an indented method on its own
 _TRIPLE_QUOTED = re.compile(r'"""((?:[^"\\]|\\.|"(?!""))*)"""', re.DOTALL)
 # A one-item tuple's comma is not magic to black: ("api_key",) stays as it is (a call's is); the
 # comma becomes a space so the line keeps its length.
-_ONE_TUPLE = re.compile(r'(?<![\w\])])\(("[^"\\\n]*"|[\w.]+),\)')
+_ONE_TUPLE = re.compile(r'(?<![\w\])])\(("[^"\\\n]*"|[\w.]+|\([^()\n]*\)),\)')
+# A line of an exploded bracket black cannot split further: a string alone, after a key or a
+# keyword; an import's `Name as Name` and the `from module import (` line opening its names.
+_UNSPLITTABLE = re.compile(
+    r' *(?:(?:(?:"[^"\\\n]*": |\w+=)?"[^"\\\n]*"|\w+ as \w+),|from [\w.]+ import \()'
+)
+# A bracket left open at a line's end: black joins what it holds back onto one line if that
+# fits and no magic trailing comma keeps it apart.
+_OPEN_AT_END = re.compile(r"^( *)[^\n]*[(\[{]\n", re.MULTILINE)
 # Stands in for text black would change: a tab, which _BLACK_WOULD_TOUCH always finds.
 _TOUCHED = "\t"
 _DEF = re.compile(r"(?:class |def |async def |@)")
-_TWO_BLANK = re.compile(r"([^\n]*)\n\n\n([^\n]*)")
 _TOO_FEW_BEFORE_DEF = re.compile(r"(?:[^\n]\n|[^\n]\n\n)(?:class |def |async def |@)")
 _BLANK_AFTER_DEF = re.compile(r"^ *(?:async )?def [^\n]*:\n\n|\) -> [^\n]*:\n\n", re.MULTILINE)
 _BLACK_WOULD_TOUCH = re.compile(r",[ \t]*[)\]}]|\\['\"]|\de\+|#[^ \n]|\t|[ \t]\n")
@@ -80,16 +87,42 @@ def needs_black(piece: str) -> bool:
     Templates lay code out as black writes it, and the renderers print names, literals and
     docstrings in black's spelling (pytypes, views.docstrings); what black still changes in
     such text is lines past the line length and the few spellings ``_BLACK_WOULD_TOUCH``
-    lists. Black never rewraps a comment or the inside of a triple-quoted string: a multi-line
+    lists. Black never rewraps a comment, a line it cannot split (``_UNSPLITTABLE``) or the
+    inside of a triple-quoted string: a multi-line
     one counts by its last line (black moves the closing quotes off a line they overfill), a
     one-line one standing alone not at all. Non-ASCII text is measured in UTF-8 bytes, never
     fewer than black's columns. The corpus digests (tests/e2e/test_output_digests.py) and
     black-stability checks over random specs hold this rule to black's own output."""
-    code = _ONE_TUPLE.sub(r"(\1 )", _TRIPLE_QUOTED.sub(_stand_in, piece))
+    code = _TRIPLE_QUOTED.sub(_stand_in, piece)
+    code = _ONE_TUPLE.sub(r"(\1 )", _ONE_TUPLE.sub(r"(\1 )", code))  # (("a",),) in two steps
     if _BLACK_WOULD_TOUCH.search(code) or not _blank_lines_as_black_puts_them(code):
         return True
+    if any(_black_would_join(code, match) for match in _OPEN_AT_END.finditer(code)):
+        return True
     lines = code.splitlines() if code.isascii() else code.encode().decode("latin-1").splitlines()
-    return any(len(line) > LINE_LENGTH and not line.lstrip().startswith("#") for line in lines)
+    return any(
+        len(line) > LINE_LENGTH
+        and not line.lstrip().startswith("#")
+        and not _UNSPLITTABLE.fullmatch(line)
+        for line in lines
+    )
+
+
+def _black_would_join(code: str, opened: re.Match[str]) -> bool:
+    """Whether black would put a bracket opened at a line's end back on one line: no trailing
+    comma before its closing line, and the whole fits (counted generously: one space per line
+    break). A closing line not found at the opener's indent is left to black too."""
+    indent = opened.group(1)
+    end = opened.end()
+    close = re.compile(f"^{indent}[)\\]}}]", re.MULTILINE).search(code, end)
+    if close is None:
+        return True
+    inner = code[end : close.start()].rstrip("\n")
+    if inner.endswith(","):
+        return False
+    close_line = code[close.start() : code.find("\n", close.start()) % (len(code) + 1)]
+    joined = len(opened.group(0)) - 1 + len(" ".join(inner.split())) + len(close_line.strip())
+    return joined <= LINE_LENGTH
 
 
 def _blank_lines_as_black_puts_them(code: str) -> bool:
@@ -101,10 +134,13 @@ def _blank_lines_as_black_puts_them(code: str) -> bool:
         return False
     if _TOO_FEW_BEFORE_DEF.search(code) or _BLANK_AFTER_DEF.search(code):
         return False
-    for match in _TWO_BLANK.finditer(code):
-        before, after = match.group(1), match.group(2)
+    at = code.find("\n\n\n")
+    while at >= 0:
+        before = code[code.rfind("\n", 0, at) + 1 : at]
+        after = code[at + 3 : at + 13]
         if after.startswith(" ") or not (before.startswith(" ") or _DEF.match(after)):
             return False
+        at = code.find("\n\n\n", at + 3)
     return True
 
 

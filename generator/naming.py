@@ -158,21 +158,29 @@ def uniquify(wanted: list[str], taken: Iterable[str] = (), *, fold_case: bool = 
     NFKC (Python normalizes identifiers so); ``fold_case`` also folds case, for module names on
     case-insensitive file systems.
     """
+    return unique_into(wanted, {name_key(n, fold_case) for n in taken}, fold_case=fold_case)
 
-    def key(name: str) -> str:
-        name = unicodedata.normalize("NFKC", name)
-        return name.casefold() if fold_case else name
 
-    seen = {key(n) for n in taken}
+def unique_into(wanted: list[str], seen: set[str], *, fold_case: bool = False) -> list[str]:
+    """``uniquify`` against ``seen``, the keys (``name_key``) of the names taken, which it
+    extends: a caller handing out names one at a time keeps one set instead of rebuilding it."""
     out: list[str] = []
     for name in wanted:
         candidate, n = name, 1
-        while key(candidate) in seen:
+        while name_key(candidate, fold_case) in seen:
             n += 1
             candidate = f"{name}_{n}"
-        seen.add(key(candidate))
+        seen.add(name_key(candidate, fold_case))
         out.append(candidate)
     return out
+
+
+def name_key(name: str, fold_case: bool = False) -> str:
+    """What two names that Python (or the file system, with ``fold_case``) takes for one
+    compare by."""
+    if not name.isascii():  # NFKC leaves ASCII as it is
+        name = unicodedata.normalize("NFKC", name)
+    return name.casefold() if fold_case else name
 
 
 def export_order(names: Iterable[str]) -> list[str]:

@@ -29,6 +29,7 @@ class Registry:
             *(cls for _, cls in profile.status_errors),
             *(cls for _, cls in profile.error_types),
         }
+        self._seen = {naming.name_key(n) for n in self._taken}  # what unique_into compares
         self._components: dict[str, Named] = {}  # pointer -> model: object schemas
         self._component_aliases: dict[str, Named] = {}  # pointer -> alias: the others
         self._pointer_of: dict[str, str] = {}  # component model's class name -> pointer
@@ -49,7 +50,7 @@ class Registry:
         return self.claim_all([wanted])[0]
 
     def claim_all(self, wanted: list[str]) -> list[str]:
-        names = naming.uniquify(wanted, self._taken)
+        names = naming.unique_into(wanted, self._seen)
         self._taken.update(names)
         return names
 

@@ -19,6 +19,7 @@ _KEPT = re.compile(r"\s|[|#>]|```|~~~")
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ud800-\udfff]")
 # A word that would read as a block marker (list item, heading, quote, table row) if it began a
 # continuation line.
+_GAPS = re.compile("( +)")
 _MARKER = re.compile(r"[-*+#>|=]|\d+[.)]$")
 
 
@@ -81,7 +82,7 @@ def _split(line: str, first: int, rest: int, closing: int) -> list[str]:
     one ``closing`` columns shorter. Breaks only at
     spaces (a word longer than a line stays whole), never before a word that would read as a
     block marker at the start of a line."""
-    words = re.split(r"( +)", line)  # word, gap, word, ...
+    words = _GAPS.split(line)  # word, gap, word, ...
     out: list[list[str]] = [[words[0]]]
     for gap, word in zip(words[1::2], words[2::2], strict=True):
         room = first if len(out) == 1 else rest

@@ -28,9 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import black
 import pytest
 import yaml
 from support.paths import ROOT
+
+from generator.format import black_mode
 
 pytestmark = pytest.mark.slow  # the fast lane leaves it out: generates and type-checks dozens of hostile specs
 
@@ -509,6 +512,8 @@ def test_hostile_spec_generates_a_working_package(spec_name: str, generated: Any
     for path in sorted(run.package_dir.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         compile(source, str(path), "exec")  # compiles; nothing runs
+        # as black writes it, though the generator sent black only what needs_black picked
+        assert black.format_str(source, mode=black_mode()) == source, path
         code = " ".join(code_tokens(source))
         for needle in (MARKER, "__import__", "mkdir", "{{", "{%"):
             assert needle not in code, f"spec text outside a string in {path}: {needle}"
