@@ -10,7 +10,6 @@ streamed to the client as it arrives, up to ``response_limit`` bytes.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -21,19 +20,13 @@ from generator.gateway.accesslog import AccessLog, Entry
 from generator.gateway.compiled import Validators
 from generator.gateway.credentials import CredentialsUnavailable, UpstreamCredentials
 from generator.gateway.errors import Headers, error_body, problems_message
-from generator.gateway.forms import (
-    FormError,
-    Problem,
-    decode,
-    decode_multipart,
-    encode_pairs,
-    is_canonical,
-    parse_pairs,
-)
+from generator.gateway.forms import FormError
+from generator.gateway.incoming import Refusal, decode_body, malformed, steered
 from generator.gateway.query import read_query
 from generator.gateway.ratelimit import FailureThrottle, Limiter, LimiterUnavailable
 from generator.gateway.redact import Redactor, Scrubber
 from generator.gateway.routing import Router
+from generator.gateway.server import RESPONSE
 from generator.gateway.settings import Tokens, token_id
 from generator.gateway.upstream import Origin, UpstreamClient, UpstreamError, UpstreamTimeout
 from generator.ir import Api, Operation
@@ -55,30 +48,12 @@ _NEVER_FORWARD = {
     "authorization", "host", "cookie", "content-length", "content-type", "accept-encoding",
     "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip",
 } | {h.decode() for h in HOP_BY_HOP}  # fmt: skip
-_FORM = "application/x-www-form-urlencoded"
 # Methods a server must treat as idempotent (RFC 9110 9.2.2, and QUERY, safe and idempotent by
 # its own definition, OpenAPI 3.2's ``query`` operations): safe to send twice, never given an
 # idempotency key.
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"})
 _UNSCANNABLE = frozenset({b"", b"identity"})
 _NOTED = frozenset({b"connection", b"content-length", b"content-encoding", b"request-id"})
-
-
-class _Refusal(Exception):
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        code: str | None = None,
-        param: str | None = None,
-        problems: list[Problem] | None = None,
-        headers: Headers | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code, self.param = status, message, code, param
-        self.problems = problems or []
-        self.headers = headers or []
 
 
 class ResponseTooLarge(Exception):
@@ -156,7 +131,7 @@ class Proxy:
         entry = Entry(scope["method"])
         try:
             await self._handle(scope, receive, send, entry)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             kind, body = error_body(
                 self.shape,
                 refusal.status,
@@ -187,8 +162,8 @@ class Proxy:
         key = self._authenticate(headers.get(b"authorization"), scope.get("client"), entry)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         match = self.router.match(scope["method"], raw_path.decode("latin-1"))
-        if match is None or _steered(headers):
-            raise _Refusal(404, "Unrecognized request URL: no operation of this API matches it")
+        if match is None or steered(headers):
+            raise Refusal(404, "Unrecognized request URL: no operation of this API matches it")
         op = match.operation
         entry.operation = op
         if self.limiter is not None:
@@ -199,19 +174,22 @@ class Proxy:
                 scope["query_string"].decode("latin-1"), op, self.brackets
             )
         except FormError as exc:
-            raise _malformed("query", exc) from None
-        body_value, out_body, content_type = _body(op, raw_body, headers.get(b"content-type", b""))
+            raise malformed("query", exc) from None
+        body_value, out_body, content_type = decode_body(
+            op, raw_body, headers.get(b"content-type", b"")
+        )
         self._check(op, match.path_params, query, headers, body_value)
         passed = [(n, v) for n, v in headers.items() if n in self._passed_bytes]
         try:  # the one place credentials are added (gateway.credentials decides which)
             passed, forwarded = await self.credentials.add(op, passed, forwarded)
         except CredentialsUnavailable:
-            raise _Refusal(502, "The gateway could not obtain its upstream credentials") from None
+            raise Refusal(502, "The gateway could not obtain its upstream credentials") from None
         method = scope["method"]
         origin, data, replayable = self._request(
             op, method, match.upstream_path, headers, passed, forwarded, out_body, content_type
         )
-        await self._forward(origin, data, method, replayable, send, entry)
+        whole = RESPONSE in (scope.get("extensions") or ())
+        await self._forward(origin, data, method, replayable, send, entry, whole)
         if entry.status == 401:
             self.credentials.refused(op)
 
@@ -238,7 +216,7 @@ class Proxy:
         )
         if problems:
             first = problems[0]
-            raise _Refusal(
+            raise Refusal(
                 400,
                 problems_message(problems),
                 code=first.code,
@@ -282,7 +260,7 @@ class Proxy:
         head = b"\r\n".join(lines)
         breaks = len(lines) - 1  # the joins: any other CR or LF is inside a line
         if head.count(b"\n") != breaks or head.count(b"\r") != breaks:
-            raise _Refusal(400, "A header value holds a line break")
+            raise Refusal(400, "A header value holds a line break")
         data = head + b"\r\n\r\n" + out_body
         return origin, data, replayable
 
@@ -291,11 +269,11 @@ class Proxy:
         try:
             wait = await self.limiter.take(key)
         except LimiterUnavailable:
-            raise _Refusal(
+            raise Refusal(
                 503, "The gateway's rate-limit store is unreachable; try again shortly"
             ) from None
         if wait is not None:
-            raise _Refusal(
+            raise Refusal(
                 429,
                 "Too many requests for this token; slow down",
                 code="rate_limit",
@@ -312,7 +290,7 @@ class Proxy:
         if throttle is not None:
             wait = throttle.blocked(address)
             if wait is not None:
-                raise _Refusal(
+                raise Refusal(
                     429,
                     "Too many failed token checks from this address; wait before trying again",
                     code="rate_limit",
@@ -323,7 +301,7 @@ class Proxy:
         if found is None:
             if throttle is not None:
                 throttle.failed(address)
-            raise _Refusal(
+            raise Refusal(
                 401,
                 "Missing or unknown gateway token: send Authorization: Bearer <your gateway token>",
                 headers=[(b"www-authenticate", b'Bearer realm="gateway"')],
@@ -337,43 +315,64 @@ class Proxy:
     async def _read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes:
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.body_limit):
-            raise _Refusal(413, f"The request body is larger than {self.body_limit} bytes")
+            raise Refusal(413, f"The request body is larger than {self.body_limit} bytes")
         chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _Refusal(400, "The client went away before sending the whole body")
+                raise Refusal(400, "The client went away before sending the whole body")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.body_limit:  # a chunked body has no Content-Length to go by
-                raise _Refusal(413, f"The request body is larger than {self.body_limit} bytes")
+                raise Refusal(413, f"The request body is larger than {self.body_limit} bytes")
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def _forward(
-        self, origin: Origin, data: bytes, method: str, replayable: bool, send: Send, entry: Entry
+        self,
+        origin: Origin,
+        data: bytes,
+        method: str,
+        replayable: bool,
+        send: Send,
+        entry: Entry,
+        whole: bool,
     ) -> None:
         try:
             exchange = await self.upstream.exchange(
                 origin, data, replayable=replayable, head_only=method == "HEAD"
             )
         except UpstreamTimeout:
-            raise _Refusal(504, "The upstream API did not respond in time") from None
+            raise Refusal(504, "The upstream API did not respond in time") from None
         except UpstreamError as exc:
             entry.error = str(exc)
-            raise _Refusal(502, "The upstream API could not be reached") from None
+            raise Refusal(502, "The upstream API could not be reached") from None
         try:
-            await self._response(exchange.status, exchange.headers, exchange, send, entry)
+            await self._response(exchange.status, exchange.headers, exchange, send, entry, whole)
         finally:
             exchange.finish()
 
     async def _response(
-        self, status: int, upstream_headers: Headers, exchange: Any, send: Send, entry: Entry
+        self,
+        status: int,
+        upstream_headers: Headers,
+        exchange: Any,
+        send: Send,
+        entry: Entry,
+        whole: bool,  # the server takes a ``gateway.response`` message
     ) -> None:
         out, redactor = self._response_headers(upstream_headers, entry)
         entry.status = status
+        if exchange.done and exchange.buffered <= self.response_limit and whole:
+            # all of it is here (the common case): one message, the head encoded once
+            body = redactor.scrub(await exchange.read() or b"")
+            head = b"".join([b"%s: %s\r\n" % pair for pair in out])
+            if not out or out[-1][0] != b"content-length":  # the last, when there is one
+                head += b"content-length: %d\r\n" % len(body)
+            await send({"type": RESPONSE, "status": status, "head": head, "body": body})
+            return
         await send({"type": "http.response.start", "status": status, "headers": out})
         scrubber: Scrubber | None = None  # made when the body comes in more than one piece
         size = 0
@@ -425,7 +424,7 @@ class Proxy:
                     length = int(value) if value.strip().isdigit() else None
                 elif lower == b"content-encoding" and value.strip().lower() not in _UNSCANNABLE:
                     # asked for identity; an encoded response cannot be scanned for the key
-                    raise _Refusal(
+                    raise Refusal(
                         502, "The upstream API responded with an encoding the gateway refuses"
                     )
                 elif lower == b"request-id":
@@ -439,93 +438,8 @@ class Proxy:
             out = [(name, redactor.scrub(value)) for name, value in out]
         if length is not None:
             if length > self.response_limit:
-                raise _Refusal(
+                raise Refusal(
                     502, "The upstream API's response is larger than the gateway passes on"
                 )
             out.append((b"content-length", b"%d" % length))
         return out, redactor
-
-
-def _steered(headers: dict[bytes, bytes]) -> bool:
-    """Whether the request names a host other than the one it was sent to (``X-Forwarded-Host``
-    or ``Forwarded: host=``): the gateway has one upstream and takes no directions."""
-    if b"x-forwarded-host" not in headers and b"forwarded" not in headers:
-        return False
-    host = headers.get(b"host", b"").strip().lower()
-    named = [v.strip() for v in headers.get(b"x-forwarded-host", b"").split(b",") if v.strip()]
-    for element in headers.get(b"forwarded", b"").replace(b",", b";").split(b";"):
-        key, _, value = element.partition(b"=")
-        if key.strip().lower() == b"host":
-            named.append(value.strip().strip(b'"'))
-    return any(name.lower() != host for name in named)
-
-
-def _body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, bytes]:
-    """The decoded body to validate, the bytes to forward and their content type."""
-    kind = content_type.split(b";")[0].strip().lower().decode("latin-1")
-    if op.body is None:
-        if raw:
-            raise _Refusal(400, "This operation takes no request body")
-        return None, b"", b""
-    if not raw:
-        return None, b"", b""
-    media = op.body.media_type
-    if op.body.encoding == "form":
-        if kind != _FORM:
-            raise _Refusal(400, f"The request body must be {_FORM}")
-        text = _text(raw)
-        try:  # bodies are bracket-encoded
-            pairs = parse_pairs(text)
-            value = decode(pairs)
-        except FormError as exc:
-            raise _malformed("body", exc) from None
-        # forwarded as the canonical encoding of what was validated (the same bytes when the
-        # client already wrote it so)
-        return value, raw if is_canonical(text) else encode_pairs(pairs).encode(), _FORM.encode()
-    if op.body.encoding == "json":
-        if kind != "application/json" and not kind.endswith("+json"):
-            raise _Refusal(400, f"The request body must be {media}")
-        try:
-            value = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise _Refusal(400, "The request body is not valid JSON") from None
-        # Forward what was validated, not bytes another parser might read otherwise.
-        return value, json.dumps(value, separators=(",", ":")).encode(), media.encode()
-    if op.body.encoding == "multipart":
-        if kind != "multipart/form-data":
-            raise _Refusal(400, "The request body must be multipart/form-data")
-        try:
-            value = decode_multipart(content_type.decode("latin-1"), raw)
-        except FormError as exc:
-            raise _Refusal(
-                400, f"Malformed body: {exc.problem.message}", param=exc.problem.param
-            ) from None
-        # forwarded as sent: re-encoding files is costly, and the fields were read from it
-        return value, raw, content_type
-    # a raw body (octet-stream, text, an image...): any bytes, of a media type the spec names
-    if not kind:
-        return raw, raw, media.encode()
-    if not _media_matches(media, kind) and not any(
-        _media_matches(m, kind) for m in op.body.alternatives
-    ):
-        raise _Refusal(400, f"The request body must be {media}")
-    return raw, raw, content_type
-
-
-def _media_matches(declared: str, kind: str) -> bool:
-    declared = declared.split(";")[0].strip().lower()
-    if declared in ("*/*", kind):
-        return True
-    major, _, minor = declared.partition("/")
-    return minor == "*" and kind.startswith(major + "/")
-
-
-def _text(raw: bytes) -> str:
-    try:
-        return raw.decode("ascii")
-    except UnicodeDecodeError:  # urlencoded data is ASCII; anything else is not what it says
-        raise _Refusal(400, "The form body must be percent-encoded ASCII") from None
-
-
-def _malformed(where: str, exc: FormError) -> _Refusal:
-    return _Refusal(400, f"Malformed {where}: {exc.problem.message}", param=exc.problem.param)

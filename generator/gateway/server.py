@@ -45,6 +45,12 @@ _REASONS = {
     504: b"Gateway Timeout",
 }  # fmt: skip
 _NO_BODY = frozenset({204, 304})
+# ``{"type": "gateway.response", "status": int, "head": bytes, "body": bytes}``: a whole response
+# in one message, its header lines already encoded (each ending in CRLF, ``content-length``
+# among them when the body has one). The proxy's common case, a response that arrived in one
+# piece, then costs one message and no second pass over the headers.
+RESPONSE = "gateway.response"
+_EXTENSIONS: dict[str, dict[str, Any]] = {RESPONSE: {}}
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,7 @@ class _Connection(asyncio.Protocol):
             "client": self.client,
             "server": self.server.address,
             "keep_alive": self.parser.should_keep_alive(),
+            "extensions": _EXTENSIONS,
         }
         request = _Request(scope, expect)
         self.reading = request
@@ -358,12 +365,17 @@ class _Cycle:
         transport = conn.transport
         if conn.closed or transport is None:
             return  # the client went away: what is left of the response has nowhere to go
-        if message["type"] == "http.response.start":
+        kind = message["type"]
+        if kind == RESPONSE:
+            if not self.started:
+                self._whole(transport, message)
+            return
+        if kind == "http.response.start":
             self.started = True
             self.status = message["status"]
             self.headers = list(message.get("headers", ()))
             return
-        if message["type"] != "http.response.body" or self.finished:
+        if kind != "http.response.body" or self.finished:
             return
         body: bytes = message.get("body", b"")
         more: bool = message.get("more_body", False)
@@ -386,6 +398,22 @@ class _Cycle:
             self.finished = True
         elif conn.paused_writing is not None:
             await conn.paused_writing
+
+    def _whole(self, transport: asyncio.Transport, message: Message) -> None:
+        self.started = self.finished = self.head_sent = True
+        status: int = message["status"]
+        self.status = status
+        if not self.request.body_done:
+            self.keep_alive = False
+        data = b"HTTP/1.1 %d %s\r\n%s%s\r\n" % (
+            status,
+            _REASONS.get(status, b""),
+            message["head"],
+            b"" if self.keep_alive else b"connection: close\r\n",
+        )
+        if not self.head and status not in _NO_BODY:
+            data += message["body"]
+        transport.write(data)
 
     def _head(self, body: bytes, more: bool) -> bytes:
         status = self.status
