@@ -54,6 +54,7 @@ _NEVER_FORWARD = {
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"})
 _UNSCANNABLE = frozenset({b"", b"identity"})
 _NOTED = frozenset({b"connection", b"content-length", b"content-encoding", b"request-id"})
+_PASS, _DROP, _NOTE = 0, 1, 2  # what becomes of a response header (Proxy._header_kind)
 
 
 class ResponseTooLarge(Exception):
@@ -103,6 +104,7 @@ class Proxy:
         self._keys = itertools.count(1)
         self.credentials = credentials
         self._redactor = Redactor(credentials.secrets)
+        self._header_kinds: dict[bytes, tuple[bytes, int]] = {}  # see _header_kind
         idem = api.profile.idempotency_header
         self.idempotency = idem.lower().encode() if idem else None
         passed = {"accept", "idempotency-key", "user-agent"}
@@ -287,7 +289,7 @@ class Proxy:
             return "anonymous"
         address = client[0] if client else ""
         throttle = self.throttle
-        if throttle is not None:
+        if throttle is not None and address in throttle.buckets:  # failed lately
             wait = throttle.blocked(address)
             if wait is not None:
                 raise Refusal(
@@ -363,16 +365,23 @@ class Proxy:
         entry: Entry,
         whole: bool,  # the server takes a ``gateway.response`` message
     ) -> None:
-        out, redactor = self._response_headers(upstream_headers, entry)
+        out = self._response_headers(upstream_headers, entry)
+        redactor = self._current_redactor()
         entry.status = status
         if exchange.done and exchange.buffered <= self.response_limit and whole:
-            # all of it is here (the common case): one message, the head encoded once
-            body = redactor.scrub(await exchange.read() or b"")
+            # all of it is here (the common case): one message, the head encoded once, and
+            # one scan of the header values and the body for a hint of a secret
+            body = await exchange.read() or b""
+            if redactor.may_hold(b"\n".join([value for _, value in out]) + b"\n" + body):
+                out = [(name, redactor.scrub(value)) for name, value in out]
+                body = redactor.scrub(body)
             head = b"".join([b"%s: %s\r\n" % pair for pair in out])
             if not out or out[-1][0] != b"content-length":  # the last, when there is one
                 head += b"content-length: %d\r\n" % len(body)
             await send({"type": RESPONSE, "status": status, "head": head, "body": body})
             return
+        if redactor.may_hold(b"\n".join([value for _, value in out])):
+            out = [(name, redactor.scrub(value)) for name, value in out]
         await send({"type": "http.response.start", "status": status, "headers": out})
         scrubber: Scrubber | None = None  # made when the body comes in more than one piece
         size = 0
@@ -401,45 +410,60 @@ class Proxy:
                 await send({"type": "http.response.body", "body": safe, "more_body": True})
         await send({"type": "http.response.body", "body": scrubber.end() if scrubber else b""})
 
-    def _response_headers(
-        self, upstream_headers: Headers, entry: Entry
-    ) -> tuple[Headers, Redactor]:
-        """The upstream's headers as the client gets them (hop-by-hop and cookies dropped,
-        any spelling of a secret scrubbed, the length checked against the cap), and the
-        redactor for the body. Refuses an encoded or oversized response (502)."""
+    def _response_headers(self, upstream_headers: Headers, entry: Entry) -> Headers:
+        """The upstream's headers as the client gets them (hop-by-hop and cookies dropped, the
+        length checked against the cap), not yet scrubbed. Refuses an encoded or oversized
+        response (502)."""
         out: Headers = []
-        named: set[bytes] = set()
+        named: list[bytes] = []
         length: int | None = None
-        redactor = self._redactor
-        if redactor.secrets is not self.credentials.secrets:  # a new OAuth2 token
-            secrets = self.credentials.secrets
-            if secrets != redactor.secrets:
-                redactor = self._redactor = Redactor(secrets)
+        kinds = self._header_kinds
         for name, value in upstream_headers:
-            lower = name.lower()
-            if lower in _NOTED:
-                if lower == b"connection":
-                    named |= {v.strip().lower() for v in value.split(b",")}
-                elif lower == b"content-length":
-                    length = int(value) if value.strip().isdigit() else None
-                elif lower == b"content-encoding" and value.strip().lower() not in _UNSCANNABLE:
+            known = kinds.get(name) or self._header_kind(name)
+            lower, kind = known
+            if kind == _PASS:
+                out.append((lower, value))
+                continue
+            if kind == _DROP:
+                continue
+            if lower == b"connection":
+                named += [v.strip().lower() for v in value.split(b",")]
+            elif lower == b"content-length":
+                length = int(value) if value.strip().isdigit() else None
+            elif lower == b"content-encoding":
+                if value.strip().lower() not in _UNSCANNABLE:
                     # asked for identity; an encoded response cannot be scanned for the key
                     raise Refusal(
                         502, "The upstream API responded with an encoding the gateway refuses"
                     )
-                elif lower == b"request-id":
-                    entry.upstream_request_id = value.decode("latin-1")
-            if lower not in _RESPONSE_DROP:
                 out.append((lower, value))
-        if named:
-            out = [(name, value) for name, value in out if name not in named]
-        # one scan of all the values for a hint of a secret; each value scrubbed only then
-        if redactor.may_hold(b"\n".join([value for _, value in out])):
-            out = [(name, redactor.scrub(value)) for name, value in out]
+            else:  # request-id: logged, and passed on
+                entry.upstream_request_id = value.decode("latin-1")
+                out.append((lower, value))
+        extra = [n for n in named if n not in _RESPONSE_DROP]
+        if extra:  # names the upstream's Connection header made hop-by-hop
+            out = [(name, value) for name, value in out if name not in extra]
         if length is not None:
             if length > self.response_limit:
                 raise Refusal(
                     502, "The upstream API's response is larger than the gateway passes on"
                 )
             out.append((b"content-length", b"%d" % length))
-        return out, redactor
+        return out
+
+    def _header_kind(self, name: bytes) -> tuple[bytes, int]:
+        """A response header name's lower case and what is done with it, remembered for the
+        next response (a bounded number of names: an upstream could send endless new ones)."""
+        lower = name.lower()
+        kind = _NOTE if lower in _NOTED else _DROP if lower in _RESPONSE_DROP else _PASS
+        if len(self._header_kinds) < 512:
+            self._header_kinds[name] = (lower, kind)
+        return lower, kind
+
+    def _current_redactor(self) -> Redactor:
+        redactor = self._redactor
+        if redactor.secrets is not self.credentials.secrets:  # a new OAuth2 token
+            secrets = self.credentials.secrets
+            if secrets != redactor.secrets:
+                redactor = self._redactor = Redactor(secrets)
+        return redactor
