@@ -135,6 +135,11 @@ class _Plan:
             checks = {n: compiler.compile(p.type, stringly) for n, p in names.items()}
             required = tuple(n for n, p in names.items() if p.required)
             self.by_location[location] = (checks, required)
+        # the same, unpacked: ``passes`` runs on every call
+        self.path, self.path_required = self.by_location["path"]
+        self.query, self.query_required = self.by_location["query"]
+        self.header, self.header_required = self.by_location["header"]
+        self.body, self.body_required = self.by_location["body"]
 
     def passes(
         self,
@@ -156,30 +161,41 @@ class _Plan:
                 if check is None or not check(body):
                     return False
         elif body is not None:
-            if not isinstance(body, dict) or not self._all("body", body, unknown_ok=False):
+            if not isinstance(body, dict) or not _only_known(self.body, self.body_required, body):
                 return False
-        elif self.by_location["body"][1]:
+        elif self.body_required:
             return False  # required body fields, and no body
-        return (
-            self._all("path", path, unknown_ok=True)
-            and self._all("query", query, unknown_ok=False)
-            and self._all("header", headers, unknown_ok=True)
+        if (path or self.path_required) and not _known(self.path, self.path_required, path):
+            return False
+        if (query or self.query_required) and not _only_known(
+            self.query, self.query_required, query
+        ):
+            return False
+        return not (headers or self.header_required) or _known(
+            self.header, self.header_required, headers
         )
 
-    def _all(self, location: str, values: Mapping[str, Any], *, unknown_ok: bool) -> bool:
-        if not values:
-            return not self.by_location[location][1]  # nothing given: fine unless required
-        checks, required = self.by_location[location]
-        for name in required:
-            if name not in values:
-                return False
-        if unknown_ok:
-            return all(check(values[n]) for n, check in checks.items() if n in values)
-        for name, value in values.items():
-            check = checks.get(name)
-            if check is None or not check(value):
-                return False
-        return True
+
+def _known(checks: dict[str, Check], required: tuple[str, ...], values: Mapping[str, Any]) -> bool:
+    """Every required name is there and every value with a check passes it (others ignored)."""
+    for name in required:
+        if name not in values:
+            return False
+    return all(check(values[n]) for n, check in checks.items() if n in values)
+
+
+def _only_known(
+    checks: dict[str, Check], required: tuple[str, ...], values: Mapping[str, Any]
+) -> bool:
+    """As ``_known``, and no value without a check."""
+    for name in required:
+        if name not in values:
+            return False
+    for name, value in values.items():
+        check = checks.get(name)
+        if check is None or not check(value):
+            return False
+    return True
 
 
 class Validators:

@@ -49,7 +49,7 @@ _PLAIN_PAIRS = re.compile(rf"{_PLAIN}={_PLAIN}(?:&{_PLAIN}={_PLAIN})*\Z")
 def parse_pairs(text: str) -> list[tuple[str, str]]:
     """Pairs of an urlencoded string (``+`` is a space); ``;`` does not separate."""
     if "%" not in text and "+" not in text:  # nothing to decode: parse_qsl's result, faster
-        return [(k, v) for k, _, v in (f.partition("=") for f in text.split("&") if f)]
+        return [f.partition("=")[::2] for f in text.split("&") if f]
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
@@ -81,12 +81,31 @@ def decode(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
                 raise FormError(Problem(key, f"{key} is given more than once"))
             root[key] = value
             continue
-        found = _KEY.match(key)
-        if found is None:
-            raise FormError(Problem(key, f"malformed parameter name: {key}"))
-        parts = [found.group(1), *_PART.findall(found.group(2))]
+        parts = _SPLIT.get(key) or _split(key)
+        if len(parts) == 2 and parts[1]:  # ``a[b]``, the common nesting: _place's first step
+            child = root.setdefault(parts[0], {})
+            if not isinstance(child, dict):
+                raise FormError(Problem(key, f"{key} is given both as a value and with sub-keys"))
+            if parts[1] in child:
+                raise FormError(Problem(key, f"{key} is given more than once"))
+            child[parts[1]] = value
+            continue
         _place(root, parts, value, key)
     return root
+
+
+# bracketed names already split: the same few names come back call after call
+_SPLIT: dict[str, list[str]] = {}
+
+
+def _split(key: str) -> list[str]:
+    found = _KEY.match(key)
+    if found is None:
+        raise FormError(Problem(key, f"malformed parameter name: {key}"))
+    parts = [found.group(1), *_PART.findall(found.group(2))]
+    if len(_SPLIT) < 4096:
+        _SPLIT[key] = parts
+    return parts
 
 
 def _place(root: dict[str, Any], parts: list[str], value: Any, key: str) -> None:
