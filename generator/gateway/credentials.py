@@ -13,7 +13,7 @@ operation at start; a call only adds the current OAuth2 token. What the client s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus, urlencode
@@ -112,18 +112,15 @@ class UpstreamCredentials:
                 self._last = token.encode()
                 self._secrets = (*self._static, self._last)
             added.append((b"authorization", b"Bearer " + self._last))
-        if added:
-            names = {name for name, _ in added}
-            headers = [h for h in headers if h[0] not in names] + added
-        if found.query:
-            names_q = {name for name, _ in found.query}
-            kept = [
-                piece
-                for piece in query.split("&")
-                if piece and unquote_plus(piece.partition("=")[0]) not in names_q
-            ]
-            query = "&".join([*kept, urlencode(found.query)])
-        return headers, query
+        return _merged(found, added, headers, query)
+
+    def add_now(self, op: Operation, headers: Headers, query: str) -> tuple[Headers, str] | None:
+        """``add`` without a coroutine when ``op`` needs no OAuth2 token (None when it does):
+        nothing else waits, and this runs on every call."""
+        found = self._plans[op.operation_id]
+        if found.oauth and self._tokens is not None:
+            return None
+        return _merged(found, found.headers, headers, query)
 
     def refused(self, op: Operation) -> None:
         """The upstream responded 401: the next call fetches a new OAuth2 token. (The refused
@@ -167,6 +164,24 @@ class UpstreamCredentials:
             return cls(api, values)
         http = httpx.AsyncClient(timeout=timeout or httpx.Timeout(30.0), trust_env=False)
         return cls(api, values, _oauth.AsyncTokens(*grant, http), http)
+
+
+def _merged(
+    found: Additions, added: Sequence[tuple[bytes, bytes]], headers: Headers, query: str
+) -> tuple[Headers, str]:
+    if added:
+        names = {name for name, _ in added}
+        headers = [h for h in headers if h[0] not in names]
+        headers += added
+    if found.query:
+        names_q = {name for name, _ in found.query}
+        kept = [
+            piece
+            for piece in query.split("&")
+            if piece and unquote_plus(piece.partition("=")[0]) not in names_q
+        ]
+        query = "&".join([*kept, urlencode(found.query)])
+    return headers, query
 
 
 def _header_safe(value: str) -> bool:

@@ -23,7 +23,12 @@ from generator.gateway.errors import Headers, error_body, problems_message
 from generator.gateway.forms import FormError
 from generator.gateway.incoming import Refusal, decode_body, malformed, steered
 from generator.gateway.query import read_query
-from generator.gateway.ratelimit import FailureThrottle, Limiter, LimiterUnavailable
+from generator.gateway.ratelimit import (
+    FailureThrottle,
+    Limiter,
+    LimiterUnavailable,
+    MemoryLimiter,
+)
 from generator.gateway.redact import Redactor, Scrubber
 from generator.gateway.routing import Router
 from generator.gateway.server import RESPONSE
@@ -93,6 +98,7 @@ class Proxy:
         self.tokens = tokens
         self._token_ids: dict[bytes, tuple[str, str]] = {}  # digest -> (log id, bucket key)
         self.limiter = limiter
+        self._take_now = limiter.take_now if isinstance(limiter, MemoryLimiter) else None
         self.throttle = throttle
         self.body_limit = body_limit
         self.response_limit = response_limit
@@ -168,7 +174,9 @@ class Proxy:
             raise Refusal(404, "Unrecognized request URL: no operation of this API matches it")
         op = match.operation
         entry.operation = op
-        if self.limiter is not None:
+        if self._take_now is not None:  # an in-memory limit: no coroutine
+            self._limited(self._take_now(key))
+        elif self.limiter is not None:
             await self._limit(key)
         raw_body = await self._read_body(headers, receive)
         try:
@@ -182,10 +190,16 @@ class Proxy:
         )
         self._check(op, match.path_params, query, headers, body_value)
         passed = [(n, v) for n, v in headers.items() if n in self._passed_bytes]
-        try:  # the one place credentials are added (gateway.credentials decides which)
-            passed, forwarded = await self.credentials.add(op, passed, forwarded)
-        except CredentialsUnavailable:
-            raise Refusal(502, "The gateway could not obtain its upstream credentials") from None
+        # the one place credentials are added (gateway.credentials decides which)
+        added = self.credentials.add_now(op, passed, forwarded)
+        if added is None:  # an OAuth2 token: it may have to be fetched
+            try:
+                added = await self.credentials.add(op, passed, forwarded)
+            except CredentialsUnavailable:
+                raise Refusal(
+                    502, "The gateway could not obtain its upstream credentials"
+                ) from None
+        passed, forwarded = added
         method = scope["method"]
         origin, data, replayable = self._request(
             op, method, match.upstream_path, headers, passed, forwarded, out_body, content_type
@@ -243,25 +257,30 @@ class Proxy:
         target = base + upstream_path
         if forwarded:
             target += "?" + forwarded
-        lines = [b"%s %s HTTP/1.1" % (method.encode(), target.encode("ascii")), b"host: " + host]
-        lines += [name + b": " + value for name, value in passed]
+        head = b"%s %s HTTP/1.1\r\nhost: %s%s" % (
+            method.encode(),
+            target.encode("ascii"),
+            host,
+            b"".join([b"\r\n%s: %s" % pair for pair in passed]),
+        )
+        breaks = 1 + len(passed)  # the line breaks put in here: any other is inside a value
         replayable = method in _IDEMPOTENT
-        if self.idempotency is not None and method == "POST":
-            if self.idempotency not in headers:  # so a replay, ours or the client's, is safe
-                lines.append(
-                    b"%s: gw-%s-%d" % (self.idempotency, self._key_prefix, next(self._keys))
-                )
+        idempotency = self.idempotency
+        if idempotency is not None and method == "POST":
+            if idempotency not in headers:  # so a replay, ours or the client's, is safe
+                head += b"\r\n%s: gw-%s-%d" % (idempotency, self._key_prefix, next(self._keys))
+                breaks += 1
             replayable = True
-        elif self.idempotency is not None and self.idempotency in headers:
+        elif idempotency is not None and idempotency in headers:
             replayable = True
         if content_type:
-            lines.append(b"content-type: " + content_type)
+            head += b"\r\ncontent-type: " + content_type
+            breaks += 1
         if out_body or method not in ("GET", "HEAD", "DELETE", "OPTIONS"):
-            lines.append(b"content-length: %d" % len(out_body))
-        lines.append(b"accept-encoding: identity")
-        head = b"\r\n".join(lines)
-        breaks = len(lines) - 1  # the joins: any other CR or LF is inside a line
-        if head.count(b"\n") != breaks or head.count(b"\r") != breaks:
+            head += b"\r\ncontent-length: %d" % len(out_body)
+            breaks += 1
+        head += b"\r\naccept-encoding: identity"
+        if head.count(b"\n") != breaks + 1 or head.count(b"\r") != breaks + 1:
             raise Refusal(400, "A header value holds a line break")
         data = head + b"\r\n\r\n" + out_body
         return origin, data, replayable
@@ -274,6 +293,10 @@ class Proxy:
             raise Refusal(
                 503, "The gateway's rate-limit store is unreachable; try again shortly"
             ) from None
+        self._limited(wait)
+
+    @staticmethod
+    def _limited(wait: float | None) -> None:
         if wait is not None:
             raise Refusal(
                 429,
@@ -318,10 +341,15 @@ class Proxy:
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.body_limit):
             raise Refusal(413, f"The request body is larger than {self.body_limit} bytes")
+        message = await receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            body: bytes = message.get("body", b"")  # the whole body in one piece, as usual
+            if len(body) > self.body_limit:
+                raise Refusal(413, f"The request body is larger than {self.body_limit} bytes")
+            return body
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
             if message["type"] == "http.disconnect":
                 raise Refusal(400, "The client went away before sending the whole body")
             chunk = message.get("body", b"")
@@ -331,6 +359,7 @@ class Proxy:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            message = await receive()
 
     async def _forward(
         self,

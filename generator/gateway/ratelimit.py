@@ -27,6 +27,10 @@ class MemoryLimiter:
         self.buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when)
 
     async def take(self, key: str) -> float | None:
+        return self.take_now(key)
+
+    def take_now(self, key: str) -> float | None:
+        """``take`` without a coroutine: nothing here waits (the proxy calls this directly)."""
         now = time.monotonic()
         tokens, then = self.buckets.get(key, (float(self.limit.burst), now))
         tokens = min(float(self.limit.burst), tokens + (now - then) * self.limit.rate)

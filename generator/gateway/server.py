@@ -50,6 +50,8 @@ _NO_BODY = frozenset({204, 304})
 # among them when the body has one). The proxy's common case, a response that arrived in one
 # piece, then costs one message and no second pass over the headers.
 RESPONSE = "gateway.response"
+_ASGI = {"version": "3.0", "spec_version": "2.3"}
+_METHODS = {m.encode(): m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 _EXTENSIONS: dict[str, dict[str, Any]] = {RESPONSE: {}}
 
 
@@ -68,13 +70,14 @@ class Limits:
 class _Request:
     __slots__ = ("body", "body_done", "body_event", "expect_continue", "head_done", "scope")
 
-    def __init__(self, scope: Scope, expect_continue: bool) -> None:
+    def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.body: list[bytes] = []
         self.body_done = False
         self.head_done = True
         self.body_event: asyncio.Event | None = None
-        self.expect_continue = expect_continue
+        # looked for only when the app waits for a body that has not come (``_Cycle.receive``)
+        self.expect_continue: bool | None = None
 
 
 class _Connection(asyncio.Protocol):
@@ -148,7 +151,8 @@ class _Connection(asyncio.Protocol):
             self._arm(min(self.server.limits.linger_timeout, self.linger_until - self.loop.time()))
             return
         if self.reading is None and self.current is None and not self.headers and not self.url:
-            self._arm(self.server.limits.header_timeout)  # the first byte of a new request
+            # the first byte of a new request
+            self.deadline = self.loop.time() + self.server.limits.header_timeout
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -176,12 +180,13 @@ class _Connection(asyncio.Protocol):
         except UnicodeDecodeError:
             raise httptools.HttpParserError("a non-ASCII request target") from None
         headers, self.headers, self.url, self.head_size = self.headers, [], b"", 0
-        expect = any(n == b"expect" and v.lower() == b"100-continue" for n, v in headers)
+        parser = self.parser
+        method = parser.get_method()
         scope: Scope = {
             "type": "http",
-            "asgi": {"version": "3.0", "spec_version": "2.3"},
-            "http_version": self.parser.get_http_version(),
-            "method": self.parser.get_method().decode("ascii"),
+            "asgi": _ASGI,
+            "http_version": parser.get_http_version(),
+            "method": _METHODS.get(method) or method.decode("ascii"),
             "scheme": "http",
             "path": decoded,
             "raw_path": path,
@@ -190,12 +195,12 @@ class _Connection(asyncio.Protocol):
             "headers": headers,
             "client": self.client,
             "server": self.server.address,
-            "keep_alive": self.parser.should_keep_alive(),
+            "keep_alive": parser.should_keep_alive(),
             "extensions": _EXTENSIONS,
         }
-        request = _Request(scope, expect)
+        request = _Request(scope)
         self.reading = request
-        self._arm(self.server.limits.body_timeout)
+        self.deadline = self.loop.time() + self.server.limits.body_timeout
         if self.current is None:
             self._start(request)
         else:
@@ -259,7 +264,7 @@ class _Connection(asyncio.Protocol):
                 self.paused_reading = False
                 self.transport.resume_reading()
         elif self.reading is None:
-            self._arm(self.server.limits.keepalive_timeout)
+            self.deadline = self.loop.time() + self.server.limits.keepalive_timeout
 
     def _refuse(self, status: int, message: bytes) -> None:
         """A response from the server itself (the request could not be parsed), then close."""
@@ -347,6 +352,11 @@ class _Cycle:
     async def receive(self) -> Message:
         request, conn = self.request, self.conn
         while not request.body and not request.body_done and not conn.closed:
+            if request.expect_continue is None:
+                request.expect_continue = any(
+                    n == b"expect" and v.lower() == b"100-continue"
+                    for n, v in request.scope["headers"]
+                )
             if request.expect_continue and conn.transport is not None:
                 request.expect_continue = False
                 conn.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
