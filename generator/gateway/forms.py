@@ -72,6 +72,16 @@ def is_canonical(text: str) -> bool:
     return _PLAIN_PAIRS.match(text) is not None
 
 
+_PLAIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-[]"
+
+
+def is_canonical_bytes(raw: bytes) -> bool:
+    """``is_canonical`` of ASCII bytes, without a regex (a body is checked on every call): with
+    the plain characters deleted, what is left must be ``=`` then ``&=`` per further pair."""
+    rest = raw.translate(None, _PLAIN_BYTES)
+    return rest == b"=" or rest == b"=" + b"&=" * (len(rest) // 2)
+
+
 def decode(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     """Nested values of bracket-syntax pairs. Raises ``FormError`` on ambiguous input."""
     root: dict[str, Any] = {}

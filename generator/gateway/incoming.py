@@ -14,7 +14,7 @@ from generator.gateway.forms import (
     decode,
     decode_multipart,
     encode_pairs,
-    is_canonical,
+    is_canonical_bytes,
     parse_pairs,
 )
 from generator.ir import Operation
@@ -74,7 +74,11 @@ def decode_body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, by
             raise malformed("body", exc) from None
         # forwarded as the canonical encoding of what was validated (the same bytes when the
         # client already wrote it so)
-        return value, raw if is_canonical(text) else encode_pairs(pairs).encode(), FORM.encode()
+        return (
+            value,
+            raw if is_canonical_bytes(raw) else encode_pairs(pairs).encode(),
+            FORM.encode(),
+        )
     if op.body.encoding == "json":
         if kind != "application/json" and not kind.endswith("+json"):
             raise Refusal(400, f"The request body must be {media}")

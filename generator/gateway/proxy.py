@@ -111,6 +111,7 @@ class Proxy:
         self.credentials = credentials
         self._redactor = Redactor(credentials.secrets)
         self._header_kinds: dict[bytes, tuple[bytes, int]] = {}  # see _header_kind
+        self._connection_names: dict[bytes, tuple[bytes, ...]] = {}  # see _hop_names
         idem = api.profile.idempotency_header
         self.idempotency = idem.lower().encode() if idem else None
         passed = {"accept", "idempotency-key", "user-agent"}
@@ -161,12 +162,12 @@ class Proxy:
             self.log.write(entry)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, entry: Entry) -> None:
-        headers: dict[bytes, bytes] = {}
-        for name, value in scope["headers"]:
-            if name in headers:  # a repeated header is joined, as RFC 9110 allows for lists
-                headers[name] += b", " + value
-            else:
-                headers[name] = value
+        pairs = scope["headers"]
+        headers: dict[bytes, bytes] = dict(pairs)
+        if len(headers) != len(pairs):  # a repeated header is joined, as RFC 9110 allows for lists
+            headers = {}
+            for name, value in pairs:
+                headers[name] = headers[name] + b", " + value if name in headers else value
         key = self._authenticate(headers.get(b"authorization"), scope.get("client"), entry)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         match = self.router.match(scope["method"], raw_path.decode("latin-1"))
@@ -456,7 +457,8 @@ class Proxy:
             if kind == _DROP:
                 continue
             if lower == b"connection":
-                named += [v.strip().lower() for v in value.split(b",")]
+                hop = self._connection_names.get(value)
+                named += hop if hop is not None else self._hop_names(value)
             elif lower == b"content-length":
                 length = int(value) if value.strip().isdigit() else None
             elif lower == b"content-encoding":
@@ -469,9 +471,8 @@ class Proxy:
             else:  # request-id: logged, and passed on
                 entry.upstream_request_id = value.decode("latin-1")
                 out.append((lower, value))
-        extra = [n for n in named if n not in _RESPONSE_DROP]
-        if extra:  # names the upstream's Connection header made hop-by-hop
-            out = [(name, value) for name, value in out if name not in extra]
+        if named:  # names the upstream's Connection header made hop-by-hop
+            out = [(name, value) for name, value in out if name not in named]
         if length is not None:
             if length > self.response_limit:
                 raise Refusal(
@@ -479,6 +480,15 @@ class Proxy:
                 )
             out.append((b"content-length", b"%d" % length))
         return out
+
+    def _hop_names(self, value: bytes) -> tuple[bytes, ...]:
+        """The header names a ``Connection`` value lists that are not dropped anyway (usually
+        none: ``keep-alive``), remembered for the next response as ``_header_kind`` does."""
+        names = {v.strip().lower() for v in value.split(b",")} - _RESPONSE_DROP
+        found = tuple(names)
+        if len(self._connection_names) < 64:
+            self._connection_names[value] = found
+        return found
 
     def _header_kind(self, name: bytes) -> tuple[bytes, int]:
         """A response header name's lower case and what is done with it, remembered for the

@@ -267,3 +267,24 @@ def test_canonical_text_is_its_own_encoding(text: str) -> None:
 
     if is_canonical(text):
         assert encode_pairs(parse_pairs(text)) == text
+
+
+@given(form_text)
+def test_canonical_bytes_is_canonical(text: str) -> None:
+    """The body's check (no regex) says what the query's does, on any ASCII text."""
+    from generator.gateway.forms import is_canonical, is_canonical_bytes
+
+    if text.isascii():
+        assert is_canonical_bytes(text.encode()) == is_canonical(text)
+
+
+def test_a_bracketed_name_splits_the_same_when_remembered() -> None:
+    """decode remembers how a name splits; the second body reads as the first did."""
+    body = "a[b]=1&a[c][d]=2&e[]=x&e[]=y"
+    first = decode(parse_pairs(body))
+    assert first == {"a": {"b": "1", "c": {"d": "2"}}, "e": ["x", "y"]}
+    assert decode(parse_pairs(body)) == first
+    for bad in ("a[b]=1&a[b]=2", "a=1&a[b]=2", "a[b]=1&a[b][c]=2"):
+        for _ in range(2):
+            with pytest.raises(FormError):
+                decode(parse_pairs(bad))
