@@ -258,12 +258,9 @@ class Proxy:
         target = base + upstream_path
         if forwarded:
             target += "?" + forwarded
-        head = b"%s %s HTTP/1.1\r\nhost: %s%s" % (
-            method.encode(),
-            target.encode("ascii"),
-            host,
-            b"".join([b"\r\n%s: %s" % pair for pair in passed]),
-        )
+        head = b"%s %s HTTP/1.1\r\nhost: %s" % (method.encode(), target.encode("ascii"), host)
+        if passed:
+            head += b"\r\n" + b"\r\n".join(map(b": ".join, passed))
         breaks = 1 + len(passed)  # the line breaks put in here: any other is inside a value
         replayable = method in _IDEMPOTENT
         idempotency = self.idempotency
@@ -405,7 +402,7 @@ class Proxy:
             if redactor.may_hold(b"\n".join([value for _, value in out]) + b"\n" + body):
                 out = [(name, redactor.scrub(value)) for name, value in out]
                 body = redactor.scrub(body)
-            head = b"".join([b"%s: %s\r\n" % pair for pair in out])
+            head = b"\r\n".join(map(b": ".join, out)) + b"\r\n" if out else b""
             if not out or out[-1][0] != b"content-length":  # the last, when there is one
                 head += b"content-length: %d\r\n" % len(body)
             await send({"type": RESPONSE, "status": status, "head": head, "body": body})
