@@ -3,8 +3,7 @@
 A raw ASGI app (no Starlette, no httpx objects) because it runs on every proxied call. Every
 refusal happens before the upstream is contacted. The upstream credentials (``credentials``,
 the one call that adds them) go into the outgoing request only, and are scrubbed (``redact``)
-from anything the upstream sends back. The response is
-streamed to the client as it arrives, up to ``response_limit`` bytes.
+from anything the upstream sends back; what the client gets of a response is ``outgoing``'s.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from generator.gateway.credentials import CredentialsUnavailable, UpstreamCreden
 from generator.gateway.errors import Headers, error_body, problems_message
 from generator.gateway.forms import FormError
 from generator.gateway.incoming import Refusal, decode_body, malformed, steered
+from generator.gateway.outgoing import HOP_BY_HOP, Responses
 from generator.gateway.query import read_query
 from generator.gateway.ratelimit import (
     FailureThrottle,
@@ -29,11 +29,15 @@ from generator.gateway.ratelimit import (
     LimiterUnavailable,
     MemoryLimiter,
 )
-from generator.gateway.redact import Redactor, Scrubber
 from generator.gateway.routing import Router
 from generator.gateway.server import RESPONSE
 from generator.gateway.settings import Tokens, token_id
-from generator.gateway.upstream import Origin, UpstreamClient, UpstreamError, UpstreamTimeout
+from generator.gateway.upstream import (
+    Origin,
+    UpstreamClient,
+    UpstreamError,
+    UpstreamTimeout,
+)
 from generator.ir import Api, Operation
 
 Scope = MutableMapping[str, Any]
@@ -41,14 +45,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-# RFC 9110 7.6.1, plus what the gateway sets itself or must never pass on.
-HOP_BY_HOP = frozenset(
-    {
-        b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization",
-        b"proxy-connection", b"te", b"trailer", b"trailers", b"transfer-encoding", b"upgrade",
-    }
-)  # fmt: skip
-_RESPONSE_DROP = HOP_BY_HOP | {b"content-length", b"set-cookie", b"server", b"date"}
 _NEVER_FORWARD = {
     "authorization", "host", "cookie", "content-length", "content-type", "accept-encoding",
     "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip",
@@ -57,14 +53,6 @@ _NEVER_FORWARD = {
 # its own definition, OpenAPI 3.2's ``query`` operations): safe to send twice, never given an
 # idempotency key.
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"})
-_UNSCANNABLE = frozenset({b"", b"identity"})
-_NOTED = frozenset({b"connection", b"content-length", b"content-encoding", b"request-id"})
-_PASS, _DROP, _NOTE = 0, 1, 2  # what becomes of a response header (Proxy._header_kind)
-
-
-class ResponseTooLarge(Exception):
-    """The upstream's response passed the size cap after its head was sent: the client's
-    connection is cut (the server aborts it when the app raises)."""
 
 
 class Proxy:
@@ -109,9 +97,7 @@ class Proxy:
         self._key_prefix = secrets.token_hex(12).encode()
         self._keys = itertools.count(1)
         self.credentials = credentials
-        self._redactor = Redactor(credentials.secrets)
-        self._header_kinds: dict[bytes, tuple[bytes, int]] = {}  # see _header_kind
-        self._connection_names: dict[bytes, tuple[bytes, ...]] = {}  # see _hop_names
+        self.responses = Responses(credentials, response_limit)
         idem = api.profile.idempotency_header
         self.idempotency = idem.lower().encode() if idem else None
         passed = {"accept", "idempotency-key", "user-agent"}
@@ -379,127 +365,12 @@ class Proxy:
             entry.error = str(exc)
             raise Refusal(502, "The upstream API could not be reached") from None
         try:
-            await self._response(exchange.status, exchange.headers, exchange, send, entry, whole)
+            responses = self.responses
+            out = responses.headers(exchange.headers, entry)
+            entry.status = exchange.status
+            if whole and exchange.done and exchange.buffered <= self.response_limit:
+                await send(responses.whole(exchange, out))  # all of it is here: the common case
+            else:
+                await responses.stream(exchange, out, send, entry)
         finally:
             exchange.finish()
-
-    async def _response(
-        self,
-        status: int,
-        upstream_headers: Headers,
-        exchange: Any,
-        send: Send,
-        entry: Entry,
-        whole: bool,  # the server takes a ``gateway.response`` message
-    ) -> None:
-        out = self._response_headers(upstream_headers, entry)
-        redactor = self._current_redactor()
-        entry.status = status
-        if exchange.done and exchange.buffered <= self.response_limit and whole:
-            # all of it is here (the common case): one message, the head encoded once, and
-            # one scan of the header values and the body for a hint of a secret
-            body = await exchange.read() or b""
-            if redactor.may_hold(b"\n".join([value for _, value in out]) + b"\n" + body):
-                out = [(name, redactor.scrub(value)) for name, value in out]
-                body = redactor.scrub(body)
-            head = b"\r\n".join(map(b": ".join, out)) + b"\r\n" if out else b""
-            if not out or out[-1][0] != b"content-length":  # the last, when there is one
-                head += b"content-length: %d\r\n" % len(body)
-            await send({"type": RESPONSE, "status": status, "head": head, "body": body})
-            return
-        if redactor.may_hold(b"\n".join([value for _, value in out])):
-            out = [(name, redactor.scrub(value)) for name, value in out]
-        await send({"type": "http.response.start", "status": status, "headers": out})
-        scrubber: Scrubber | None = None  # made when the body comes in more than one piece
-        size = 0
-        while True:
-            try:
-                chunk = await exchange.read()
-            except UpstreamError as exc:
-                entry.error = str(exc)
-                raise ResponseTooLarge("the upstream failed mid-response") from None
-            if chunk is None:
-                break
-            size += len(chunk)
-            if size > self.response_limit:
-                entry.error = "response over the size limit"
-                raise ResponseTooLarge(f"the response passed {self.response_limit} bytes")
-            if exchange.done and not exchange.chunks:  # the last piece: one final write
-                body = redactor.scrub(chunk) if scrubber is None else scrubber.feed(chunk)
-                if scrubber is not None:
-                    body += scrubber.end()
-                await send({"type": "http.response.body", "body": body})
-                return
-            if scrubber is None:
-                scrubber = redactor.stream()
-            safe = scrubber.feed(chunk)
-            if safe:
-                await send({"type": "http.response.body", "body": safe, "more_body": True})
-        await send({"type": "http.response.body", "body": scrubber.end() if scrubber else b""})
-
-    def _response_headers(self, upstream_headers: Headers, entry: Entry) -> Headers:
-        """The upstream's headers as the client gets them (hop-by-hop and cookies dropped, the
-        length checked against the cap), not yet scrubbed. Refuses an encoded or oversized
-        response (502)."""
-        out: Headers = []
-        named: list[bytes] = []
-        length: int | None = None
-        kinds = self._header_kinds
-        for name, value in upstream_headers:
-            known = kinds.get(name) or self._header_kind(name)
-            lower, kind = known
-            if kind == _PASS:
-                out.append((lower, value))
-                continue
-            if kind == _DROP:
-                continue
-            if lower == b"connection":
-                hop = self._connection_names.get(value)
-                named += hop if hop is not None else self._hop_names(value)
-            elif lower == b"content-length":
-                length = int(value) if value.strip().isdigit() else None
-            elif lower == b"content-encoding":
-                if value.strip().lower() not in _UNSCANNABLE:
-                    # asked for identity; an encoded response cannot be scanned for the key
-                    raise Refusal(
-                        502, "The upstream API responded with an encoding the gateway refuses"
-                    )
-                out.append((lower, value))
-            else:  # request-id: logged, and passed on
-                entry.upstream_request_id = value.decode("latin-1")
-                out.append((lower, value))
-        if named:  # names the upstream's Connection header made hop-by-hop
-            out = [(name, value) for name, value in out if name not in named]
-        if length is not None:
-            if length > self.response_limit:
-                raise Refusal(
-                    502, "The upstream API's response is larger than the gateway passes on"
-                )
-            out.append((b"content-length", b"%d" % length))
-        return out
-
-    def _hop_names(self, value: bytes) -> tuple[bytes, ...]:
-        """The header names a ``Connection`` value lists that are not dropped anyway (usually
-        none: ``keep-alive``), remembered for the next response as ``_header_kind`` does."""
-        names = {v.strip().lower() for v in value.split(b",")} - _RESPONSE_DROP
-        found = tuple(names)
-        if len(self._connection_names) < 64:
-            self._connection_names[value] = found
-        return found
-
-    def _header_kind(self, name: bytes) -> tuple[bytes, int]:
-        """A response header name's lower case and what is done with it, remembered for the
-        next response (a bounded number of names: an upstream could send endless new ones)."""
-        lower = name.lower()
-        kind = _NOTE if lower in _NOTED else _DROP if lower in _RESPONSE_DROP else _PASS
-        if len(self._header_kinds) < 512:
-            self._header_kinds[name] = (lower, kind)
-        return lower, kind
-
-    def _current_redactor(self) -> Redactor:
-        redactor = self._redactor
-        if redactor.secrets is not self.credentials.secrets:  # a new OAuth2 token
-            secrets = self.credentials.secrets
-            if secrets != redactor.secrets:
-                redactor = self._redactor = Redactor(secrets)
-        return redactor

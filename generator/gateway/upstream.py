@@ -153,6 +153,11 @@ class Exchange(asyncio.Protocol):
             if self.done:
                 return None
             await self._wait()
+        return self.take()
+
+    def take(self) -> bytes:
+        """What has arrived of the body and not been read, without waiting (all of what is
+        left once ``done``)."""
         chunks, self.chunks, self.buffered = self.chunks, [], 0
         if self.paused and self.transport is not None and not self.closed:
             self.paused = False
