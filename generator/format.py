@@ -168,7 +168,8 @@ def _stand_in(match: re.Match[str]) -> str:
         return _TOUCHED  # closing quotes on a line of their own sit at the statement's indent
     if min(len(line) - len(line.lstrip(" ")) for line in rest) != indent:
         return _TOUCHED  # black re-indents a docstring's lines to the statement's indent
-    return '"""\n' + "x" * width + '"""'  # black checks the closing line only
+    lead = len(last) - len(last.lstrip(" "))
+    return '"""\n' + " " * lead + "x" * (width - lead) + '"""'  # black checks the closing line
 
 
 def format_piece(path: str, text: str) -> str:

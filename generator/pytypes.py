@@ -31,6 +31,23 @@ def literal_tuple(values: Iterable[object]) -> str:
     return "(" + "".join(f"{item}, " for item in items) + ")"
 
 
+def tuple_display(values: Iterable[object], indent: str = "") -> str:
+    """A tuple of scalars laid out as black lays out one that ends with a comma: ``()``,
+    ``(x,)``, else one item per line under ``indent`` (the indent of the line it starts on)."""
+    items = [literal(v) for v in values]
+    if len(items) < 2:
+        return f"({items[0]},)" if items else "()"
+    return "(\n" + "".join(f"{indent}    {item},\n" for item in items) + indent + ")"
+
+
+def dict_display(pairs: Iterable[tuple[str, str]], indent: str = "") -> str:
+    """``{key: value, ...}`` from source text pairs, laid out as black lays out a dict that ends
+    with a comma: ``{}`` when empty, else one pair per line under ``indent`` (the indent of the
+    line it starts on), so the text needs no black pass."""
+    lines = "".join(f"{indent}    {key}: {value},\n" for key, value in pairs)
+    return "{\n" + lines + indent + "}" if lines else "{}"
+
+
 def _string(value: str) -> str:
     # repr() escapes quotes, backslashes and control characters; it leaves U+2028/2029 alone,
     # which is fine inside a string literal.

@@ -196,6 +196,7 @@ def _environment(overrides: dict[str, Path]) -> jinja2.Environment:
         request_type=pytypes.request_type,
         response_type=pytypes.response_type,
         literal=pytypes.literal,
+        tuple_display=pytypes.tuple_display,
         docstring=docstring,
         method_type=method_type,
         call_statement=call_statement,

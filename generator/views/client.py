@@ -95,8 +95,9 @@ def _credential_params(api: Api) -> list[str]:
 
 
 def _map(pairs: Iterable[tuple[str, str]]) -> str:
-    """A dict display of names to variables, ``{ "a": a, }``, as the runtime receives them."""
-    return "{ " + "".join(f"{pytypes.literal(key)}: {value}, " for key, value in pairs) + "}"
+    """A dict display of names to variables, as the runtime receives them: an argument of the
+    ``super().__init__(...)`` call in the constructor (its line indented 12)."""
+    return pytypes.dict_display(((pytypes.literal(k), v) for k, v in pairs), " " * 12)
 
 
 def credential_doc(c: Credential) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from generator.ir import Api
 from generator.profiles import RUNTIME_ERRORS
+from generator.pytypes import dict_display, literal
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class ErrorView:
     runtime: tuple[str, ...]  # exported from _errors
     extra: tuple[tuple[str, str], ...]  # (class name, docstring), defined in _exceptions
     tables: tuple[str, ...]  # runtime classes the tables of _exceptions name
+    status_map: str  # STATUS_ERRORS' dict display: error status -> class
+    type_map: str  # TYPE_ERRORS': an error body's type -> class
 
     @property
     def exported(self) -> tuple[str, ...]:
@@ -48,6 +51,8 @@ def error_view(api: Api) -> ErrorView:
     return ErrorView(
         runtime=tuple(sorted((used & RUNTIME_ERRORS) | base)),
         extra=tuple(extra),
+        status_map=dict_display((literal(st), cls) for st, cls in profile.status_errors),
+        type_map=dict_display((literal(t), cls) for t, cls in profile.error_types),
         tables=tuple(
             sorted(
                 {cls for _, cls in (*profile.status_errors, *profile.error_types)} & RUNTIME_ERRORS
