@@ -1,8 +1,9 @@
 """Stage 6: black, in-process and pinned, over every generated Python file.
 
-black costs far more than everything else together on big specs, so formatted text is cached
-by the hash of its input (plus black's version and mode), and cache misses are formatted in
-parallel processes when there are enough of them to pay for the processes.
+black costs far more than everything else together on big specs, so it sees only what it would
+change (``needs_black``: the built-in templates lay code out as black does), formatted text is
+cached by the hash of its input (plus black's version and mode), and cache misses are formatted
+in child processes (``generator.black_worker``), in parallel when there are enough of them.
 
 Big modules (the clients, the operation table) are formatted in pieces: templates put a
 ``CHUNK`` line between statements black formats independently (the methods of a class, the
@@ -217,6 +218,8 @@ def format_files(
         )
         texts = sorted(pending, key=len, reverse=True)  # big first: better balance
         paths = [pending[t][0] for t in texts]
+        # in child processes even when one is enough: the generator's own process is at its
+        # largest now, and black would add its 14 MB to it (generator/black_worker.py)
         workers = min(os.cpu_count() or 1, 8) if lines >= _PARALLEL_MIN_LINES else 1
         for text, result in zip(texts, format_pieces(paths, texts, workers), strict=True):
             formatted[text] = result
@@ -234,12 +237,10 @@ def format_files(
 
 
 def format_pieces(paths: list[str], texts: list[str], workers: int) -> list[str]:
-    """``texts`` formatted, in their order, by ``workers`` processes (1: in this one). Each
-    piece is formatted on its own, so the result is the same either way."""
-    if workers < 2:
+    """``texts`` formatted, in their order, by ``workers`` child processes (0: in this one).
+    Each piece is formatted on its own, so the result is the same either way."""
+    if workers < 1:
         return [format_piece(p, t) for p, t in zip(paths, texts, strict=True)]
-    # imported here: 0.02 s that runs formatting in this process (every small spec) never needs
-    from concurrent.futures import ProcessPoolExecutor
+    from generator.black_worker import format_in_children
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(format_piece, paths, texts, chunksize=8))
+    return format_in_children(paths, texts, workers)

@@ -17,6 +17,7 @@ from support.inline_specs import api_of, form_op, valid_spec
 
 from generator import cache, format
 from generator.config import make_profile
+from generator.errors import GeneratorError
 from generator.lower import BuildInput, build_api
 from generator.render import (
     PREFORMATTED,
@@ -69,12 +70,21 @@ ALL_PIECES = _pieces()
 
 PIECES = ALL_PIECES[:: max(1, len(ALL_PIECES) // 12)]  # a dozen
 SERIAL = dict(
-    zip(PIECES, format.format_pieces(["m.py"] * len(PIECES), PIECES, workers=1), strict=True)
+    zip(PIECES, format.format_pieces(["m.py"] * len(PIECES), PIECES, workers=0), strict=True)
 )
 
 
 def test_serial_formatting_is_black_piece_by_piece() -> None:
     assert {piece: format.format_piece("m.py", piece) for piece in PIECES} == SERIAL
+
+
+def test_one_child_process_formats_as_this_one_does() -> None:
+    assert format.format_pieces(["m.py"] * len(PIECES), PIECES, workers=1) == list(SERIAL.values())
+
+
+def test_code_black_cannot_parse_is_reported_from_the_child() -> None:
+    with pytest.raises(GeneratorError, match=r"generated code for bad\.py is not valid Python"):
+        format.format_pieces(["ok.py", "bad.py"], ["x = 1\n", "def (:\n"], workers=2)
 
 
 @settings(max_examples=3)
