@@ -39,6 +39,10 @@ def _always(value: Any) -> bool:
     return True
 
 
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
 class _Compiler:
     """Closures per (type, stringly); object types compiled on first use (they may recurse)."""
 
@@ -75,6 +79,8 @@ class _Compiler:
         kind = primitive(name).command  # the codec's name for it; files are not its to read
         if kind not in _values.SCALARS or kind == "any":
             return _always
+        if kind == "str":  # any text fits, and a typed value must be text too
+            return _is_str
         fits, typed = _values.fits, _values.is_typed
         if stringly:
             return lambda v: bool(fits(kind, v)) if isinstance(v, str) else bool(typed(kind, v))
@@ -100,7 +106,7 @@ class _Compiler:
         self.objects[key] = _always  # a recursive reference while compiling: filled in below
         t = self.api.params_type(key[0])
         fields = {f.wire_name: self.compile(f.type, key[1]) for f in t.fields}
-        required = [f.wire_name for f in t.fields if f.required]
+        required = frozenset(f.wire_name for f in t.fields if f.required)
 
         def obj(value: Any) -> bool:
             if not isinstance(value, dict):
@@ -109,7 +115,7 @@ class _Compiler:
                 check = fields.get(name)
                 if check is None or not check(item):
                     return False
-            return all(r in value for r in required)
+            return required <= value.keys()
 
         self.objects[key] = obj
         return obj

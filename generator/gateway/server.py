@@ -67,19 +67,6 @@ class Limits:
     linger_total: float = 10.0  # and no longer than this in all
 
 
-class _Request:
-    __slots__ = ("body", "body_done", "body_event", "expect_continue", "head_done", "scope")
-
-    def __init__(self, scope: Scope) -> None:
-        self.scope = scope
-        self.body: list[bytes] = []
-        self.body_done = False
-        self.head_done = True
-        self.body_event: asyncio.Event | None = None
-        # looked for only when the app waits for a body that has not come (``_Cycle.receive``)
-        self.expect_continue: bool | None = None
-
-
 class _Connection(asyncio.Protocol):
     def __init__(self, server: Server) -> None:
         self.server = server
@@ -198,7 +185,7 @@ class _Connection(asyncio.Protocol):
             "keep_alive": parser.should_keep_alive(),
             "extensions": _EXTENSIONS,
         }
-        request = _Request(scope)
+        request = _Request(self, scope)
         self.reading = request
         self.deadline = self.loop.time() + self.server.limits.body_timeout
         if self.current is None:
@@ -231,7 +218,7 @@ class _Connection(asyncio.Protocol):
         self.loop.create_task(self._run(request))
 
     async def _run(self, request: _Request) -> None:
-        cycle = _Cycle(self, request)
+        cycle = request
         try:
             await self.server.app(request.scope, cycle.receive, cycle.send)
         except Exception as exc:  # one line, never a traceback: an attacker may trigger it
@@ -321,36 +308,46 @@ class _Connection(asyncio.Protocol):
             self.transport.abort()
 
 
-class _Cycle:
-    """One request's ASGI ``receive`` and ``send``."""
+class _Request:
+    """One request: its body as it arrives, and its ASGI ``receive`` and ``send`` (one object
+    for both: it is made on every call)."""
 
     __slots__ = (
+        "body",
+        "body_done",
+        "body_event",
         "chunked",
         "conn",
+        "expect_continue",
         "finished",
         "head",
         "head_sent",
         "headers",
         "keep_alive",
-        "request",
+        "scope",
         "started",
         "status",
     )  # fmt: skip
 
-    def __init__(self, conn: _Connection, request: _Request) -> None:
+    def __init__(self, conn: _Connection, scope: Scope) -> None:
         self.conn = conn
-        self.request = request
+        self.scope = scope
+        self.body: list[bytes] = []
+        self.body_done = False
+        self.body_event: asyncio.Event | None = None
+        # looked for only when the app waits for a body that has not come (``receive``)
+        self.expect_continue: bool | None = None
         self.started = False
         self.finished = False
         self.chunked = False
-        self.head = request.scope["method"] == "HEAD"
-        self.keep_alive: bool = request.scope["keep_alive"]
+        self.head = scope["method"] == "HEAD"
+        self.keep_alive: bool = scope["keep_alive"]
         self.head_sent = False
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
 
     async def receive(self) -> Message:
-        request, conn = self.request, self.conn
+        request, conn = self, self.conn
         while not request.body and not request.body_done and not conn.closed:
             if request.expect_continue is None:
                 request.expect_continue = any(
@@ -413,7 +410,7 @@ class _Cycle:
         self.started = self.finished = self.head_sent = True
         status: int = message["status"]
         self.status = status
-        if not self.request.body_done:
+        if not self.body_done:
             self.keep_alive = False
         data = b"HTTP/1.1 %d %s\r\n%s%s\r\n" % (
             status,
@@ -446,7 +443,7 @@ class _Cycle:
                 lines.append(b"transfer-encoding: chunked")
             else:
                 lines.append(b"content-length: %d" % len(body))
-        if not self.request.body_done:  # responded before the body arrived: close after it
+        if not self.body_done:  # responded before the body arrived: close after it
             self.keep_alive = False
         if not self.keep_alive:
             lines.append(b"connection: close")
