@@ -29,7 +29,8 @@ HOP_BY_HOP = frozenset(
 _RESPONSE_DROP = HOP_BY_HOP | {b"content-length", b"set-cookie", b"server", b"date"}
 _UNSCANNABLE = frozenset({b"", b"identity"})
 _NOTED = frozenset({b"connection", b"content-length", b"content-encoding", b"request-id"})
-_PASS, _DROP, _NOTE = 0, 1, 2  # what becomes of a response header (Responses._header_kind)
+# a response head's header positions to pass on and to look at, with their lower-case names
+_Plan = tuple[tuple[tuple[int, bytes], ...], tuple[tuple[int, bytes], ...]]
 
 
 class ResponseTooLarge(Exception):
@@ -42,7 +43,7 @@ class Responses:
         self.credentials = credentials
         self.response_limit = response_limit
         self._redactor = Redactor(credentials.secrets)
-        self._header_kinds: dict[bytes, tuple[bytes, int]] = {}  # see _header_kind
+        self._plans: dict[tuple[bytes, ...], _Plan] = {}  # see _plan
         self._connection_names: dict[bytes, tuple[bytes, ...]] = {}  # see _hop_names
 
     def whole(self, exchange: Exchange, out: Headers) -> Message:
@@ -96,18 +97,15 @@ class Responses:
         """The upstream's headers as the client gets them (hop-by-hop and cookies dropped, the
         length checked against the cap), not yet scrubbed. Refuses an encoded or oversized
         response (502)."""
-        out: Headers = []
+        if not upstream_headers:
+            return []
+        names, values = zip(*upstream_headers, strict=True)
+        plan = self._plans.get(names) or self._plan(names)
+        out = [(lower, values[i]) for i, lower in plan[0]]
         named: list[bytes] = []
         length: int | None = None
-        kinds = self._header_kinds
-        for name, value in upstream_headers:
-            known = kinds.get(name) or self._header_kind(name)
-            lower, kind = known
-            if kind == _PASS:
-                out.append((lower, value))
-                continue
-            if kind == _DROP:
-                continue
+        for i, lower in plan[1]:
+            value = values[i]
             if lower == b"connection":
                 hop = self._connection_names.get(value)
                 named += hop if hop is not None else self._hop_names(value)
@@ -119,10 +117,8 @@ class Responses:
                     raise Refusal(
                         502, "The upstream API responded with an encoding the gateway refuses"
                     )
-                out.append((lower, value))
-            else:  # request-id: logged, and passed on
+            else:  # request-id: logged (and passed on)
                 entry.upstream_request_id = value.decode("latin-1")
-                out.append((lower, value))
         if named:  # names the upstream's Connection header made hop-by-hop
             out = [(name, value) for name, value in out if name not in named]
         if length is not None:
@@ -133,23 +129,30 @@ class Responses:
             out.append((b"content-length", b"%d" % length))
         return out
 
+    def _plan(self, names: tuple[bytes, ...]) -> _Plan:
+        """For a response head with these header names, in this order: the positions passed on
+        (with their lower-case names) and the positions looked at. Remembered for the next
+        response with the same names (most are), a bounded number of them."""
+        kept, noted = [], []
+        for i, name in enumerate(names):
+            lower = name.lower()
+            if lower in _NOTED:
+                noted.append((i, lower))
+            if lower not in _RESPONSE_DROP:
+                kept.append((i, lower))
+        plan = (tuple(kept), tuple(noted))
+        if len(self._plans) < 256:
+            self._plans[names] = plan
+        return plan
+
     def _hop_names(self, value: bytes) -> tuple[bytes, ...]:
         """The header names a ``Connection`` value lists that are not dropped anyway (usually
-        none: ``keep-alive``), remembered for the next response as ``_header_kind`` does."""
+        none: ``keep-alive``), remembered for the next response as ``_plan`` is."""
         names = {v.strip().lower() for v in value.split(b",")} - _RESPONSE_DROP
         found = tuple(names)
         if len(self._connection_names) < 64:
             self._connection_names[value] = found
         return found
-
-    def _header_kind(self, name: bytes) -> tuple[bytes, int]:
-        """A response header name's lower case and what is done with it, remembered for the
-        next response (a bounded number of names: an upstream could send endless new ones)."""
-        lower = name.lower()
-        kind = _NOTE if lower in _NOTED else _DROP if lower in _RESPONSE_DROP else _PASS
-        if len(self._header_kinds) < 512:
-            self._header_kinds[name] = (lower, kind)
-        return lower, kind
 
     def redactor(self) -> Redactor:
         redactor = self._redactor
