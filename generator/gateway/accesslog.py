@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import time
+from json.encoder import encode_basestring_ascii as _json_text
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from generator.ir import Operation
 
 
-_PLAIN = re.compile(r"[\w.:-]*\Z", re.ASCII)  # needs no JSON escaping
-
-
 def _string(text: str | None) -> str:
-    """``text`` as a JSON string (``null`` for None); plain IDs without ``json.dumps``."""
-    if text is None:
-        return "null"
-    return f'"{text}"' if _PLAIN.match(text) else json.dumps(text)
+    """``text`` as a JSON string (``null`` for None), as ``json.dumps`` writes it, by the C
+    function it uses (``json.dumps``'s own checks cost more than the escaping)."""
+    return "null" if text is None else _json_text(text)
 
 
 class Entry:
@@ -72,14 +68,12 @@ class AccessLog:
         now = int(time.time() * 1000)
         if now != self._ms:  # under load many lines share a millisecond, and its text
             self._ms, self._ts = now, f"{now // 1000}.{now % 1000:03d}"
-        line = (
+        error = f',"error":{_json_text(entry.error)}' if entry.error else ""
+        self.lines.append(
             f'{{"ts":{self._ts},"token":"{entry.token}",{where},"status":{entry.status},'
             f'"ms":{(time.perf_counter() - entry.started) * 1000:.2f},"upstream_request_id":'
-            f"{_string(entry.upstream_request_id)}"
+            f"{_string(entry.upstream_request_id)}{error}}}\n"
         )
-        if entry.error:
-            line += f',"error":{json.dumps(entry.error)}'
-        self.lines.append(line + "}\n")
         if len(self.lines) >= self.batch:
             self.flush()
 

@@ -166,12 +166,14 @@ class Proxy:
         elif self.limiter is not None:
             await self._limit(key)
         raw_body = await self._read_body(headers, receive)
-        try:
-            query, forwarded = read_query(
-                scope["query_string"].decode("latin-1"), op, self.brackets
-            )
-        except FormError as exc:
-            raise malformed("query", exc) from None
+        query_string = scope["query_string"]
+        query: dict[str, Any] = {}
+        forwarded = ""
+        if query_string:
+            try:
+                query, forwarded = read_query(query_string.decode("latin-1"), op, self.brackets)
+            except FormError as exc:
+                raise malformed("query", exc) from None
         body_value, out_body, content_type = decode_body(
             op, raw_body, headers.get(b"content-type", b"")
         )
