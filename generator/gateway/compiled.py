@@ -212,10 +212,6 @@ class Validators:
         compiler = _Compiler(api)
         self.plans = {op.operation_id: _Plan(compiler, op) for op in api.operations}
 
-    def reads_headers(self, op: Operation) -> bool:
-        """Whether ``op`` has header parameters (else its headers need not be decoded)."""
-        return bool(self.plans[op.operation_id].by_location["header"][0])
-
     def check(
         self,
         op: Operation,

@@ -20,6 +20,7 @@ from generator.gateway.forms import (
 from generator.ir import Operation
 
 FORM = "application/x-www-form-urlencoded"
+_FORM = FORM.encode()
 
 
 class Refusal(Exception):
@@ -55,7 +56,7 @@ def steered(headers: dict[bytes, bytes]) -> bool:
 
 def decode_body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, bytes, bytes]:
     """The decoded body to validate, the bytes to forward and their content type."""
-    kind = content_type.split(b";")[0].strip().lower().decode("latin-1")
+    kind = _KINDS.get(content_type) or _kind(content_type)
     if op.body is None:
         if raw:
             raise Refusal(400, "This operation takes no request body")
@@ -74,11 +75,8 @@ def decode_body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, by
             raise malformed("body", exc) from None
         # forwarded as the canonical encoding of what was validated (the same bytes when the
         # client already wrote it so)
-        return (
-            value,
-            raw if is_canonical_bytes(raw) else encode_pairs(pairs).encode(),
-            FORM.encode(),
-        )
+        return value, raw if is_canonical_bytes(raw) else encode_pairs(pairs).encode(), _FORM
+
     if op.body.encoding == "json":
         if kind != "application/json" and not kind.endswith("+json"):
             raise Refusal(400, f"The request body must be {media}")
@@ -107,6 +105,18 @@ def decode_body(op: Operation, raw: bytes, content_type: bytes) -> tuple[Any, by
     ):
         raise Refusal(400, f"The request body must be {media}")
     return raw, raw, content_type
+
+
+# a Content-Type header's media type (lower case, no parameters), for the few values clients
+# send again and again
+_KINDS: dict[bytes, str] = {}
+
+
+def _kind(content_type: bytes) -> str:
+    kind = content_type.split(b";")[0].strip().lower().decode("latin-1")
+    if len(_KINDS) < 64:
+        _KINDS[content_type] = kind
+    return kind
 
 
 def _media_matches(declared: str, kind: str) -> bool:
