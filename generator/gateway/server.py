@@ -31,6 +31,8 @@ from urllib.parse import unquote
 
 import httptools
 
+from generator.gateway.batch import Writes
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 App = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]  # fmt: skip
@@ -261,10 +263,11 @@ class _Connection(asyncio.Protocol):
             self._abort()
             return
         body = message + b"\n"
-        self.transport.write(
+        self.server.writes.write(
+            self.transport,
             b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
             b"content-length: %d\r\nconnection: close\r\n\r\n%s"
-            % (status, _REASONS.get(status, b""), len(body), body)
+            % (status, _REASONS.get(status, b""), len(body), body),
         )
         self._linger()
 
@@ -277,6 +280,7 @@ class _Connection(asyncio.Protocol):
         if self.paused_reading:
             self.transport.resume_reading()
         if self.transport.can_write_eof():
+            self.server.writes.flush()
             self.transport.write_eof()
         self._arm(limits.linger_timeout)
 
@@ -296,12 +300,14 @@ class _Connection(asyncio.Protocol):
         self._abort() if self.lingering or self.current is not None else self._close()
 
     def _close(self) -> None:
+        self.server.writes.flush()
         self._disarm()
         if self.transport is not None and not self.closed:
             self.closed = True
             self.transport.close()
 
     def _abort(self) -> None:
+        self.server.writes.flush()
         self._disarm()
         if self.transport is not None and not self.closed:
             self.closed = True
@@ -356,7 +362,7 @@ class _Request:
                 )
             if request.expect_continue and conn.transport is not None:
                 request.expect_continue = False
-                conn.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                conn.server.writes.write(conn.transport, b"HTTP/1.1 100 Continue\r\n\r\n")
             if request.body_event is None:
                 request.body_event = asyncio.Event()
             request.body_event.clear()
@@ -400,7 +406,7 @@ class _Request:
         else:
             data += body
         if data:
-            transport.write(data)
+            conn.server.writes.write(transport, data)
         if not more:
             self.finished = True
         elif conn.paused_writing is not None:
@@ -420,7 +426,7 @@ class _Request:
         )
         if not self.head and status not in _NO_BODY:
             data += message["body"]
-        transport.write(data)
+        self.conn.server.writes.write(transport, data)
 
     def _head(self, body: bytes, more: bool) -> bytes:
         status = self.status
@@ -458,6 +464,7 @@ class Server:
         self.per_address: dict[str, int] = {}  # open connections by client address
         self.address: tuple[str, int] | None = None
         self.log = log or _stderr
+        self.writes = Writes()  # responses held until what is ready has run (``batch``)
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set by serve
 
     SWEEP = 0.2  # seconds between deadline checks

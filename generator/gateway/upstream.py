@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import httptools
 
+from generator.gateway.batch import Writes
+
 Origin = tuple[str, str, int]  # scheme, host, port
 Headers = list[tuple[bytes, bytes]]
 _READ_AHEAD = 256 * 1024  # bytes buffered from the upstream before it is paused
@@ -143,7 +145,7 @@ class Exchange(asyncio.Protocol):
         assert self.transport is not None
         if self.closed:
             raise _Stale("closed while idle")
-        self.transport.write(data)
+        self.client.writes.write(self.transport, data)
         while not self.head_done:
             await self._wait()
 
@@ -196,6 +198,7 @@ class Exchange(asyncio.Protocol):
         self._wake()
 
     def _drop(self) -> None:
+        self.client.writes.flush()
         self.broken = True
         if self.transport is not None and not self.closed:
             self.closed = True
@@ -218,6 +221,7 @@ class UpstreamClient:
         self.max_idle = max_idle
         self.idle: dict[Origin, list[Exchange]] = {}
         self.busy: set[Exchange] = set()  # exchanges in flight, whose deadlines sweep checks
+        self.writes = Writes()  # requests held until what is ready has run (``batch``)
         self._sweeper: asyncio.TimerHandle | None = None
         self._tls: ssl.SSLContext | None = None
 
