@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from generator import pytypes
 from generator.ir import Operation, Parameter
 from generator.surface import Method
+from generator.views import wrap
 from generator.views.calls import call_statement
 from generator.views.docstrings import docstring
 from generator.views.paging import method_type
@@ -70,22 +71,27 @@ def signature(
     for p in keywords:
         if variant and p.py_name == flag:
             typed = "Literal[True]" if variant == "stream" else "Literal[False] | None = None"
+            lines.append(f"        {p.py_name}: {typed},")
+            continue
+        annotation, default = _annotation(p)
+        if default is None:
+            lines.append(f"        {p.py_name}: {annotation},")
         else:
-            typed = _annotation(p)
-        lines.append(f"        {p.py_name}: {typed},")
+            lines.append("        " + wrap.annotated(8, p.py_name, annotation, default, comma=True))
     lines.append(f"        {op.options_arg}: RequestOptions | None = None,")
     lines.append(f"    ) -> {method_type(op, prefix, variant)}:")
     return "\n".join(lines)
 
 
-def _annotation(p: Parameter) -> str:
-    """A keyword's annotation and default: NOT_GIVEN where None would be sent as null."""
+def _annotation(p: Parameter) -> tuple[str, str | None]:
+    """A keyword's annotation and default (None: required): NOT_GIVEN where None would be sent
+    as null."""
     typed = pytypes.request_type(p.type)
     if p.required:
-        return typed
+        return typed, None
     if p.nullable:
-        return f"{pytypes.or_not_given(typed)} = NOT_GIVEN"
-    return f"{pytypes.or_none(typed)} = None"
+        return pytypes.or_not_given(typed), "NOT_GIVEN"
+    return pytypes.or_none(typed), "None"
 
 
 def _docstring(op: Operation, paragraphs: list[str], params: Sequence[Parameter]) -> str:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator import pytypes
-from generator.format import LINE_LENGTH
+from generator.format import CHUNK, LINE_LENGTH
 from generator.ir import (
     Alias,
     Api,
@@ -20,6 +20,7 @@ from generator.ir import (
     UnionOf,
     walk,
 )
+from generator.views import wrap
 from generator.views.imports import SOURCES, Imports
 
 _PAGE_BASES = {"list": "ListObject", "search": "SearchResult"}
@@ -42,6 +43,9 @@ class ModuleView:
     lines: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # model -> indexes of the fields that start a piece black formats on its own (format.CHUNK)
     pieces_at: dict[str, frozenset[int]] = field(default_factory=dict)
+    # model -> the line before its ``__match__``: blank, or format.CHUNK where the line is too
+    # long (the statement and what follows it are then a piece of their own for black)
+    before_shape: dict[str, str] = field(default_factory=dict)
 
 
 class _Lines:
@@ -64,7 +68,7 @@ class _Lines:
             return _field_call(
                 f.py_name, annotation, f"{value}, alias={pytypes.literal(f.wire_name)}"
             )
-        return f"{f.py_name}: {annotation} = {value}"
+        return wrap.annotated(_INDENT, f.py_name, annotation, value)
 
     def params_key(self, p: ParamsType, f: ParamsField) -> str:
         """A TypedDict key: ``key: type`` in a class, ``"key": "type"`` in the functional
@@ -89,7 +93,7 @@ def _field_call(name: str, annotation: str, arguments: str) -> str:
     if _INDENT + len(line) <= LINE_LENGTH:
         return line
     if _INDENT + len(head) > LINE_LENGTH or 2 * _INDENT + len(arguments) > LINE_LENGTH:
-        return line
+        return wrap.annotated(_INDENT, name, annotation, f"Field({arguments})")
     return f"{head}\n{' ' * 2 * _INDENT}{arguments}\n{' ' * _INDENT})"
 
 
@@ -142,9 +146,19 @@ def model_modules(api: Api) -> list[ModuleView]:
                 bases=bases,
                 lines=lines,
                 pieces_at={model: _pieces_at(fields) for model, fields in lines.items()},
+                before_shape={
+                    model: (
+                        CHUNK.rstrip("\n") if lines[model] and _long(f"__match__ = {shape}") else ""
+                    )
+                    for model, shape in here.items()
+                },
             )
         )
     return views
+
+
+def _long(line: str) -> bool:
+    return _INDENT + len(line) > LINE_LENGTH
 
 
 def _pieces_at(fields: list[tuple[str, str]]) -> frozenset[int]:
