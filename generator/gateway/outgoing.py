@@ -97,15 +97,13 @@ class Responses:
         """The upstream's headers as the client gets them (hop-by-hop and cookies dropped, the
         length checked against the cap), not yet scrubbed. Refuses an encoded or oversized
         response (502)."""
-        if not upstream_headers:
-            return []
-        names, values = zip(*upstream_headers, strict=True)
+        names = tuple([name for name, _ in upstream_headers])
         plan = self._plans.get(names) or self._plan(names)
-        out = [(lower, values[i]) for i, lower in plan[0]]
+        out = [(lower, upstream_headers[i][1]) for i, lower in plan[0]]
         named: list[bytes] = []
         length: int | None = None
         for i, lower in plan[1]:
-            value = values[i]
+            value = upstream_headers[i][1]
             if lower == b"connection":
                 hop = self._connection_names.get(value)
                 named += hop if hop is not None else self._hop_names(value)
