@@ -85,6 +85,7 @@ class UpstreamCredentials:
         self._tokens = tokens  # the runtime's AsyncTokens, when an OAuth2 grant fills a token
         argument = api.oauth.argument if api.oauth is not None and tokens is not None else None
         self._plans = {op.operation_id: plan(api, op, values, argument) for op in api.operations}
+        self._names = {k: frozenset(n for n, _ in p.headers) for k, p in self._plans.items()}
         self._static = tuple(sorted({v.encode() for v in values.values()}, key=len, reverse=True))
         self._last: bytes = b""  # the OAuth2 token most recently added
         self._secrets = self._static
@@ -120,7 +121,9 @@ class UpstreamCredentials:
         found = self._plans[op.operation_id]
         if found.oauth and self._tokens is not None:
             return None
-        return _merged(found, found.headers, headers, query)
+        if found.query or not self._names[op.operation_id].isdisjoint([n for n, _ in headers]):
+            return _merged(found, found.headers, headers, query)
+        return headers + list(found.headers), query  # nothing of the caller's to replace
 
     def refused(self, op: Operation) -> None:
         """The upstream responded 401: the next call fetches a new OAuth2 token. (The refused
