@@ -113,7 +113,7 @@ def _split(key: str) -> list[str]:
     if found is None:
         raise FormError(Problem(key, f"malformed parameter name: {key}"))
     parts = [found.group(1), *_PART.findall(found.group(2))]
-    if len(_SPLIT) < 4096:
+    if len(_SPLIT) < 4096 and len(key) <= 128:  # a client picks the names: bounded memory
         _SPLIT[key] = parts
     return parts
 

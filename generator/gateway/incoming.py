@@ -114,7 +114,7 @@ _KINDS: dict[bytes, str] = {}
 
 def _kind(content_type: bytes) -> str:
     kind = content_type.split(b";")[0].strip().lower().decode("latin-1")
-    if len(_KINDS) < 64:
+    if len(_KINDS) < 64 and len(content_type) <= 128:  # a client's header: bounded memory
         _KINDS[content_type] = kind
     return kind
 

@@ -139,7 +139,7 @@ class Responses:
             if lower not in _RESPONSE_DROP:
                 kept.append((i, lower))
         plan = (tuple(kept), tuple(noted))
-        if len(self._plans) < 256:
+        if len(self._plans) < 256 and len(names) <= 64:
             self._plans[names] = plan
         return plan
 
@@ -148,7 +148,7 @@ class Responses:
         none: ``keep-alive``), remembered for the next response as ``_plan`` is."""
         names = {v.strip().lower() for v in value.split(b",")} - _RESPONSE_DROP
         found = tuple(names)
-        if len(self._connection_names) < 64:
+        if len(self._connection_names) < 64 and len(value) <= 128:
             self._connection_names[value] = found
         return found
 

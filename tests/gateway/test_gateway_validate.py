@@ -288,3 +288,16 @@ def test_a_bracketed_name_splits_the_same_when_remembered() -> None:
         for _ in range(2):
             with pytest.raises(FormError):
                 decode(parse_pairs(bad))
+
+
+def test_remembered_names_are_bounded() -> None:
+    """Clients choose the names: a long one is split but never kept, and the table stops
+    growing at its cap, so bodies full of new names cannot grow memory."""
+    from generator.gateway import forms
+
+    long_name = "a[" + "b" * 5000 + "]"
+    assert decode(parse_pairs(f"{long_name}=1")) == {"a": {"b" * 5000: "1"}}
+    assert long_name not in forms._SPLIT
+    for i in range(5000):
+        decode(parse_pairs(f"n{i}[x]=1"))
+    assert len(forms._SPLIT) <= 4096
