@@ -41,7 +41,8 @@ _WRAPPER = "class _Chunk:\n"  # lets black format an indented method on its own
 # What black rewrites on a line that fits: a magic trailing comma (it explodes the brackets), an
 # escaped quote (it may swap the quotes), a float exponent's "+" (it drops it), a comment without
 # its space. Matches inside strings or docstrings only send a piece to black needlessly.
-_TRIPLE_QUOTED = re.compile(r'"""((?:[^"\\]|\\.|"(?!""))*)"""', re.DOTALL)
+_TRIPLE_QUOTED = re.compile(r'"""([^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*)"""', re.DOTALL)
+_LONG_LINE = re.compile(f"^[^\\n]{{{LINE_LENGTH + 1},}}$", re.MULTILINE)
 # A one-item tuple's comma is not magic to black: ("api_key",) stays as it is (a call's is); the
 # comma becomes a space so the line keeps its length.
 _ONE_TUPLE = re.compile(r'(?<![\w\])])\(("[^"\\\n]*"|[\w.]+|\([^()\n]*\)),\)')
@@ -95,17 +96,17 @@ def needs_black(piece: str) -> bool:
     fewer than black's columns. The corpus digests (tests/e2e/test_output_digests.py) and
     black-stability checks over random specs hold this rule to black's own output."""
     code = _TRIPLE_QUOTED.sub(_stand_in, piece)
-    code = _ONE_TUPLE.sub(r"(\1 )", _ONE_TUPLE.sub(r"(\1 )", code))  # (("a",),) in two steps
+    if ",)" in code:
+        code = _ONE_TUPLE.sub(r"(\1 )", _ONE_TUPLE.sub(r"(\1 )", code))  # (("a",),) in two steps
     if _BLACK_WOULD_TOUCH.search(code) or not _blank_lines_as_black_puts_them(code):
         return True
     if any(_black_would_join(code, match) for match in _OPEN_AT_END.finditer(code)):
         return True
-    lines = code.splitlines() if code.isascii() else code.encode().decode("latin-1").splitlines()
+    if not code.isascii():
+        code = code.encode().decode("latin-1")  # a character per UTF-8 byte
     return any(
-        len(line) > LINE_LENGTH
-        and not line.lstrip().startswith("#")
-        and not _UNSPLITTABLE.fullmatch(line)
-        for line in lines
+        not line.lstrip().startswith("#") and not _UNSPLITTABLE.fullmatch(line)
+        for line in _LONG_LINE.findall(code)
     )
 
 
@@ -115,7 +116,7 @@ def _black_would_join(code: str, opened: re.Match[str]) -> bool:
     break). A closing line not found at the opener's indent is left to black too."""
     indent = opened.group(1)
     end = opened.end()
-    close = re.compile(f"^{indent}[)\\]}}]", re.MULTILINE).search(code, end)
+    close = _closing_at(len(indent)).search(code, end)
     if close is None:
         return True
     inner = code[end : close.start()].rstrip("\n")
@@ -124,6 +125,11 @@ def _black_would_join(code: str, opened: re.Match[str]) -> bool:
     close_line = code[close.start() : code.find("\n", close.start()) % (len(code) + 1)]
     joined = len(opened.group(0)) - 1 + len(" ".join(inner.split())) + len(close_line.strip())
     return joined <= LINE_LENGTH
+
+
+@once
+def _closing_at(indent: int) -> re.Pattern[str]:
+    return re.compile(f"^{' ' * indent}[)\\]}}]", re.MULTILINE)
 
 
 def _blank_lines_as_black_puts_them(code: str) -> bool:
