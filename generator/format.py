@@ -167,6 +167,9 @@ def _stand_in(match: re.Match[str]) -> str:
             return _TOUCHED
         alone = not text[line_start:start].strip() and text[end : end + 1] == "\n"
         return '""""""' if alone else '"""' + "x" * width + '"""'
+    alone = not text[line_start:start].strip() and text[end : end + 1] == "\n"
+    if alone and not _docstring_position(text, line_start):
+        return '""""""'  # a string statement that is no docstring: black leaves it whole
     indent = len(text[line_start:start]) - len(text[line_start:start].lstrip(" "))
     rest = [line for line in (*lines[1:], last) if line.strip()]
     if not rest or any(line[-1:].isspace() for line in lines):
@@ -177,6 +180,20 @@ def _stand_in(match: re.Match[str]) -> str:
         return _TOUCHED  # black re-indents a docstring's lines to the statement's indent
     lead = len(last) - len(last.lstrip(" "))
     return '"""\n' + " " * lead + "x" * (width - lead) + '"""'  # black checks the closing line
+
+
+def _docstring_position(text: str, line_start: int) -> bool:
+    """Whether a statement starting at ``line_start`` is the first of its block or module (what
+    black takes for a docstring): only blank and comment lines between it and a line ending in
+    ``:``, or the start."""
+    at = line_start
+    while at > 0:
+        previous = text.rfind("\n", 0, at - 1) + 1
+        line = text[previous : at - 1].strip()
+        if line and not line.startswith("#"):
+            return line.endswith(":")
+        at = previous
+    return True
 
 
 def format_piece(path: str, text: str) -> str:

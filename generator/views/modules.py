@@ -79,7 +79,7 @@ class _Lines:
             self.names.add("Required")
             annotation = f"Required[{annotation}]"
         if p.identifiers_only:
-            return f"{f.wire_name}: {annotation}"
+            return wrap.annotated_key(_INDENT, f.wire_name, annotation)
         return f"{pytypes.literal(f.wire_name)}: {pytypes.literal(annotation)}"
 
 
@@ -211,7 +211,7 @@ def _shape(model: Model) -> str:
     literal = pytypes.literal
     parts = []
     if required:
-        parts.append(f"required=({''.join(literal(r) + ', ' for r in required)})")
+        parts.append(f"required={pytypes.literal_tuple(required)}")
     if types:
         parts.append(
             f"types={{{', '.join(f'{literal(k)}: {literal(v)}' for k, v in types.items())}}}"

@@ -7,7 +7,8 @@ more members black's choice is fixed: a statement whose ``name: annotation = (``
 after the ``=``; otherwise the annotation goes into parentheses on lines of its own, one line if
 it fits, else a member a line (``| member``), and a member still too long is split at its
 subscript: the items on one line if they fit, else one a line with a trailing comma.
-``annotated`` writes exactly that; any other shape it leaves on one line, for black.
+``annotated`` writes exactly that (``annotated_key`` for a name with no value); any other shape
+it leaves on one line, for black.
 tests/generator/test_wrap.py holds it to black's own output.
 """
 
@@ -40,6 +41,22 @@ def annotated(indent: int, name: str, annotation: str, value: str, comma: bool =
     if body is None:
         return line
     return "\n".join([head, *body, " " * indent + tail])
+
+
+def annotated_key(indent: int, name: str, annotation: str) -> str:
+    """``name: annotation`` with no value (a TypedDict key), starting at column ``indent``:
+    a union in parentheses as above, one member split at its subscript."""
+    line = f"{name}: {annotation}"
+    if indent + len(line) <= LINE_LENGTH:
+        return line
+    members = _split(annotation, "|")
+    if members is None:
+        return line
+    if len(members) == 1:
+        split = _member(f"{name}: ", annotation, indent)
+        return line if split is None else "\n".join(split)[indent:]
+    body = _union(members, indent + 4)
+    return line if body is None else "\n".join([f"{name}: (", *body, " " * indent + ")"])
 
 
 def _union(members: list[str], indent: int) -> list[str] | None:

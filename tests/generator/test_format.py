@@ -119,6 +119,17 @@ def test_a_piece_black_would_change_is_sent_to_black(name: str) -> None:
     assert format.needs_black(piece)
 
 
+def test_only_a_docstring_closing_line_counts() -> None:
+    """Black moves a docstring's closing quotes off a line they overfill; a string after a
+    field is no docstring to black, so its long last line stays and the piece skips black."""
+    words = "word " * 16 + "\n    " + "w" * 110
+    docstring = f'class A:\n    """First {words}"""\n'
+    attribute = f'class A:\n    x: int = 1\n    """First {words}"""\n'
+    assert format.needs_black(docstring) and format.format_piece("m.py", docstring) != docstring
+    assert not format.needs_black(attribute)
+    assert format.format_piece("m.py", attribute) == attribute
+
+
 def test_a_piece_not_sent_to_black_is_one_black_leaves_as_it_is() -> None:
     """Over every piece of a small package: those needs_black lets past black are black-stable,
     and they are most of them (the check is worth having)."""

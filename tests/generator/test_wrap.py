@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.format import black_mode
-from generator.views.wrap import annotated
+from generator.views.wrap import annotated, annotated_key
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 names = st.text(_ALPHABET, min_size=1, max_size=40).map(lambda s: "N" + s)
@@ -94,3 +94,32 @@ def test_shapes_seen_in_the_corpus_are_laid_out_here(case: str) -> None:
     assert "\n" in ours  # laid out here, not left to black
     wrap = _parameter if as_parameter else _field
     assert wrap(ours) == black.format_str(wrap(one_line), mode=black_mode())
+
+
+@settings(max_examples=300)
+@given(name=names, parts=members, required=st.booleans())
+def test_annotated_key_is_what_black_writes(name: str, parts: list[str], required: bool) -> None:
+    annotation = " | ".join(parts)
+    if required:
+        annotation = f"Required[{annotation}]"
+    ours = annotated_key(4, name, annotation)
+    one_line = f"{name}: {annotation}"
+    if ours != one_line:
+        assert _field(ours) == black.format_str(_field(one_line), mode=black_mode())
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        'Literal["noPreference", "requestNoChallenge", "requestChallenge", "requestChallengeMandate"]',
+        "Required[Literal["
+        + ", ".join(f'"{v}"' for v in ("adhoc", "daily", "weekly", "biWeekly", "monthly") * 2)
+        + "]]",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA | BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB | CCCCCCCCCCCCCCCCCCCCCCCC",
+    ],
+)
+def test_keys_seen_in_the_corpus_are_laid_out_here(annotation: str) -> None:
+    ours = annotated_key(4, "challengeIndicator", annotation)
+    assert "\n" in ours
+    one_line = f"challengeIndicator: {annotation}"
+    assert _field(ours) == black.format_str(_field(one_line), mode=black_mode())
