@@ -12,15 +12,18 @@ from __future__ import annotations
 import marshal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import GeneratorError
 
 # The folder holding the ``generator`` package: the child imports this very copy.
 _ROOT = str(Path(__file__).resolve().parent.parent)
+# The child wires the formatter in (generator.format imports this module, not the reverse).
 _CHILD = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from generator.black_worker import serve; serve()"
+    "from generator.black_worker import serve; from generator.format import format_piece; "
+    "serve(format_piece)"
 )
 
 
@@ -53,10 +56,8 @@ def format_in_children(paths: list[str], texts: list[str], workers: int) -> list
     return results
 
 
-def serve() -> None:
+def serve(format_piece: Callable[[str, str], str]) -> None:
     """The child's side: (path, text) pairs in, ``(error, formatted texts)`` out."""
-    from generator.format import format_piece
-
     pieces = marshal.loads(sys.stdin.buffer.read())
     try:
         answer: tuple[str, list[str]] = ("", [format_piece(p, t) for p, t in pieces])
