@@ -69,11 +69,13 @@ class Redactor:
         # cheap tests that rule a match out: no escape character, not a secret as it is, not
         # the start of its hex spelling or of a base64 piece
         hints = [b"%", b"\\"]
+        starts = []  # of the hex spellings: matched in any mix of cases, as the pattern is
         for s in ordered:
-            start = s[:2].hex().encode()
-            hints += [s, start, start.upper(), *(p[:4] for p in _b64_pieces(s))]
-        unique = list(dict.fromkeys(hints)) if ordered else []
-        self.hints = re.compile(b"|".join(re.escape(h) for h in unique) or b"(?!)")
+            starts.append(s[:2].hex().encode())
+            hints += [s, *(p[:4] for p in _b64_pieces(s))]
+        literal = [re.escape(h) for h in dict.fromkeys(hints)] if ordered else []
+        hexes = [b"(?i:%s)" % re.escape(h) for h in dict.fromkeys(starts)]
+        self.hints = re.compile(b"|".join(literal + hexes) or b"(?!)")
 
     def scrub(self, data: bytes) -> bytes:
         if not self.may_hold(data):

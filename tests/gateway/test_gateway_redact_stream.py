@@ -48,3 +48,13 @@ def test_a_finished_line_is_passed_on_at_once() -> None:
 def test_a_secret_with_a_line_break_keeps_the_whole_window() -> None:
     scrubber = Redactor((b"line\none-secret",)).stream()
     assert scrubber.feed(b"data: one\n\n") == b""
+
+
+def test_a_hex_spelling_in_mixed_case_is_scrubbed() -> None:
+    """The quick check that rules a body out must see every case mix the pattern masks."""
+    secret = b"zZ_live_key_0123456789"  # its hex starts "7a5a": letters either case
+    spelled = secret.hex().replace("a", "A", 1).encode()  # 7A5a5f...: neither lower nor upper
+    assert spelled not in (secret.hex().encode(), secret.hex().upper().encode())
+    redactor = Redactor((secret,))
+    assert spelled not in redactor.scrub(b'{"echo": "' + spelled + b'"}')
+    assert spelled not in b"".join([redactor.stream().feed(spelled), b""])
