@@ -22,6 +22,11 @@ import re
 _MASK = b"[redacted]"
 
 
+def _any_case(hex_digits: bytes) -> bytes:
+    """A regex for ``hex_digits`` with each letter in either case."""
+    return b"".join(b"[%c%c]" % (c, c ^ 0x20) if c >= 0x61 else bytes([c]) for c in hex_digits)
+
+
 def _hex_class(byte: int) -> bytes:
     """A regex for the two hex digits of ``byte``, either case."""
     out = b""
@@ -74,7 +79,8 @@ class Redactor:
             starts.append(s[:2].hex().encode())
             hints += [s, *(p[:4] for p in _b64_pieces(s))]
         literal = [re.escape(h) for h in dict.fromkeys(hints)] if ordered else []
-        hexes = [b"(?i:%s)" % re.escape(h) for h in dict.fromkeys(starts)]
+        # a class per letter, not (?i:...): that would halve the speed of the whole search
+        hexes = [_any_case(h) for h in dict.fromkeys(starts)]
         self.hints = re.compile(b"|".join(literal + hexes) or b"(?!)")
 
     def scrub(self, data: bytes) -> bytes:
