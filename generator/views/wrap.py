@@ -14,7 +14,7 @@ tests/generator/test_wrap.py holds it to black's own output.
 
 from __future__ import annotations
 
-LINE_LENGTH = 100  # black's setting for generated code (generator/format.py holds it to this)
+from generator.format import LINE_LENGTH
 
 
 def annotated(indent: int, name: str, annotation: str, value: str, comma: bool = False) -> str:
