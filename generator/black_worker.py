@@ -37,15 +37,17 @@ def format_in_children(paths: list[str], texts: list[str], workers: int) -> list
         )
         for _ in shares
     ]
-    results: list[str] = [""] * len(texts)
     for child, share in zip(children, shares, strict=True):
         assert child.stdin is not None
         child.stdin.write(marshal.dumps([(paths[i], texts[i]) for i in share]))
         child.stdin.close()
-    for child, share in zip(children, shares, strict=True):
+    answers = []
+    for child in children:  # every child read and waited for before any error is raised
         assert child.stdout is not None
-        answer = child.stdout.read()
+        answers.append(child.stdout.read())
         child.wait()
+    results: list[str] = [""] * len(texts)
+    for child, share, answer in zip(children, shares, answers, strict=True):
         if child.returncode != 0 or not answer:
             raise GeneratorError(f"internal error: black's process ended with {child.returncode}")
         error, formatted = marshal.loads(answer)

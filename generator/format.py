@@ -1,4 +1,4 @@
-"""Stage 6: black, in-process and pinned, over every generated Python file.
+"""Stage 6: black, pinned, over every generated Python file.
 
 black costs far more than everything else together on big specs, so it sees only what it would
 change (``needs_black``: the built-in templates lay code out as black does), formatted text is
@@ -38,9 +38,6 @@ _MODE_KEY = f"black {BLACK_VERSION} py311 ll{LINE_LENGTH}"
 _PARALLEL_MIN_LINES = 20_000  # below this, starting processes costs more than it saves
 CHUNK = "# -- chunk --\n"  # a line of its own in rendered text; never reaches the output
 _WRAPPER = "class _Chunk:\n"  # lets black format an indented method on its own
-# What black rewrites on a line that fits: a magic trailing comma (it explodes the brackets), an
-# escaped quote (it may swap the quotes), a float exponent's "+" (it drops it), a comment without
-# its space. Matches inside strings or docstrings only send a piece to black needlessly.
 _TRIPLE_QUOTED = re.compile(r'"""([^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*)"""', re.DOTALL)
 _LONG_LINE = re.compile(f"^[^\\n]{{{LINE_LENGTH + 1},}}$", re.MULTILINE)
 # A one-item tuple's comma is not magic to black: ("api_key",) stays as it is (a call's is); the
@@ -59,6 +56,9 @@ _TOUCHED = "\t"
 _DEF = re.compile(r"(?:class |def |async def |@)")
 _TOO_FEW_BEFORE_DEF = re.compile(r"(?:[^\n]\n|[^\n]\n\n)(?:class |def |async def |@)")
 _BLANK_AFTER_DEF = re.compile(r"^ *(?:async )?def [^\n]*:\n\n|\) -> [^\n]*:\n\n", re.MULTILINE)
+# What black rewrites on a line that fits: a magic trailing comma (it explodes the brackets), an
+# escaped quote (it may swap the quotes), a float exponent's "+" (it drops it), a comment without
+# its space, a tab, trailing spaces. Matches inside strings only send a piece to black needlessly.
 _BLACK_WOULD_TOUCH = re.compile(r",[ \t]*[)\]}]|\\['\"]|\de\+|#[^ \n]|\t|[ \t]\n")
 
 
@@ -90,10 +90,10 @@ def needs_black(piece: str) -> bool:
     docstrings in black's spelling (pytypes, views.docstrings); what black still changes in
     such text is lines past the line length and the few spellings ``_BLACK_WOULD_TOUCH``
     lists. Black never rewraps a comment, a line it cannot split (``_UNSPLITTABLE``) or the
-    inside of a triple-quoted string: a multi-line
-    one counts by its last line (black moves the closing quotes off a line they overfill), a
-    one-line one standing alone not at all. Non-ASCII text is measured in UTF-8 bytes, never
-    fewer than black's columns. The corpus digests (tests/e2e/test_output_digests.py) and
+    inside of a triple-quoted string: a docstring counts by its closing line (black moves the
+    quotes off a line they overfill), a string standing alone otherwise not at all
+    (``_stand_in``). Non-ASCII text is measured in UTF-8 bytes, never fewer than black's
+    columns. The corpus digests (tests/e2e/test_output_digests.py) and
     black-stability checks over random specs hold this rule to black's own output."""
     code = _TRIPLE_QUOTED.sub(_stand_in, piece)
     if ",)" in code:
@@ -162,12 +162,11 @@ def _stand_in(match: re.Match[str]) -> str:
         return _TOUCHED
     *lines, last = content.split("\n")
     width = len(last) if last.isascii() else len(last.encode())
+    alone = not text[line_start:start].strip() and text[end : end + 1] == "\n"
     if not lines:  # one line: black strips it, never splits it
         if content[-1:].isspace():
             return _TOUCHED
-        alone = not text[line_start:start].strip() and text[end : end + 1] == "\n"
         return '""""""' if alone else '"""' + "x" * width + '"""'
-    alone = not text[line_start:start].strip() and text[end : end + 1] == "\n"
     if alone and not _docstring_position(text, line_start):
         return '""""""'  # a string statement that is no docstring: black leaves it whole
     indent = len(text[line_start:start]) - len(text[line_start:start].lstrip(" "))

@@ -34,10 +34,10 @@ def literal_tuple(values: Iterable[object]) -> str:
 def tuple_display(values: Iterable[object], indent: str = "") -> str:
     """A tuple of scalars laid out as black lays out one that ends with a comma: ``()``,
     ``(x,)``, else one item per line under ``indent`` (the indent of the line it starts on)."""
-    items = [literal(v) for v in values]
-    if len(items) < 2:
-        return f"({items[0]},)" if items else "()"
-    return "(\n" + "".join(f"{indent}    {item},\n" for item in items) + indent + ")"
+    items = list(values)
+    if len(items) < 2:  # () and (x,) as black leaves them
+        return literal_tuple(items)
+    return "(\n" + "".join(f"{indent}    {literal(v)},\n" for v in items) + indent + ")"
 
 
 def dict_display(pairs: Iterable[tuple[str, str]], indent: str = "") -> str:

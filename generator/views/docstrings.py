@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 
-LINE_LENGTH = 100  # black's setting for generated code (generator/format.py holds it to this)
+from generator.format import LINE_LENGTH
+
 _CLOSING = len('"""')
 # Markdown that is not a paragraph's running text: left as written, never joined or split.
 _KEPT = re.compile(r"\s|[|#>]|```|~~~")
 # What a docstring cannot hold as it is: control characters but tab and newline, DEL, the
 # Unicode line and paragraph separators (editors break lines there), lone surrogates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+_GAPS = re.compile("( +)")
 # A word that would read as a block marker (list item, heading, quote, table row) if it began a
 # continuation line.
-_GAPS = re.compile("( +)")
 _MARKER = re.compile(r"[-*+#>|=]|\d+[.)]$")
 
 

@@ -167,7 +167,7 @@ def _pieces_at(fields: list[tuple[str, str]]) -> frozenset[int]:
     model module in one piece was formatted twice whole for one long field, now only the
     field's own piece is. Never before the first field (its blank line after the class line is
     black's to decide), and never elsewhere: each piece costs black a call."""
-    long = [any(_INDENT + len(x) > LINE_LENGTH for x in line.split("\n")) for line, _ in fields]
+    long = [any(_long(x) for x in line.split("\n")) for line, _ in fields]
     return frozenset(i for i in range(1, len(fields)) if long[i] or long[i - 1])
 
 
